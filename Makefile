@@ -1,0 +1,32 @@
+# newsdesk: `make demo` sets up .venv and runs the pipeline on the bundled sample;
+# `make test` runs ruff, mypy and pytest.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: demo test lint typecheck install clean
+
+$(BIN)/newsdesk: pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip==25.3
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
+	touch $@
+
+install: $(BIN)/newsdesk
+
+demo: install
+	$(BIN)/newsdesk run
+
+lint: install
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+typecheck: install
+	$(BIN)/mypy
+
+test: lint typecheck
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) site newsdesk.db newsdesk.db-wal newsdesk.db-shm

@@ -1,0 +1,107 @@
+"""Attribution phrases: how the writer credits an outlet, and how the checker reads them back.
+
+Both sides live in one module so that what the writer produces is exactly what
+the checker recognises: "According to Reuters, ...", "..., Reuters reported."
+and "Reuters reported: ...". The checker also reads these forms in articles
+newsdesk did not write.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Words that may start a sentence and read naturally after "According to X, "
+# once lower-cased. Anything else (a name, "I", an acronym) keeps its capital.
+_LOWERABLE = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "in",
+        "on",
+        "at",
+        "after",
+        "before",
+        "during",
+        "for",
+        "by",
+        "with",
+        "as",
+        "when",
+        "while",
+        "since",
+        "until",
+        "over",
+        "under",
+        "more",
+        "most",
+        "some",
+        "many",
+        "several",
+        "about",
+        "nearly",
+        "almost",
+        "only",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "dozens",
+        "hundreds",
+        "thousands",
+        "millions",
+    ]
+)
+
+_NAME = r"(?:the\s+)?[A-Z][\w.&'’-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w.&'’-]*){0,5}"
+_PATTERNS = (
+    re.compile(rf"^According to (?P<outlet>{_NAME}),\s+(?P<claim>.+)$", re.S),
+    re.compile(rf"^(?P<claim>.+?),\s+(?P<outlet>{_NAME}) reported\.$", re.S),
+    re.compile(rf"^(?P<outlet>{_NAME}) reported:\s+(?P<claim>.+)$", re.S),
+)
+
+
+@dataclass(frozen=True)
+class Attributed:
+    """A sentence split into the outlet it credits (if any) and the claim itself."""
+
+    outlet: str | None
+    claim: str
+    claim_offset: int
+
+
+def attribute(sentence: str, outlet: str) -> str:
+    """Credit ``outlet`` for ``sentence`` in the form that reads best for that sentence."""
+    sentence = sentence.strip()
+    first, _, rest = sentence.partition(" ")
+    if first.lower() in _LOWERABLE and rest:
+        return f"According to {outlet}, {first.lower()} {rest}"
+    if sentence.endswith(".") and not sentence.endswith(("..", '."', ".”", ".'", ".’")):
+        return f"{sentence[:-1]}, {outlet} reported."
+    return f"{outlet} reported: {sentence}"
+
+
+def split_attribution(text: str) -> Attributed:
+    """Find an attribution phrase in ``text`` and return the outlet and the bare claim.
+
+    When the claim was lower-cased by ``attribute``, its first letter is
+    restored so it compares equal to the source.
+    """
+    for pattern in _PATTERNS:
+        match = pattern.match(text)
+        if match is None:
+            continue
+        claim = match.group("claim")
+        offset = match.start("claim")
+        if pattern is _PATTERNS[0] and claim[:1].islower():
+            claim = claim[0].upper() + claim[1:]
+        elif pattern is _PATTERNS[1]:
+            claim = claim + "."
+        return Attributed(match.group("outlet"), claim, offset)
+    return Attributed(None, text, 0)

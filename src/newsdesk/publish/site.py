@@ -1,0 +1,245 @@
+"""Render the static site and write only the files whose bytes changed.
+
+The site is a pure function of the store: no current time, no randomness, no
+dict-order accidents, so that publishing twice in a row produces identical
+bytes. That is what lets ``build_site`` compare each rendered file with the
+one on disk and leave unchanged files (and their mtimes) alone, and lets the
+``publications`` table stay untouched on a re-run.
+
+Files from earlier runs whose story is no longer published (its draft was
+rewritten under a new headline, or the verify gate now blocks it) are left in
+place: removing files is a decision for the operator, and the index, category
+pages and feed no longer link to them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+
+from newsdesk.config import PublishSettings
+from newsdesk.engine import Progress, SilentProgress
+from newsdesk.publish.model import (
+    PublishedStory,
+    article_ids,
+    human_date,
+    published_story,
+)
+from newsdesk.records import CATEGORIES, Article, Draft, Publication
+from newsdesk.store import Store
+
+STAGE = "publish"
+EPOCH = "1970-01-01T00:00:00Z"
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+@dataclass
+class SiteResult:
+    """What one build did. ``pages`` counts published stories; ``drafts`` those considered."""
+
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    pages: int = 0
+    drafts: int = 0
+
+
+@dataclass(frozen=True)
+class RenderedFile:
+    """One output file: its path relative to the site root, its bytes, and its story if any."""
+
+    path: str
+    data: bytes
+    story_id: str | None = None
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+@dataclass(frozen=True)
+class Section:
+    """A category with at least one published story, for navigation and its own page."""
+
+    name: str
+    slug: str
+    stories: tuple[PublishedStory, ...]
+
+    @property
+    def path(self) -> str:
+        return f"category/{self.slug}.html"
+
+
+def build_site(
+    store: Store, settings: PublishSettings, progress: Progress | None = None
+) -> SiteResult:
+    """Publish every draft the verify gate lets through into ``settings.site_dir``.
+
+    Each file is written only when the file on disk is missing or differs, and
+    recorded in the store only when its recorded hash differs, so a second run
+    over an unchanged store writes nothing and changes no rows.
+    """
+    progress = progress or SilentProgress()
+    drafts = list(store.drafts())
+    progress.start(STAGE, len(drafts))
+    stories = []
+    for draft in drafts:
+        story = _publishable(store, draft, settings.min_outlets)
+        if story is not None:
+            stories.append(story)
+        progress.advance(STAGE)
+    result = SiteResult(pages=len(stories), drafts=len(drafts))
+    for rendered in render_site(stories, settings):
+        _emit(store, Path(settings.site_dir), rendered, result)
+    return result
+
+
+def _publishable(store: Store, draft: Draft, min_outlets: int) -> PublishedStory | None:
+    """The draft as readers will see it, with its verdicts and cited articles loaded."""
+    verdicts = store.verdicts(draft.story_id)
+    if not verdicts:
+        return None
+    articles: Mapping[str, Article] = {a.id: a for a in store.articles(article_ids(draft))}
+    return published_story(draft, verdicts, articles, min_outlets)
+
+
+def render_site(stories: Iterable[PublishedStory], settings: PublishSettings) -> list[RenderedFile]:
+    """Every file of the site, in a fixed order, rendered from ``stories`` alone."""
+    ordered = newest_first(stories)
+    sections = _sections(ordered)
+    common: dict[str, Any] = {
+        "site_title": settings.site_title,
+        "base_url": _base_url(settings.base_url),
+        "sections": sections,
+    }
+    nested = {**common, "root": "../"}
+    top = {**common, "root": "", "current_section": ""}
+    files = [_render("index.html", "index.html", top, stories=ordered)]
+    files += [_story_page(story, nested) for story in ordered]
+    files += [_category_page(section, nested) for section in sections]
+    files.append(_render("feed.atom", "feed.atom", top, stories=ordered, updated=_updated(ordered)))
+    files.append(_render("style.css", "style.css", {}))
+    return files
+
+
+def _story_page(story: PublishedStory, common: Mapping[str, Any]) -> RenderedFile:
+    """A story page is recorded with its story id so publications can be traced back."""
+    context = {**common, "current_section": story.category_slug, "story": story}
+    page = _render("story.html", story.path, context)
+    return RenderedFile(page.path, page.data, story.story_id)
+
+
+def _category_page(section: Section, common: Mapping[str, Any]) -> RenderedFile:
+    context = {**common, "current_section": section.slug, "section": section}
+    return _render("category.html", section.path, context)
+
+
+def newest_first(stories: Iterable[PublishedStory]) -> list[PublishedStory]:
+    """Date descending, undated last, ties broken by story id so the order never wobbles."""
+    by_id = sorted(stories, key=lambda s: s.story_id)
+    return sorted(by_id, key=lambda s: s.date or "", reverse=True)
+
+
+def _sections(stories: Sequence[PublishedStory]) -> list[Section]:
+    """Categories in taxonomy order (unknown ones after, by name), only if they have stories."""
+    grouped: dict[str, list[PublishedStory]] = {}
+    for story in stories:
+        grouped.setdefault(story.category, []).append(story)
+    return [
+        Section(name, grouped[name][0].category_slug, tuple(grouped[name]))
+        for name in sorted(grouped, key=_category_order)
+    ]
+
+
+def _category_order(name: str) -> tuple[int, str]:
+    return (CATEGORIES.index(name) if name in CATEGORIES else len(CATEGORIES), name)
+
+
+def _base_url(url: str) -> str:
+    """Absolute links are built by appending paths, so the base must end with a slash."""
+    return url if url.endswith("/") else url + "/"
+
+
+def atom_time(date: str | None) -> str:
+    """A draft date as an Atom timestamp at midnight UTC; never the current time."""
+    match = _ISO_DATE.match(date or "")
+    return f"{match.group(0)}T00:00:00Z" if match else EPOCH
+
+
+def atom_id(story: PublishedStory, base_url: str) -> str:
+    """A tag URI on the story id: stable even when a rewrite changes the headline slug."""
+    host = urlsplit(base_url).hostname or "localhost"
+    return f"tag:{host},2000:newsdesk/story/{story.story_id}"
+
+
+def _updated(stories: Sequence[PublishedStory]) -> str:
+    return max((atom_time(s.date) for s in stories), default=EPOCH)
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """One shared environment; autoescape is on for every template, HTML and XML alike."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("newsdesk.publish", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["human_date"] = human_date
+    env.filters["atom_time"] = atom_time
+    env.globals["atom_id"] = atom_id
+    return env
+
+
+def _render(template: str, path: str, common: Mapping[str, Any], **values: Any) -> RenderedFile:
+    text = environment().get_template(template).render({**common, **values})
+    if not text.endswith("\n"):
+        text += "\n"
+    return RenderedFile(path, text.encode("utf-8"))
+
+
+def _emit(store: Store, site_dir: Path, rendered: RenderedFile, result: SiteResult) -> None:
+    """Write ``rendered`` if the file on disk differs, then record it if the store differs."""
+    target = site_dir.joinpath(*rendered.path.split("/"))
+    if _read(target) == rendered.data:
+        result.unchanged.append(rendered.path)
+    else:
+        write_atomic(target, rendered.data)
+        result.written.append(rendered.path)
+    record = Publication(rendered.path, rendered.sha256, rendered.story_id)
+    if store.publication(rendered.path) != record:
+        store.save_publication(record)
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return None
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a temp file in the same folder, then ``os.replace``: no reader sees half a page."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, 0o644)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,464 @@
+"""SQLite implementation of the ``Store`` interface (the default backend).
+
+WAL journaling and ``synchronous=NORMAL`` make every committed transaction
+survive a killed process; foreign keys are on so that a draft can never cite
+an article that is not stored. The schema is a list of numbered SQL files in
+``migrations/`` applied in order and tracked with ``PRAGMA user_version``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any, cast
+
+from newsdesk.errors import StoreError
+from newsdesk.records import (
+    Article,
+    Citation,
+    Draft,
+    Publication,
+    Run,
+    Sentence,
+    SourceRef,
+    StageRun,
+    Story,
+    Verdict,
+    content_hash,
+)
+
+COUNTED_TABLES = (
+    "articles",
+    "stories",
+    "story_articles",
+    "drafts",
+    "sentences",
+    "citations",
+    "verdicts",
+    "publications",
+)
+
+
+def _migrations() -> list[tuple[int, str]]:
+    """The numbered migration scripts shipped in the package, in order."""
+    folder = resources.files("newsdesk.store") / "migrations"
+    scripts = []
+    for entry in folder.iterdir():
+        name = entry.name
+        if name.endswith(".sql") and name[:4].isdigit():
+            scripts.append((int(name[:4]), entry.read_text(encoding="utf-8")))
+    return sorted(scripts)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class SQLiteStore:
+    """A ``Store`` in one SQLite file (or ``:memory:``)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db = sqlite3.connect(self.path, isolation_level=None)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA synchronous = NORMAL")
+            self.db.execute("PRAGMA busy_timeout = 5000")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a newsdesk database ({exc})") from exc
+        self._depth = 0
+        self.migrate()
+
+    # -- plumbing ---------------------------------------------------------
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group writes; nested calls join the outermost transaction."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+        finally:
+            self._depth = 0
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    def migrate(self) -> None:
+        """Apply every migration newer than the database, each in its own transaction."""
+        current = self.schema_version
+        for number, script in _migrations():
+            if number <= current:
+                continue
+            try:
+                self.db.executescript(
+                    f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;"
+                )
+            except sqlite3.DatabaseError as exc:
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise StoreError(f"{self.path}: migration {number:04d} failed: {exc}") from exc
+
+    def _one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
+        return cast(sqlite3.Row | None, self.db.execute(sql, params).fetchone())
+
+    def _all(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        return self.db.execute(sql, params).fetchall()
+
+    # -- articles ---------------------------------------------------------
+
+    def article_hash(self, article_id: str) -> str | None:
+        row = self._one("SELECT hash FROM articles WHERE id = ?", (article_id,))
+        return None if row is None else str(row["hash"])
+
+    def add_article(self, article: Article, run_id: int | None) -> None:
+        self.db.execute(
+            "INSERT INTO articles"
+            " (id, url, outlet, title, text, published, lang, extra, hash, run_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                article.id,
+                article.url,
+                article.outlet,
+                article.title,
+                article.text,
+                article.published,
+                article.lang,
+                json.dumps(article.extra, ensure_ascii=False, sort_keys=True),
+                article.hash,
+                run_id,
+            ),
+        )
+
+    @staticmethod
+    def _article(row: sqlite3.Row) -> Article:
+        return Article(
+            id=row["id"],
+            url=row["url"],
+            outlet=row["outlet"],
+            title=row["title"],
+            text=row["text"],
+            published=row["published"],
+            lang=row["lang"],
+            extra=json.loads(row["extra"]),
+        )
+
+    def article(self, article_id: str) -> Article | None:
+        row = self._one("SELECT * FROM articles WHERE id = ?", (article_id,))
+        return None if row is None else self._article(row)
+
+    def articles(self, ids: Sequence[str] | None = None) -> list[Article]:
+        if ids is None:
+            rows = self._all("SELECT * FROM articles ORDER BY published, id")
+            return [self._article(r) for r in rows]
+        by_id = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            for row in self._all(f"SELECT * FROM articles WHERE id IN ({marks})", chunk):
+                by_id[row["id"]] = self._article(row)
+        return [by_id[i] for i in ids if i in by_id]
+
+    def search(self, query: str, limit: int = 20) -> list[Article]:
+        """Full-text search over titles and texts (SQLite FTS5 query syntax)."""
+        try:
+            rows = self._all(
+                "SELECT articles.* FROM articles_fts"
+                " JOIN articles ON articles.rowid = articles_fts.rowid"
+                " WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?",
+                (query, limit),
+            )
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"bad search query {query!r}: {exc}") from exc
+        return [self._article(r) for r in rows]
+
+    # -- stories ----------------------------------------------------------
+
+    def unassigned_articles(self) -> list[Article]:
+        rows = self._all(
+            "SELECT a.* FROM articles a LEFT JOIN story_articles s ON s.article_id = a.id"
+            " WHERE s.article_id IS NULL ORDER BY coalesce(a.published, ''), a.id"
+        )
+        return [self._article(r) for r in rows]
+
+    def assign(self, article: Article, story_id: str, run_id: int | None) -> None:
+        """Put ``article`` in ``story_id``, creating the story or bumping its version."""
+        with self.transaction():
+            row = self._one("SELECT * FROM stories WHERE id = ?", (story_id,))
+            date = article.published
+            if row is None:
+                self.db.execute(
+                    "INSERT INTO stories (id, title, first_seen, last_seen, version, hash, run_id)"
+                    " VALUES (?, ?, ?, ?, 1, '', ?)",
+                    (story_id, article.title, date, date, run_id),
+                )
+            else:
+                dates = [d for d in (row["first_seen"], row["last_seen"], date) if d]
+                new_version = row["version"] + (1 if row["run_id"] != run_id else 0)
+                self.db.execute(
+                    "UPDATE stories SET first_seen = ?, last_seen = ?, version = ?, run_id = ?"
+                    " WHERE id = ?",
+                    (
+                        min(dates, default=None),
+                        max(dates, default=None),
+                        new_version,
+                        run_id,
+                        story_id,
+                    ),
+                )
+            self.db.execute(
+                "INSERT INTO story_articles (article_id, story_id) VALUES (?, ?)",
+                (article.id, story_id),
+            )
+            members = [
+                r[0]
+                for r in self._all(
+                    "SELECT article_id FROM story_articles WHERE story_id = ?", (story_id,)
+                )
+            ]
+            self.db.execute(
+                "UPDATE stories SET hash = ? WHERE id = ?",
+                (content_hash(story_id, sorted(members)), story_id),
+            )
+
+    def _story(self, row: sqlite3.Row) -> Story:
+        members = self._all(
+            "SELECT a.id, a.outlet FROM story_articles s JOIN articles a ON a.id = s.article_id"
+            " WHERE s.story_id = ? ORDER BY coalesce(a.published, ''), a.id",
+            (row["id"],),
+        )
+        outlets = tuple(dict.fromkeys(m["outlet"] for m in members))
+        return Story(
+            id=row["id"],
+            title=row["title"],
+            article_ids=tuple(m["id"] for m in members),
+            outlets=outlets,
+            first_seen=row["first_seen"],
+            last_seen=row["last_seen"],
+            version=row["version"],
+        )
+
+    def stories(self) -> list[Story]:
+        rows = self._all("SELECT * FROM stories ORDER BY coalesce(last_seen, '') DESC, id")
+        return [self._story(r) for r in rows]
+
+    def story(self, story_id: str) -> Story | None:
+        row = self._one("SELECT * FROM stories WHERE id = ?", (story_id,))
+        return None if row is None else self._story(row)
+
+    # -- drafts -----------------------------------------------------------
+
+    def stories_to_write(self) -> list[Story]:
+        rows = self._all(
+            "SELECT s.* FROM stories s LEFT JOIN drafts d ON d.story_id = s.id"
+            " WHERE d.story_id IS NULL OR d.story_hash != s.hash ORDER BY s.id"
+        )
+        return [self._story(r) for r in rows]
+
+    def save_draft(self, draft: Draft) -> None:
+        """Replace the story's draft (and its verdicts) in one transaction."""
+        sources = json.dumps([s.__dict__ for s in draft.sources], ensure_ascii=False)
+        with self.transaction():
+            self.db.execute("DELETE FROM drafts WHERE story_id = ?", (draft.story_id,))
+            self.db.execute(
+                "INSERT INTO drafts (story_id, story_hash, hash, category, date, writer, sources)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    draft.story_id,
+                    draft.story_hash,
+                    draft.hash,
+                    draft.category,
+                    draft.date,
+                    draft.writer,
+                    sources,
+                ),
+            )
+            for position, sentence in enumerate(draft.sentences):
+                self.db.execute(
+                    "INSERT INTO sentences"
+                    " (story_id, position, kind, text, paragraph, speaker, outlet)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        draft.story_id,
+                        position,
+                        sentence.kind,
+                        sentence.text,
+                        sentence.paragraph,
+                        sentence.speaker,
+                        sentence.outlet,
+                    ),
+                )
+                self.db.executemany(
+                    "INSERT INTO citations"
+                    ' (story_id, position, ordinal, article_id, field, start, "end")'
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (draft.story_id, position, n, c.article_id, c.field, c.start, c.end)
+                        for n, c in enumerate(sentence.citations)
+                    ],
+                )
+
+    def _draft(self, row: sqlite3.Row) -> Draft:
+        story_id = row["story_id"]
+        citations: dict[int, list[Citation]] = {}
+        for c in self._all(
+            "SELECT * FROM citations WHERE story_id = ? ORDER BY position, ordinal", (story_id,)
+        ):
+            citations.setdefault(c["position"], []).append(
+                Citation(c["article_id"], c["start"], c["end"], c["field"])
+            )
+        sentences = tuple(
+            Sentence(
+                kind=s["kind"],
+                text=s["text"],
+                citations=tuple(citations.get(s["position"], ())),
+                paragraph=s["paragraph"],
+                speaker=s["speaker"],
+                outlet=s["outlet"],
+            )
+            for s in self._all(
+                "SELECT * FROM sentences WHERE story_id = ? ORDER BY position", (story_id,)
+            )
+        )
+        return Draft(
+            story_id=story_id,
+            story_hash=row["story_hash"],
+            category=row["category"],
+            date=row["date"],
+            sentences=sentences,
+            sources=tuple(SourceRef(**s) for s in json.loads(row["sources"])),
+            writer=row["writer"],
+        )
+
+    def draft(self, story_id: str) -> Draft | None:
+        row = self._one("SELECT * FROM drafts WHERE story_id = ?", (story_id,))
+        return None if row is None else self._draft(row)
+
+    def drafts(self) -> Iterator[Draft]:
+        for row in self._all("SELECT * FROM drafts ORDER BY coalesce(date, '') DESC, story_id"):
+            yield self._draft(row)
+
+    def drafts_to_verify(self) -> list[Draft]:
+        rows = self._all(
+            "SELECT * FROM drafts WHERE verified_hash IS NULL OR verified_hash != hash"
+            " ORDER BY story_id"
+        )
+        return [self._draft(r) for r in rows]
+
+    def save_verdicts(self, draft: Draft, verdicts: Sequence[Verdict]) -> None:
+        with self.transaction():
+            self.db.execute("DELETE FROM verdicts WHERE story_id = ?", (draft.story_id,))
+            self.db.executemany(
+                "INSERT INTO verdicts (story_id, position, label, reason) VALUES (?, ?, ?, ?)",
+                [(draft.story_id, v.position, v.label, v.reason) for v in verdicts],
+            )
+            self.db.execute(
+                "UPDATE drafts SET verified_hash = ? WHERE story_id = ?",
+                (draft.hash, draft.story_id),
+            )
+
+    def verdicts(self, story_id: str) -> list[Verdict]:
+        return [
+            Verdict(r["position"], r["label"], r["reason"])
+            for r in self._all(
+                "SELECT * FROM verdicts WHERE story_id = ? ORDER BY position", (story_id,)
+            )
+        ]
+
+    # -- publications -----------------------------------------------------
+
+    def publication(self, path: str) -> Publication | None:
+        row = self._one("SELECT * FROM publications WHERE path = ?", (path,))
+        return (
+            None if row is None else Publication(row["path"], row["content_hash"], row["story_id"])
+        )
+
+    def save_publication(self, publication: Publication) -> None:
+        self.db.execute(
+            "INSERT INTO publications (path, content_hash, story_id) VALUES (?, ?, ?)"
+            " ON CONFLICT(path) DO UPDATE SET content_hash = excluded.content_hash,"
+            " story_id = excluded.story_id",
+            (publication.path, publication.content_hash, publication.story_id),
+        )
+
+    # -- runs -------------------------------------------------------------
+
+    def start_run(self) -> Run:
+        started = _now()
+        cursor = self.db.execute(
+            "INSERT INTO runs (started, status) VALUES (?, 'running')", (started,)
+        )
+        return Run(id=int(cast(int, cursor.lastrowid)), started=started)
+
+    def save_stage_run(self, run: Run, position: int, stage: StageRun) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO stage_runs"
+            " (run_id, position, stage, wall_s, items_in, items_out, skipped, errors)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                run.id,
+                position,
+                stage.stage,
+                stage.wall_s,
+                stage.items_in,
+                stage.items_out,
+                stage.skipped,
+                json.dumps(stage.errors, ensure_ascii=False),
+            ),
+        )
+
+    def finish_run(self, run: Run) -> None:
+        self.db.execute(
+            "UPDATE runs SET finished = ?, status = ? WHERE id = ?", (_now(), run.status, run.id)
+        )
+
+    def runs(self, limit: int = 10) -> list[Run]:
+        result = []
+        for row in self._all("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,)):
+            run = Run(id=row["id"], started=row["started"], status=row["status"])
+            for s in self._all(
+                "SELECT * FROM stage_runs WHERE run_id = ? ORDER BY position", (row["id"],)
+            ):
+                run.stages.append(
+                    StageRun(
+                        stage=s["stage"],
+                        items_in=s["items_in"],
+                        items_out=s["items_out"],
+                        errors=json.loads(s["errors"]),
+                        wall_s=s["wall_s"],
+                        skipped=s["skipped"],
+                    )
+                )
+            result.append(run)
+        return result
+
+    def counts(self) -> dict[str, int]:
+        return {
+            table: int(self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+            for table in COUNTED_TABLES
+        }

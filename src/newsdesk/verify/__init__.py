@@ -1,0 +1,40 @@
+"""Verify: ground every sentence in the source spans it cites.
+
+``check_sentence`` judges a drafted sentence against its own citations (the
+pipeline's gate); ``check_article`` judges any article, retrieving evidence
+from the given sources (``newsdesk check``). Both use ``check_claim``.
+"""
+
+from newsdesk.verify.articles import ParsedArticle, Unit, parse_article
+from newsdesk.verify.checker import (
+    Check,
+    ClaimResult,
+    Evidence,
+    check_claim,
+    check_sentence,
+    resolve,
+    same_outlet,
+)
+from newsdesk.verify.report import ClaimReport, Report, check_article, check_draft, normalize_url
+from newsdesk.verify.sources import load_sources
+from newsdesk.verify.stage import VerifyStage
+
+__all__ = [
+    "Check",
+    "ClaimReport",
+    "ClaimResult",
+    "Evidence",
+    "ParsedArticle",
+    "Report",
+    "Unit",
+    "VerifyStage",
+    "check_article",
+    "check_claim",
+    "check_draft",
+    "check_sentence",
+    "load_sources",
+    "normalize_url",
+    "parse_article",
+    "resolve",
+    "same_outlet",
+]

@@ -1,0 +1,580 @@
+"""Read an article to check, written by anyone: Markdown (with optional YAML front
+matter, as Jekyll and Hugo write it) or plain text.
+
+``newsdesk check`` reports every finding at a place in the file the user gave
+it, so parsing never rewrites the article: every ``Unit`` keeps the exact span
+``[start, end)`` of its original text (``article[start:end] == unit.text``), and
+the text without markup that the checker reads goes in ``clean``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any, Literal
+
+import yaml
+
+from newsdesk.errors import InputError
+from newsdesk.text import sentences
+
+UnitField = Literal["title", "category", "date"]
+UnitKind = Literal["sentence", "heading", "list_item", "table_row", "source_link"]
+ArticleFormat = Literal["markdown", "text"]
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One checkable piece of an article: a claim, a metadata value or a source link.
+
+    ``field`` is set on the article's title, category and date; ``url`` on
+    source links; ``clean`` is ``text`` without markup, on one line.
+    """
+
+    text: str
+    start: int
+    end: int
+    field: UnitField | None = None
+    kind: UnitKind = "sentence"
+    url: str | None = None
+    clean: str = ""
+
+
+@dataclass(frozen=True)
+class ParsedArticle:
+    """An article's metadata and its units, in document order."""
+
+    title: str
+    date: str | None
+    category: str | None
+    units: list[Unit] = field(default_factory=list)
+    format: ArticleFormat = "markdown"
+
+
+_MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+_DATE_LINE = re.compile(
+    r"(?:(?:published|updated|posted)(?:\s+on)?:?\s+)?"
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+    r"(?:(?P<iso>\d{4}-\d{2}-\d{2})"
+    r"|(?P<month>[a-z]{3,9})\.?\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})"
+    r"|(?P<day2>\d{1,2})\s+(?P<month2>[a-z]{3,9})\.?,?\s+(?P<year2>\d{4}))"
+    r"(?:[,\s]+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?(?:\s+[a-z]{2,4})?)?",
+    re.IGNORECASE,
+)
+_ISO_PREFIX = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ]\S.*)?")
+_READ_TIME = re.compile(r"\d+\s*(?:-\s*)?min(?:ute)?s?\.?\s+read", re.IGNORECASE)
+_BYLINE = re.compile(r"By\s+[A-Z][\w.'’-]*(?:(?:\s+|,\s*|\s+and\s+)[A-Z][\w.'’-]*){0,6}")
+_SECTION_WORD = re.compile(r"[A-Za-z][A-Za-z&-]{0,24}")
+_HTML = re.compile(r"<html[\s>]|<body[\s>]|<p[\s>]|<!doctype\s+html", re.IGNORECASE)
+_MARKDOWN_HINT = re.compile(r"^(?:#{1,6}\s|\|.*\|\s*$)|\[[^\]\n]+\]\([^)\s]+\)", re.MULTILINE)
+_MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd", ".mkdn"})
+_TEXT_SUFFIXES = frozenset({".txt", ".text"})
+
+_FRONT_OPEN = re.compile(r"\A\ufeff?---[ \t]*\r?\n")
+_FRONT_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
+_BLOCK_SCALAR = re.compile(r"[|>][-+0-9]*")
+_FRONT_FIELDS: tuple[tuple[UnitField, UnitKind], ...] = (
+    ("title", "heading"),
+    ("category", "sentence"),
+    ("date", "sentence"),
+)
+
+_HEADING = re.compile(r"[ ]{0,3}(?P<marks>#{1,6})[ \t]+(?P<text>.*?)(?:[ \t]+#+)?[ \t]*")
+_LIST_ITEM = re.compile(r"(?P<indent>[ \t]*)(?:[-*+]|\d{1,9}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?")
+_SETEXT = re.compile(r"=+|-+")
+_RULE = re.compile(r"(?:[-*_][ \t]*){3,}")
+_TABLE_RULE = re.compile(r"\|?(?:[ \t]*:?-+:?[ \t]*\|)*[ \t]*:?-+:?[ \t]*\|?")
+_NOT_PROSE = re.compile(
+    r"\{[:%{]|<!--|</?[A-Za-z][^>]*>\s*$|!\[[^\]]*\]\([^)]*\)\s*$|\[[^\]]+\]:\s*\S"
+)
+_QUOTE_MARKERS = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.MULTILINE)
+_FENCES = ("```", "~~~")
+_SOURCE_HEADINGS = frozenset({"sources", "source", "references", "sources and references"})
+_MIN_HEADING_WORDS = 4
+"""Shorter headings ("Background", "What happened") are section labels, not claims."""
+
+_MD_LINK = re.compile(r"!?\[(?P<label>[^\]]*)\]\(\s*<?(?P<url>[^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_BARE_URL = re.compile(r"https?://[^\s<>()\[\]]+")
+_INLINE: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),
+    (re.compile(r"\[\^[^\]]+\]"), ""),
+    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),
+    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),
+    (re.compile(r"<(https?://[^>\s]+)>"), r"\1"),
+    (re.compile(r"</?[A-Za-z][^>\n]*>"), ""),
+    (re.compile(r"\{:[^}]*\}"), ""),
+    (re.compile(r"`([^`]+)`"), r"\1"),
+    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),
+    (re.compile(r"(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*])"), r"\2"),
+    (re.compile(r"~~(.+?)~~"), r"\1"),
+    (re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])"), r"\1"),
+)
+
+
+def parse_article(text: str, name: str) -> ParsedArticle:
+    """Split an article into units; ``name`` (the file name) picks the format and names errors."""
+    if not text.strip():
+        raise InputError(f"{name}: the article is empty")
+    if _is_html(text):
+        raise InputError(
+            f"{name}: HTML articles are not supported yet; convert to Markdown or text"
+        )
+    if _is_markdown(text, name):
+        return _parse_markdown(text, name)
+    return _parse_text(text)
+
+
+def iso_date(text: str) -> str | None:
+    """A date line ("July 14, 2020", "Published 2020-07-14 10:00") as ``YYYY-MM-DD``, else None."""
+    text = " ".join(text.split())
+    prefix = _ISO_PREFIX.fullmatch(text)
+    match = _DATE_LINE.fullmatch(text)
+    if prefix is not None:
+        return _valid_date(prefix.group(1))
+    if match is None:
+        return None
+    if match.group("iso"):
+        return _valid_date(match.group("iso"))
+    month = _month(match.group("month") or match.group("month2"))
+    day = match.group("day") or match.group("day2")
+    year = match.group("year") or match.group("year2")
+    return _valid_date(f"{year}-{month:02d}-{int(day):02d}") if month else None
+
+
+def strip_inline(text: str) -> str:
+    """Text without inline Markdown markup (links, emphasis, code, tags), on one line."""
+    for pattern, replacement in _INLINE:
+        text = pattern.sub(replacement, text)
+    return " ".join(text.split())
+
+
+def _month(name: str) -> int | None:
+    """1-12 for a month name or its abbreviation ("Jul", "Sept"), else None."""
+    name = name.lower()
+    return next(
+        (n for n, m in enumerate(_MONTHS, 1) if len(name) >= 3 and m.startswith(name)), None
+    )
+
+
+def _valid_date(value: str) -> str | None:
+    try:
+        return datetime.date.fromisoformat(value).isoformat()
+    except ValueError:
+        return None
+
+
+def _is_html(text: str) -> bool:
+    return text.lstrip("\ufeff \t\r\n").startswith("<") or _HTML.search(text) is not None
+
+
+def _is_markdown(text: str, name: str) -> bool:
+    """The file suffix decides; without a known one, Markdown syntax does."""
+    suffix = PurePath(name).suffix.lower()
+    if suffix in _MARKDOWN_SUFFIXES:
+        return True
+    if suffix in _TEXT_SUFFIXES:
+        return False
+    return _FRONT_OPEN.match(text) is not None or _MARKDOWN_HINT.search(text) is not None
+
+
+@dataclass(frozen=True)
+class _Line:
+    """One line of the article: ``text`` is ``source[start:end]`` without its line ending."""
+
+    start: int
+    end: int
+    text: str
+
+
+def _lines(source: str, start: int = 0) -> Iterator[_Line]:
+    position = start
+    while position <= len(source):
+        newline = source.find("\n", position)
+        stop = len(source) if newline == -1 else newline
+        end = stop - 1 if stop > position and source[stop - 1] == "\r" else stop
+        yield _Line(position, end, source[position:end])
+        if newline == -1:
+            return
+        position = newline + 1
+
+
+class _Units:
+    """Collects units, cutting every one from the article so its span is exact by construction."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.items: list[Unit] = []
+
+    def add(
+        self,
+        start: int,
+        end: int,
+        kind: UnitKind,
+        clean: str | None = None,
+        field: UnitField | None = None,
+        url: str | None = None,
+    ) -> None:
+        raw = self.source[start:end]
+        start += len(raw) - len(raw.lstrip())
+        end = start + len(raw.strip())
+        text = self.source[start:end]
+        checked = " ".join((text if clean is None else clean).split())
+        if text and checked:
+            self.items.append(Unit(text, start, end, field, kind, url, checked))
+
+    def sentences(self, start: int, end: int, masked: str | None = None) -> None:
+        """Add the sentences of ``source[start:end]``, split on ``masked`` when markup is hidden."""
+        body = self.source[start:end] if masked is None else masked
+        for span in sentences(body):
+            self.add(start + span.start, start + span.end, "sentence", strip_inline(span.text))
+
+    def ordered(self) -> list[Unit]:
+        return sorted(self.items, key=lambda unit: (unit.start, unit.end))
+
+
+def _furniture(line: str) -> bool:
+    """Read-time and byline lines are page furniture, not claims about the news."""
+    return _READ_TIME.fullmatch(line) is not None or _BYLINE.fullmatch(line) is not None
+
+
+# Plain text -----------------------------------------------------------------------------
+
+
+def _parse_text(source: str) -> ParsedArticle:
+    """Section line (optional), headline, then dek and body paragraphs; see module doc."""
+    units = _Units(source)
+    lines = list(_lines(source))
+    content = [line for line in lines if line.text.strip()]
+    category = _text_category(content[0], units)
+    used = {content[0].start} if category is not None else set()
+    used |= _text_metadata([line for line in content if line.start not in used], units)
+    for start, end in _runs(lines, used):
+        units.sentences(start, end)
+    found = units.ordered()
+    title = next((unit.clean for unit in found if unit.field == "title"), "")
+    date = next((iso_date(unit.clean) for unit in found if unit.field == "date"), None)
+    return ParsedArticle(title, date, category, found, "text")
+
+
+def _text_category(line: _Line, units: _Units) -> str | None:
+    """A first line of one word is the section the article is filed under."""
+    word = line.text.strip()
+    if _SECTION_WORD.fullmatch(word) is None:
+        return None
+    units.add(line.start, line.end, "sentence", field="category")
+    return word
+
+
+def _text_metadata(lines: list[_Line], units: _Units) -> set[int]:
+    """Furniture, date lines and the headline (the first other line): the starts of lines used."""
+    used: set[int] = set()
+    has_title = False
+    for line in lines:
+        stripped = line.text.strip()
+        if _furniture(stripped):
+            used.add(line.start)
+        elif iso_date(stripped) is not None:
+            units.add(line.start, line.end, "sentence", field="date")
+            used.add(line.start)
+        elif not has_title:
+            units.add(line.start, line.end, "heading", field="title")
+            used.add(line.start)
+            has_title = True
+    return used
+
+
+def _runs(lines: list[_Line], used: set[int]) -> Iterator[tuple[int, int]]:
+    """Spans of consecutive non-blank lines not consumed as metadata: the paragraphs."""
+    run: list[_Line] = []
+    for line in [*lines, _Line(-1, -1, "")]:
+        if line.text.strip() and line.start not in used:
+            run.append(line)
+            continue
+        if run:
+            yield run[0].start, run[-1].end
+        run = []
+
+
+# Markdown -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _FrontMatter:
+    """Parsed front matter and where its YAML lies in the article."""
+
+    data: dict[str, Any]
+    start: int
+    end: int
+    body: int
+
+
+def _parse_markdown(source: str, name: str) -> ParsedArticle:
+    units = _Units(source)
+    front = _front_matter(source, name)
+    title = date = category = None
+    if front is not None:
+        title, date, category = _front_units(front, units)
+    reader = _MarkdownReader(units, has_title=title is not None)
+    reader.read(front.body if front else 0)
+    return ParsedArticle(
+        title or reader.title or "",
+        date or reader.date,
+        category,
+        units.ordered(),
+        "markdown",
+    )
+
+
+def _front_matter(source: str, name: str) -> _FrontMatter | None:
+    """The ``---`` delimited YAML block at the top, or None when there is none."""
+    opening = _FRONT_OPEN.match(source)
+    closing = _FRONT_CLOSE.search(source, opening.end()) if opening else None
+    if opening is None or closing is None:
+        return None
+    try:
+        data = yaml.safe_load(source[opening.end() : closing.start()])
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f":{mark.line + 2}" if mark is not None else ""
+        problem = " ".join(str(getattr(error, "problem", None) or error).split())
+        raise InputError(f"{name}{line}: invalid YAML front matter: {problem}") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise InputError(f"{name}: the front matter must map keys to values")
+    body = closing.end() + (1 if source.startswith("\n", closing.end()) else 0)
+    return _FrontMatter(data, opening.end(), closing.start(), body)
+
+
+def _front_units(front: _FrontMatter, units: _Units) -> tuple[str | None, str | None, str | None]:
+    """Title, date and category from the front matter, each a unit at its value."""
+    found: dict[str, str] = {}
+    for key, kind in _FRONT_FIELDS:
+        value = front.data.get(key)
+        if value is None or isinstance(value, (list, dict)):
+            continue
+        text = " ".join(str(value).split())
+        found[key] = text
+        span = _locate(units.source, front, key, text)
+        if span is not None:
+            units.add(*span, kind, text if key != "date" else None, field=key)
+    _front_sources(front, units)
+    date = _front_date(front.data.get("date"))
+    return found.get("title"), date, found.get("category")
+
+
+def _front_date(value: object) -> str | None:
+    """YAML reads ``2020-07-14`` as a date and may read timestamps as datetimes."""
+    if isinstance(value, datetime.date):
+        return value.isoformat()[:10]
+    return iso_date(value) if isinstance(value, str) else None
+
+
+def _locate(source: str, front: _FrontMatter, key: str, value: str) -> tuple[int, int] | None:
+    """Where ``key``'s value is written in the front matter, inside any quotes."""
+    pattern = re.compile(rf"^{re.escape(key)}[ \t]*:[ \t]*(?P<v>.*?)[ \t]*\r?$", re.MULTILINE)
+    match = pattern.search(source, front.start, front.end)
+    if match is None:
+        return None
+    start, end = match.span("v")
+    raw = source[start:end]
+    if len(raw) >= 2 and raw[0] in "'\"" and raw[-1] == raw[0]:
+        start, end = start + 1, end - 1
+    found = source.find(value, start, end) if value else -1
+    if found != -1:
+        return found, found + len(value)
+    if raw and _BLOCK_SCALAR.fullmatch(raw) is None:
+        return start, end
+    found = source.find(value, match.end(), front.end) if value else -1
+    if found != -1:
+        return found, found + len(value)
+    return _indented_block(source, match.end(), front.end)
+
+
+def _indented_block(source: str, start: int, end: int) -> tuple[int, int] | None:
+    """The lines of a YAML block scalar (``title: >``): those indented below its key."""
+    block = re.compile(r"(?:\r?\n(?:[ \t]+\S[^\n]*|[ \t]*(?=\r?\n)))+")
+    match = block.match(source, start, end)
+    if match is None or not match.group().strip():
+        return None
+    text = match.group()
+    first = start + len(text) - len(text.lstrip())
+    return first, start + len(text.rstrip())
+
+
+def _front_sources(front: _FrontMatter, units: _Units) -> None:
+    """``sources:`` as a list of URLs or ``{url, title}`` maps: each URL found is a link unit."""
+    entries = front.data.get("sources")
+    if not isinstance(entries, list):
+        return
+    key = re.compile(r"^sources[ \t]*:", re.MULTILINE).search(units.source, front.start, front.end)
+    position = key.end() if key else front.start
+    for entry in entries:
+        url = entry.get("url") if isinstance(entry, dict) else entry
+        if not isinstance(url, str) or not url:
+            continue
+        found = units.source.find(url, position, front.end)
+        if found == -1:
+            continue
+        label = entry.get("title") if isinstance(entry, dict) else None
+        clean = label if isinstance(label, str) and label.strip() else url
+        units.add(found, found + len(url), "source_link", clean, url=url)
+        position = found + len(url)
+
+
+class _MarkdownReader:
+    """A line-by-line reader of the Markdown body: blocks are collected, then cut into units."""
+
+    def __init__(self, units: _Units, has_title: bool) -> None:
+        self.units = units
+        self.has_title = has_title
+        self.title: str | None = None
+        self.date: str | None = None
+        self.block: list[_Line] = []
+        self.block_is_item = False
+        self.table: list[_Line] = []
+        self.fence: str | None = None
+        self.in_sources = False
+
+    def read(self, start: int) -> None:
+        for line in _lines(self.units.source, start):
+            self._line(line)
+        self._flush()
+
+    def _line(self, line: _Line) -> None:
+        stripped = line.text.strip()
+        if self.fence is not None:
+            closed = (
+                self.fence in stripped if self.fence == "-->" else stripped.startswith(self.fence)
+            )
+            self.fence = None if closed else self.fence
+            return
+        heading = self._heading_at(line, stripped)
+        if heading or not stripped or _RULE.fullmatch(stripped) or self._opens_fence(stripped):
+            self._flush()
+            if heading is not None:
+                self._heading(*heading)
+            return
+        if self.in_sources:
+            self._links(line)
+        elif stripped.startswith("|"):
+            self._flush_block()
+            self.table.append(line)
+        elif _NOT_PROSE.match(stripped) is None:
+            self._flush_table()
+            self._prose(line)
+
+    def _heading_at(self, line: _Line, stripped: str) -> tuple[_Line, str, int] | None:
+        """An ATX heading (``# Title``) or a setext one (one line underlined with = or -)."""
+        match = _HEADING.fullmatch(line.text)
+        if match is not None:
+            return line, match.group("text"), len(match.group("marks"))
+        if _SETEXT.fullmatch(stripped) and len(self.block) == 1 and not self.block_is_item:
+            title = self.block.pop()
+            return title, title.text, 1 if stripped.startswith("=") else 2
+        return None
+
+    def _opens_fence(self, stripped: str) -> bool:
+        """Code and HTML comments are not claims; remember how they end."""
+        if stripped.startswith(_FENCES):
+            self.fence = stripped[:3]
+        elif stripped.startswith("<!--") and "-->" not in stripped:
+            self.fence = "-->"
+        return self.fence is not None
+
+    def _prose(self, line: _Line) -> None:
+        """A list item starts a block of its own; other lines join the open block."""
+        if _LIST_ITEM.match(line.text) is not None:
+            self._flush_block()
+            self.block_is_item = True
+        elif not self.block:
+            self.block_is_item = False
+        self.block.append(line)
+
+    def _heading(self, line: _Line, text: str, level: int) -> None:
+        """The first level-1 heading is the title when the front matter has none."""
+        clean = strip_inline(text)
+        self.in_sources = clean.lower().rstrip(":").strip() in _SOURCE_HEADINGS
+        if self.in_sources or not clean:
+            return
+        if not self.has_title and self.title is None and level == 1:
+            self.title = clean
+            self.units.add(line.start, line.end, "heading", clean, field="title")
+        elif len(clean.split()) >= _MIN_HEADING_WORDS:
+            self.units.add(line.start, line.end, "heading", clean)
+
+    def _links(self, line: _Line) -> None:
+        """Every Markdown link or bare URL in the Sources section is a source link."""
+        taken: list[tuple[int, int]] = []
+        for match in _MD_LINK.finditer(line.text):
+            url = match.group("url")
+            label = strip_inline(match.group("label")) or url
+            self.units.add(
+                line.start + match.start(), line.start + match.end(), "source_link", label, url=url
+            )
+            taken.append(match.span())
+        for match in _BARE_URL.finditer(line.text):
+            if any(start <= match.start() < end for start, end in taken):
+                continue
+            url = match.group().rstrip(".,;:'\"")
+            start = line.start + match.start()
+            self.units.add(start, start + len(url), "source_link", url, url=url)
+
+    def _flush(self) -> None:
+        self._flush_block()
+        self._flush_table()
+
+    def _flush_block(self) -> None:
+        if not self.block:
+            return
+        start, end = self.block[0].start, self.block[-1].end
+        self.block = []
+        if self.block_is_item:
+            self._list_item(start, end)
+        else:
+            self._paragraph(start, end)
+
+    def _list_item(self, start: int, end: int) -> None:
+        marker = _LIST_ITEM.match(self.units.source, start, end)
+        body = self.units.source[marker.end() if marker else start : end]
+        self.units.add(start, end, "list_item", strip_inline(_QUOTE_MARKERS.sub("", body)))
+
+    def _paragraph(self, start: int, end: int) -> None:
+        """Sentences, split with block-quote markers blanked out so offsets stay exact."""
+        raw = self.units.source[start:end]
+        masked = _QUOTE_MARKERS.sub(lambda m: " " * len(m.group()), raw)
+        clean = strip_inline(masked)
+        if _furniture(clean):
+            return
+        date = iso_date(clean)
+        if date is not None:
+            self.date = self.date or date
+            self.units.add(start, end, "sentence", clean, field="date")
+            return
+        self.units.sentences(start, end, masked)
+
+    def _flush_table(self) -> None:
+        """Each body row is a claim; the header row (the one above ``|---|``) is not."""
+        rows, self.table = self.table, []
+        for index, row in enumerate(rows):
+            following = rows[index + 1].text.strip() if index + 1 < len(rows) else ""
+            if _TABLE_RULE.fullmatch(row.text.strip()) or _TABLE_RULE.fullmatch(following):
+                continue
+            cells = [strip_inline(cell) for cell in row.text.strip().strip("|").split("|")]
+            self.units.add(row.start, row.end, "table_row", ", ".join(c for c in cells if c))

@@ -1,0 +1,403 @@
+"""``newsdesk check``: verify an article written by anyone against source articles.
+
+Every unit of the article (see ``verify.articles``) is matched with source
+spans and judged by the same ``check_claim`` that gates newsdesk's own drafts,
+so the command and the pipeline can never disagree about what "supported"
+means. The difference is where the evidence comes from: a draft cites its
+spans, an outside article does not, so here they are retrieved (the source
+sentences and titles that best cover the claim's content words). Source links,
+the category and the date get checks of their own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from newsdesk.attribution import split_attribution
+from newsdesk.errors import InputError
+from newsdesk.records import CATEGORIES, Article, Draft, VerdictLabel
+from newsdesk.text import content_words, normalize, numbers, quotations, sentences
+from newsdesk.verify.articles import ParsedArticle, Unit, UnitField, iso_date, parse_article
+from newsdesk.verify.checker import (
+    Check,
+    ClaimResult,
+    Evidence,
+    check_claim,
+    check_sentence,
+    same_outlet,
+)
+
+MAX_EVIDENCE = 3
+"""Spans a claim may rest on: enough for a sentence that merges two source sentences."""
+MIN_SHARED = 2
+"""Content words a span must share with a claim to be evidence for it."""
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True)
+class ClaimReport:
+    """The finding on one unit of the article: ``id`` is ``c1``, ``c2``... in document order."""
+
+    id: str
+    unit: Unit
+    result: ClaimResult
+
+    @property
+    def verdict(self) -> VerdictLabel:
+        return self.result.label
+
+    @property
+    def kind(self) -> str:
+        """The kind of the check that decided the verdict, for one-line reports."""
+        failed = next((c for c in self.result.checks if c.verdict == "fail"), None)
+        return failed.kind if failed else "support"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "text": self.unit.text,
+            "start": self.unit.start,
+            "end": self.unit.end,
+            "field": self.unit.field,
+            "verdict": self.verdict,
+            "checks": [
+                {"kind": c.kind, "verdict": c.verdict, "detail": c.detail}
+                for c in self.result.checks
+            ],
+            "evidence": [
+                {"source_id": e.source.id, "url": e.source.url, "quote": e.quote}
+                for e in self.result.evidence
+            ],
+            "reason": self.result.reason,
+        }
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything ``newsdesk check`` found in one article, ready for text or JSON output."""
+
+    name: str
+    text: str
+    article: ParsedArticle
+    claims: tuple[ClaimReport, ...]
+    as_of: str | None = None
+
+    @property
+    def summary(self) -> dict[str, int]:
+        counts = {"claims": len(self.claims), "supported": 0, "contradicted": 0, "unsupported": 0}
+        for claim in self.claims:
+            counts[claim.verdict] += 1
+        return counts
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every claim is supported, 1 when anything is flagged (like a linter)."""
+        return 0 if all(claim.verdict == "supported" for claim in self.claims) else 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "article": {
+                "title": self.article.title,
+                "date": self.article.date,
+                "category": self.article.category,
+            },
+            "claims": [claim.to_dict() for claim in self.claims],
+            "summary": self.summary,
+        }
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based line and column of a character offset, as editors count them."""
+        line = self.text.count("\n", 0, offset) + 1
+        column = offset - (self.text.rfind("\n", 0, offset) + 1) + 1
+        return line, column
+
+    def format_text(self, name: str | None = None) -> str:
+        """``NAME:LINE:COL verdict kind reason`` per flagged claim, then a summary line."""
+        name = self.name if name is None else name
+        lines = []
+        for claim in self.claims:
+            if claim.verdict == "supported":
+                continue
+            line, column = self.position(claim.unit.start)
+            reason = " ".join(claim.result.reason.split())
+            lines.append(f"{name}:{line}:{column} {claim.verdict} {claim.kind} {reason}")
+        s = self.summary
+        noun = "claim" if s["claims"] == 1 else "claims"
+        lines.append(
+            f"{s['claims']} {noun}: {s['supported']} supported, {s['contradicted']} contradicted, "
+            f"{s['unsupported']} unsupported"
+        )
+        return "\n".join(lines)
+
+
+def check_article(
+    article_text: str,
+    sources: Sequence[Article],
+    *,
+    name: str = "article",
+    as_of: str | None = None,
+    min_coverage: float = 0.9,
+) -> Report:
+    """Check every unit of ``article_text`` against ``sources``.
+
+    ``as_of`` (default: the article's own date) is the day the article speaks
+    from; for now it bounds the article's date, later it will resolve relative
+    dates such as "on Tuesday".
+    """
+    if as_of is not None and (_ISO_DATE.fullmatch(as_of) is None or iso_date(as_of) is None):
+        raise InputError(f"--as-of must be a date written YYYY-MM-DD, got {as_of!r}")
+    parsed = parse_article(article_text, name)
+    as_of = as_of or parsed.date
+    index = _Index(sources)
+    claims = tuple(
+        ClaimReport(f"c{number}", unit, _check_unit(unit, index, as_of, min_coverage))
+        for number, unit in enumerate(parsed.units, start=1)
+    )
+    return Report(name, article_text, parsed, claims, as_of)
+
+
+def check_draft(draft: Draft, sources: Sequence[Article], min_coverage: float = 0.9) -> Report:
+    """Re-check a stored draft, each sentence against the spans it cites.
+
+    The report's text is the draft with one sentence per line, so line numbers
+    in ``format_text`` are sentence numbers (headline first).
+    """
+    by_id = {source.id: source for source in sources}
+    units, claims, offset = [], [], 0
+    for number, sentence in enumerate(draft.sentences, start=1):
+        field: UnitField | None = "title" if sentence.kind == "headline" else None
+        unit = Unit(sentence.text, offset, offset + len(sentence.text), field, clean=sentence.text)
+        units.append(unit)
+        result = check_sentence(sentence, by_id, min_coverage)
+        claims.append(ClaimReport(f"c{number}", unit, result))
+        offset = unit.end + 1
+    text = "\n".join(sentence.text for sentence in draft.sentences)
+    parsed = ParsedArticle(draft.headline, draft.date, draft.category, units, "text")
+    return Report(draft.story_id, text, parsed, tuple(claims), draft.date)
+
+
+def normalize_url(url: str) -> str:
+    """The form two links to one page share: lower-case scheme and host, no trailing slash
+    and no fragment (the query is kept: it can name a different page)."""
+    parts = urlsplit(url.strip())
+    return urlunsplit(
+        (parts.scheme.lower(), parts.netloc.lower(), parts.path.rstrip("/"), parts.query, "")
+    )
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A source span that may be evidence, with its content words for scoring."""
+
+    evidence: Evidence
+    words: frozenset[str]
+
+
+class _Index:
+    """Every source sentence and title as a candidate, built once per article."""
+
+    def __init__(self, sources: Sequence[Article]) -> None:
+        self.sources = list(sources)
+        self.by_url = {normalize_url(source.url): source for source in self.sources}
+        self.candidates = [c for source in self.sources for c in _candidates(source)]
+        self.folded = {s.id: normalize(f"{s.title}\n{s.text}") for s in self.sources}
+
+
+def _candidates(source: Article) -> list[_Candidate]:
+    title = _title(source)
+    spans = [title] if title is not None else []
+    spans.extend(Evidence(source, s.start, s.end) for s in sentences(source.text))
+    return [_Candidate(e, frozenset(content_words(e.quote))) for e in spans]
+
+
+def _title(source: Article) -> Evidence | None:
+    """The source's title as a span (without surrounding blanks), if it has one."""
+    title = source.title.strip()
+    if not title:
+        return None
+    start = source.title.index(title)
+    return Evidence(source, start, start + len(title), "title")
+
+
+def _select(claim_words: set[str], pool: Sequence[_Candidate]) -> list[Evidence]:
+    """Greedy cover: up to ``MAX_EVIDENCE`` spans, each adding the most uncovered words.
+
+    A span must share ``MIN_SHARED`` words with the claim, so that one common
+    word ("offers") cannot pull in a sentence about another story; at equal
+    gain, a span from a source already chosen wins.
+    """
+    chosen: list[Evidence] = []
+    missing = set(claim_words)
+    shared = min(MIN_SHARED, len(claim_words))
+    pool = [c for c in pool if shared and len(c.words & claim_words) >= shared]
+    for _ in range(MAX_EVIDENCE):
+        used = {e.source.id for e in chosen}
+        best = max(
+            pool,
+            key=lambda c: (
+                len(c.words & missing),
+                c.evidence.source.id in used,
+                len(c.words & claim_words),
+                -len(c.words),
+            ),
+            default=None,
+        )
+        if best is None or not best.words & missing:
+            break
+        chosen.append(best.evidence)
+        missing -= best.words
+        if not missing:
+            break
+    return chosen
+
+
+def _check_unit(unit: Unit, index: _Index, as_of: str | None, min_coverage: float) -> ClaimResult:
+    if unit.kind == "source_link":
+        return _check_url(unit, index)
+    if unit.field == "category":
+        return _check_category(unit)
+    if unit.field == "date":
+        return _check_date(unit, index, as_of)
+    return _check_text(unit, index, min_coverage)
+
+
+def _check_url(unit: Unit, index: _Index) -> ClaimResult:
+    """A link in the Sources list must point at one of the sources given."""
+    source = index.by_url.get(normalize_url(unit.url or unit.clean))
+    if source is None:
+        check = Check("url", "fail", "URL is not among the sources")
+        return ClaimResult("unsupported", check.detail, (check,), ())
+    check = Check("url", "pass", f"links to source {source.id}")
+    title = _title(source)
+    return ClaimResult("supported", "", (check,), (title,) if title is not None else ())
+
+
+def _check_category(unit: Unit) -> ClaimResult:
+    """Sources do not say which section a story belongs in; the taxonomy does."""
+    sections = {category.lower(): category for category in CATEGORIES}
+    if unit.clean.lower() in sections:
+        check = Check("category", "n/a", f"{sections[unit.clean.lower()]} is a newsdesk section")
+        return ClaimResult("supported", "", (check,), ())
+    detail = f"{unit.clean!r} is not a section of the taxonomy ({', '.join(CATEGORIES)})"
+    check = Check("category", "fail", detail)
+    return ClaimResult("unsupported", detail, (check,), ())
+
+
+def _check_date(unit: Unit, index: _Index, as_of: str | None) -> ClaimResult:
+    """The article's date must be a source's date or be written in a source."""
+    support = Check("support", "n/a", "dates are checked against the sources")
+    date = iso_date(unit.clean)
+    if date is None:
+        return _failed(support, f"cannot read {unit.clean!r} as a date")
+    if as_of is not None and date > as_of:
+        return _failed(support, f"{date} is after the as-of date {as_of}")
+    dated = [source.id for source in index.sources if source.published == date]
+    if dated:
+        check = Check("date", "pass", f"{date} is the date of {', '.join(dated)}")
+        return ClaimResult("supported", "", (support, check), ())
+    evidence = _find_written(index.sources, (unit.clean, date))
+    if evidence is not None:
+        check = Check("date", "pass", f"{unit.clean} is written in {evidence.source.id}")
+        return ClaimResult("supported", "", (support, check), (evidence,))
+    known = sorted({s.published for s in index.sources if s.published})
+    dates = f"sources are dated {', '.join(known)}" if known else "no source is dated"
+    return _failed(support, f"{date} is not the date of any source ({dates})")
+
+
+def _failed(support: Check, detail: str) -> ClaimResult:
+    return ClaimResult("unsupported", detail, (support, Check("date", "fail", detail)), ())
+
+
+def _find_written(sources: Sequence[Article], forms: Sequence[str]) -> Evidence | None:
+    """The first place a source's text writes one of ``forms``, ignoring case."""
+    for source in sources:
+        for form in forms:
+            match = re.search(re.escape(form), source.text, re.IGNORECASE)
+            if match is not None:
+                return Evidence(source, match.start(), match.end())
+    return None
+
+
+def _check_text(unit: Unit, index: _Index, min_coverage: float) -> ClaimResult:
+    """Retrieve the best spans for a claim and run ``check_claim`` on them."""
+    attributed = split_attribution(unit.clean)
+    claim_words = set(content_words(attributed.claim))
+    pool = index.candidates
+    if attributed.outlet is None:
+        result = _judge(unit.clean, claim_words, pool, index, min_coverage)
+    else:
+        result = _judge_credited(unit.clean, attributed.outlet, claim_words, index, min_coverage)
+    return _contradiction(attributed.claim, result, min_coverage)
+
+
+def _judge(
+    text: str,
+    claim_words: set[str],
+    pool: Sequence[_Candidate],
+    index: _Index,
+    min_coverage: float,
+) -> ClaimResult:
+    evidence = _select(claim_words, pool)
+    if evidence:
+        return check_claim(text, evidence, min_coverage)
+    return _unmatched(text, {c.evidence.source.id for c in pool}, index)
+
+
+def _unmatched(text: str, source_ids: set[str], index: _Index) -> ClaimResult:
+    """Nothing matches the claim: name a quotation that no source has, the likeliest cause."""
+    support = Check("support", "fail", "no source sentence matches its content words")
+    folded = [index.folded[source_id] for source_id in sorted(source_ids)]
+    for quote in quotations(split_attribution(text).claim):
+        if not any(normalize(quote) in body for body in folded):
+            check = Check("quote", "fail", f"quotation not in any source: “{quote}”")
+            return ClaimResult("unsupported", check.detail, (check, support), ())
+    return ClaimResult("unsupported", support.detail, (support,), ())
+
+
+def _judge_credited(
+    text: str, outlet: str, claim_words: set[str], index: _Index, min_coverage: float
+) -> ClaimResult:
+    """A claim credited to an outlet is judged on that outlet's sources first.
+
+    When they do not support it, the other sources are tried: if they do, the
+    claim is true but misattributed and ``check_claim``'s attribution check
+    says so; if they do not either, the credited outlet's verdict is the more
+    useful one.
+    """
+    own = [c for c in index.candidates if same_outlet(outlet, c.evidence.source.outlet)]
+    others = [c for c in index.candidates if not same_outlet(outlet, c.evidence.source.outlet)]
+    credited = _judge(text, claim_words, own, index, min_coverage) if own else None
+    if credited is not None and credited.label == "supported":
+        return credited
+    if not others:
+        return credited or _judge(text, claim_words, others, index, min_coverage)
+    elsewhere = _judge(text, claim_words, others, index, min_coverage)
+    failed = {c.kind for c in elsewhere.checks if c.verdict == "fail"}
+    return elsewhere if credited is None or failed == {"attribution"} else credited
+
+
+def _contradiction(claim: str, result: ClaimResult, min_coverage: float) -> ClaimResult:
+    """A claim whose best span says the same thing with a different number is contradicted."""
+    failed = [c for c in result.checks if c.verdict == "fail"]
+    number = next((c for c in failed if c.kind == "number"), None)
+    if (
+        number is None
+        or not result.evidence
+        or any(c.kind not in ("number", "support") for c in failed)
+    ):
+        return result
+    best = result.evidence[0]
+    ours = set(numbers(claim))
+    theirs = [n for n in numbers(best.quote) if n not in ours]
+    other_words = [w for w in content_words(claim) if not w.isdigit()]
+    cited = set(content_words(best.quote))
+    covered = sum(w in cited for w in other_words) / len(other_words) if other_words else 0.0
+    if not theirs or covered < min_coverage:
+        return result
+    reason = f"{number.detail}; {best.source.id} says {', '.join(dict.fromkeys(theirs))}"
+    return replace(result, label="contradicted", reason=reason)

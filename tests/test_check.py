@@ -1,0 +1,301 @@
+"""``newsdesk check``: parse an outside article, check it against real sources, report.
+
+The fixtures are real reporting (see ``tests/fixtures/check/README.md``); the
+article under test copies sentences from it and carries injected errors, each
+of which must be flagged with a reason that names the problem.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from newsdesk.errors import InputError
+from newsdesk.records import Article
+from newsdesk.verify.articles import iso_date, parse_article
+from newsdesk.verify.report import ClaimReport, Report, check_article, normalize_url
+from newsdesk.verify.sources import load_sources
+
+FIXTURES = Path(__file__).parent / "fixtures" / "check"
+NBC = "baly-IHtW6TgHxlfrPJsk"
+HILL = "baly-2W1WED0JCBIU7WlD"
+
+
+@pytest.fixture(scope="module")
+def sources() -> list[Article]:
+    return load_sources(FIXTURES / "sources.jsonl")
+
+
+@pytest.fixture(scope="module")
+def article() -> str:
+    return (FIXTURES / "article.md").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def report(article: str, sources: list[Article]) -> Report:
+    return check_article(article, sources, name="article.md")
+
+
+def claim(report: Report, starts_with: str) -> ClaimReport:
+    """The one claim whose text starts with ``starts_with``."""
+    found = [c for c in report.claims if c.unit.text.startswith(starts_with)]
+    assert len(found) == 1, [c.unit.text for c in report.claims]
+    return found[0]
+
+
+# Injected errors ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("starts_with", "verdict", "kind", "fragments"),
+    [
+        ("Lee was scheduled", "contradicted", "number", ("6 does not appear", f"{NBC} says 4")),
+        ("Before he died", "unsupported", "quote", ("quotation not in any source: “I forgive",)),
+        ("“I am at peace", "unsupported", "quote", ("quotation not in the cited text: “I am",)),
+        ("According to Fox News", "unsupported", "attribution", ("credits Fox News, but",)),
+        (
+            "According to NBC News",
+            "unsupported",
+            "attribution",
+            ("credits NBC News, but the cited text is from The Hill",),
+        ),
+        ("[Wire report]", "unsupported", "url", ("URL is not among the sources",)),
+    ],
+)
+def test_injected_errors_are_flagged_with_their_reason(
+    report: Report, starts_with: str, verdict: str, kind: str, fragments: tuple[str, ...]
+) -> None:
+    found = claim(report, starts_with)
+    assert found.verdict == verdict
+    assert found.kind == kind
+    for fragment in fragments:
+        assert fragment in found.result.reason
+
+
+def test_fabricated_url_is_the_unit_url(report: Report) -> None:
+    assert claim(report, "[Wire report]").unit.url == "https://example.com/story_0000.html"
+
+
+# Faithful sentences -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "starts_with",
+    [
+        "The U.S. carried out the first federal execution in 17 years",
+        "Daniel Lewis Lee, who was convicted",
+        "According to The Hill, Lee's killing",
+        "“For us, it is a matter",
+        "- Ruth Friedman, an attorney for Lee",
+        "- Keith Dwayne Nelson",
+        "### Two more executions are scheduled this week",
+        "| Wesley Ira Purkey | Wednesday |",
+        "[NBC News](",
+        "[The Hill](",
+        "https://www.nbcnews.com/",
+    ],
+)
+def test_verbatim_sentences_and_real_links_are_supported(report: Report, starts_with: str) -> None:
+    found = claim(report, starts_with)
+    assert found.verdict == "supported", found.result.reason
+    assert found.result.reason == ""
+
+
+def test_credited_outlet_is_checked(report: Report) -> None:
+    found = claim(report, "According to The Hill, Lee's killing")
+    attribution = [c for c in found.result.checks if c.kind == "attribution"]
+    assert attribution[0].verdict == "pass"
+    assert {e.source.id for e in found.result.evidence} == {HILL}
+
+
+def test_front_matter_values_are_units_at_their_place(report: Report, article: str) -> None:
+    fields = {c.unit.field: c for c in report.claims if c.unit.field}
+    assert set(fields) == {"title", "date", "category"}
+    assert fields["title"].unit.text.startswith("First federal execution in 17 years")
+    assert article[fields["title"].unit.start - 1] == '"'
+    assert fields["date"].unit.text == "2020-07-14"
+    assert fields["category"].unit.text == "Politics"
+    assert all(c.verdict == "supported" for c in fields.values())
+    assert report.to_dict()["article"] == {
+        "title": fields["title"].unit.text,
+        "date": "2020-07-14",
+        "category": "Politics",
+    }
+
+
+def test_section_labels_and_sources_heading_are_not_claims(report: Report) -> None:
+    texts = [c.unit.text for c in report.claims]
+    assert "## Reaction" not in texts
+    assert "## Sources" not in texts
+    assert "| Inmate | Day |" not in texts
+
+
+# The report contract ----------------------------------------------------------------------
+
+
+def test_every_claim_is_an_exact_span_and_every_quote_is_real(
+    report: Report, article: str, sources: list[Article]
+) -> None:
+    by_id = {source.id: source for source in sources}
+    for found in report.to_dict()["claims"]:
+        assert found["text"] == article[found["start"] : found["end"]]
+        for evidence in found["evidence"]:
+            source = by_id[evidence["source_id"]]
+            assert evidence["url"] == source.url
+            assert evidence["quote"] in source.text or evidence["quote"] in source.title
+
+
+def test_json_shape_and_summary(report: Report) -> None:
+    data = json.loads(json.dumps(report.to_dict()))
+    assert list(data) == ["article", "claims", "summary"]
+    keys = ["id", "text", "start", "end", "field", "verdict", "checks", "evidence", "reason"]
+    assert all(list(c) == keys for c in data["claims"])
+    assert [c["id"] for c in data["claims"]] == [f"c{i}" for i in range(1, len(data["claims"]) + 1)]
+    for check in (check for c in data["claims"] for check in c["checks"]):
+        assert list(check) == ["kind", "verdict", "detail"]
+        assert check["verdict"] in ("pass", "fail", "n/a")
+    summary = data["summary"]
+    verdicts = [c["verdict"] for c in data["claims"]]
+    assert summary["claims"] == len(verdicts)
+    assert (
+        summary["claims"] == summary["supported"] + summary["contradicted"] + summary["unsupported"]
+    )
+    assert summary["contradicted"] == verdicts.count("contradicted") == 1
+    assert summary["unsupported"] == verdicts.count("unsupported") == 5
+    assert report.exit_code == 1
+
+
+def test_text_format_is_one_line_per_flag_and_a_summary(report: Report, article: str) -> None:
+    lines = report.format_text("article.md").splitlines()
+    assert len(lines) == 7
+    line = article[: article.index("[Wire report]")].count("\n") + 1
+    assert f"article.md:{line}:3 unsupported url URL is not among the sources" in lines
+    s = report.summary
+    assert lines[-1] == (
+        f"{s['claims']} claims: {s['supported']} supported, 1 contradicted, 5 unsupported"
+    )
+
+
+def test_faithful_article_passes(sources: list[Article]) -> None:
+    text = (FIXTURES / "faithful.md").read_text(encoding="utf-8")
+    report = check_article(text, sources, name="faithful.md")
+    assert report.exit_code == 0, report.format_text()
+    assert report.format_text().splitlines() == [
+        f"{len(report.claims)} claims: {len(report.claims)} supported, 0 contradicted, "
+        "0 unsupported"
+    ]
+
+
+# Plain text and other article forms -------------------------------------------------------
+
+
+def test_plain_text_layout(sources: list[Article]) -> None:
+    text = (FIXTURES / "article.txt").read_text(encoding="utf-8")
+    parsed = parse_article(text, "article.txt")
+    assert parsed.format == "text"
+    assert parsed.category == "Politics"
+    assert parsed.title.startswith("First federal prisoner in 17 years")
+    fields = [u.field for u in parsed.units]
+    assert fields[:2] == ["category", "title"]
+    assert all("min read" not in u.text for u in parsed.units)
+    assert all(text[u.start : u.end] == u.text for u in parsed.units)
+    assert check_article(text, sources, name="article.txt").exit_code == 0
+
+
+def test_unknown_section_is_flagged(sources: list[Article]) -> None:
+    report = check_article("Opinion\nA headline\n\nA body.\n", sources, name="a.txt")
+    assert report.claims[0].unit.field == "category"
+    assert report.claims[0].verdict == "unsupported"
+    assert "not a section of the taxonomy" in report.claims[0].result.reason
+
+
+def test_date_that_no_source_has_is_flagged(sources: list[Article]) -> None:
+    text = "---\ntitle: Lee executed\ndate: 2020-07-19\n---\n\nBody.\n"
+    report = check_article(text, sources, name="a.md")
+    date = next(c for c in report.claims if c.unit.field == "date")
+    assert date.verdict == "unsupported"
+    assert "2020-07-19 is not the date of any source" in date.result.reason
+
+
+def test_markdown_without_front_matter() -> None:
+    text = (
+        "# Lee executed in Terre Haute\r\n\r\nJuly 14, 2020\r\n\r\n"
+        "```\ncode is not a claim.\n```\n\n<!--\na comment.\n-->\n\n"
+        "First sentence here. Second sentence *with* [a link](https://x.org).\n"
+    )
+    parsed = parse_article(text, "a.md")
+    assert parsed.title == "Lee executed in Terre Haute"
+    assert parsed.date == "2020-07-14"
+    assert [u.clean for u in parsed.units] == [
+        "Lee executed in Terre Haute",
+        "July 14, 2020",
+        "First sentence here.",
+        "Second sentence with a link.",
+    ]
+    assert all(text[u.start : u.end] == u.text for u in parsed.units)
+
+
+def test_html_is_refused() -> None:
+    with pytest.raises(InputError, match="HTML articles are not supported yet") as error:
+        parse_article("<html><body><p>Hi.</p></body></html>", "page.html")
+    assert "\n" not in str(error.value)
+
+
+def test_dates_and_urls_are_read_loosely() -> None:
+    assert iso_date("Tuesday, July 14, 2020") == "2020-07-14"
+    assert iso_date("Published 2020-07-14 10:00") == "2020-07-14"
+    assert iso_date("The cat sat.") is None
+    assert normalize_url("HTTPS://Example.COM/a/b/#top") == normalize_url("https://example.com/a/b")
+
+
+def test_as_of_must_be_a_date(article: str, sources: list[Article]) -> None:
+    with pytest.raises(InputError, match="--as-of"):
+        check_article(article, sources, as_of="14/07/2020")
+
+
+# Sources file -----------------------------------------------------------------------------
+
+
+def _write(tmp_path: Path, data: bytes) -> Path:
+    path = tmp_path / "sources.jsonl"
+    path.write_bytes(data)
+    return path
+
+
+def test_sources_load_as_articles(sources: list[Article]) -> None:
+    assert [s.outlet for s in sources] == ["The Hill", "NBC News"]
+    assert all(s.published == "2020-07-14" and s.title and s.text for s in sources)
+
+
+def test_missing_url_names_the_line(tmp_path: Path) -> None:
+    lines = (FIXTURES / "sources.jsonl").read_text(encoding="utf-8").splitlines()
+    second = json.loads(lines[1])
+    del second["url"]
+    path = _write(tmp_path, f"{lines[0]}\n{json.dumps(second)}\n".encode())
+    with pytest.raises(InputError, match=r"sources\.jsonl:2: missing 'url'"):
+        load_sources(path)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "no sources"),
+        (b'{"id": "a", "url": "u", "text": "t"}\n{"id": ', ":2: invalid JSON"),
+        (b'{"id": "a", "url": "u", "text": "t"}\n\xff\n', ":2: not UTF-8"),
+        (b'{"id": "a", "url": "u"}\n', ":1: missing 'text'"),
+        (b'{"id": "a", "url": "u", "text": "t"}\n{"id": "a", "url": "v", "text": "t"}', ":2: dup"),
+        (b'{"id": "a", "url": "u", "text": "t", "date": "14 July"}', ":1: 'date' must be"),
+        (b"[1, 2]", ":1: expected a JSON object, got array"),
+    ],
+)
+def test_bad_sources_are_one_line_errors(tmp_path: Path, data: bytes, message: str) -> None:
+    with pytest.raises(InputError, match=message) as error:
+        load_sources(_write(tmp_path, data))
+    assert "\n" not in str(error.value)
+
+
+def test_missing_sources_file(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file"):
+        load_sources(tmp_path / "absent.jsonl")

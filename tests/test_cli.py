@@ -1,0 +1,114 @@
+"""Every command is documented, and the CLI reports errors on one line."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner, Result
+
+from newsdesk.cli import cli
+
+COMMANDS = sorted(cli.commands)  # type: ignore[attr-defined]
+
+
+def test_the_documented_commands_exist() -> None:
+    assert {"run", "import", "stories", "write", "check", "publish", "status"} <= set(COMMANDS)
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_command_has_help_with_an_example(name: str) -> None:
+    command = cli.commands[name]  # type: ignore[attr-defined]
+    assert command.help, f"newsdesk {name} has no help text"
+    result = CliRunner().invoke(cli, [name, "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.output, f"newsdesk {name} --help lacks an Example: block"
+    assert f"newsdesk {name}" in result.output.split("Example:", 1)[1]
+
+
+def test_every_option_has_help() -> None:
+    for name in COMMANDS:
+        for param in cli.commands[name].params:  # type: ignore[attr-defined]
+            if isinstance(param, click.Option):
+                assert param.help, f"newsdesk {name} {param.opts[0]} has no help"
+
+
+def test_bad_settings_file_is_a_one_line_error(tmp_path: Path) -> None:
+    settings = tmp_path / "newsdesk.toml"
+    settings.write_text("[stories]\nthreshhold = 0.4\n")
+    result = CliRunner().invoke(cli, ["status", "--config", str(settings)])
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        "error: unknown setting [stories] 'threshhold'; known: threshold, window_days"
+    ]
+
+
+def test_status_after_run_shows_counts_and_stage_times(
+    invoke: Callable[..., Result], tmp_path: Path
+) -> None:
+    assert invoke("run", "--site", str(tmp_path / "site")).exit_code == 0
+    result = invoke("status")
+    assert result.exit_code == 0
+    assert "articles" in result.stdout and "84" in result.stdout
+    assert "publish" in result.stdout
+
+
+def test_stories_lists_and_shows(invoke: Callable[..., Result], tmp_path: Path) -> None:
+    assert invoke("run", "--site", str(tmp_path / "site")).exit_code == 0
+    listing = invoke("stories")
+    assert listing.exit_code == 0
+    story_id = next(w for w in listing.stdout.split() if w.startswith("s-"))
+    shown = invoke("stories", story_id)
+    assert shown.exit_code == 0
+    assert "https://" in shown.stdout
+    status = invoke("status", "--story", story_id)
+    assert status.exit_code == 0
+    assert "supported" in status.stdout
+    missing = invoke("stories", "s-nope")
+    assert missing.exit_code == 2
+    assert "no story 's-nope'" in missing.stderr
+
+
+FIXTURES = Path(__file__).parent / "fixtures" / "check"
+
+
+def test_check_exit_codes_and_json(invoke: Callable[..., Result]) -> None:
+    import json
+
+    sources = str(FIXTURES / "sources.jsonl")
+    flagged = invoke("check", str(FIXTURES / "article.md"), "--sources", sources)
+    assert flagged.exit_code == 1
+    assert f"{FIXTURES / 'article.md'}:" in flagged.stdout
+    assert flagged.stdout.strip().splitlines()[-1].endswith("unsupported")
+    faithful = invoke(
+        "check", str(FIXTURES / "faithful.md"), "--sources", sources, "--format", "json"
+    )
+    assert faithful.exit_code == 0
+    report = json.loads(faithful.stdout)
+    assert report["summary"]["claims"] == report["summary"]["supported"] > 0
+
+
+def test_check_bad_input_exits_2(invoke: Callable[..., Result], tmp_path: Path) -> None:
+    missing = invoke(
+        "check", str(tmp_path / "none.md"), "--sources", str(FIXTURES / "sources.jsonl")
+    )
+    assert missing.exit_code == 2
+    assert missing.stderr.strip() == f"error: {tmp_path / 'none.md'}: file not found"
+    neither = invoke("check")
+    assert neither.exit_code == 2
+    assert "give ARTICLE and --sources, or --story ID" in neither.stderr
+
+
+def test_check_story_rechecks_a_stored_draft(invoke: Callable[..., Result], tmp_path: Path) -> None:
+    import json
+
+    assert invoke("run", "--site", str(tmp_path / "site")).exit_code == 0
+    story_id = next(w for w in invoke("stories").stdout.split() if w.startswith("s-"))
+    result = invoke("check", "--story", story_id, "--format", "json")
+    assert result.exit_code in (0, 1)
+    report = json.loads(result.stdout)
+    assert report["claims"]
+    for claim in report["claims"]:
+        assert claim["evidence"] or claim["verdict"] != "supported"

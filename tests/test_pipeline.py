@@ -1,0 +1,257 @@
+"""End to end: ``newsdesk run`` on the bundled sample, twice, and after a crash."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from newsdesk.config import Config
+from newsdesk.records import Article
+from newsdesk.store import SQLiteStore, open_store
+
+
+class Links(HTMLParser):
+    """Collects hrefs, citation links and the visible text of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+        self.citations: list[dict[str, str]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k: v or "" for k, v in attrs}
+        if tag == "a" and "href" in values:
+            self.hrefs.append(values["href"])
+            if "data-article-id" in values:
+                self.citations.append(values)
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def parse(path: Path) -> Links:
+    links = Links()
+    links.feed(path.read_text(encoding="utf-8"))
+    return links
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
+    """One full run of the CLI on the sample, shared by the read-only tests below."""
+    from click.testing import CliRunner
+
+    from newsdesk.cli import cli
+
+    folder = tmp_path_factory.mktemp("run")
+    args = ["run", "--database", str(folder / "news.db"), "--site", str(folder / "site")]
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    return folder, result
+
+
+def test_run_prints_summary_and_site_path(built: tuple[Path, Result]) -> None:
+    folder, result = built
+    assert result.exit_code == 0, result.output
+    for stage in ("ingest", "stories", "write", "verify", "publish"):
+        assert re.search(rf"│ {stage}\s+│", result.stdout), stage
+    assert "84 articles" in result.stdout
+    assert f"site: {(folder / 'site' / 'index.html').resolve()}" in result.stdout
+
+
+def test_site_has_a_page_per_story_citing_only_corpus_urls(
+    built: tuple[Path, Result], sample_articles: list[Article]
+) -> None:
+    folder, _ = built
+    by_id = {a.id: a for a in sample_articles}
+    corpus_urls = {a.url for a in sample_articles}
+    outlets = {a.outlet for a in sample_articles}
+    pages = sorted((folder / "site" / "stories").glob("*.html"))
+    assert len(pages) >= 20
+    for page in pages:
+        links = parse(page)
+        external = {h for h in links.hrefs if h.startswith("http")}
+        assert external, page.name
+        assert {h.split("#")[0] for h in external} <= corpus_urls, page.name
+        text = " ".join(links.text)
+        assert sum(outlet in text for outlet in outlets) >= 2, page.name
+        assert links.citations, page.name
+        for citation in links.citations:
+            article = by_id[citation["data-article-id"]]
+            assert citation["href"].split("#")[0] == article.url
+            start, end = int(citation["data-start"]), int(citation["data-end"])
+            assert 0 <= start < end
+            assert citation["title"] in (article.text[start:end], article.title[start:end])
+
+
+def test_every_published_sentence_is_supported_and_cited(built: tuple[Path, Result]) -> None:
+    folder, _ = built
+    store = SQLiteStore(folder / "news.db")
+    pages = "\n".join(
+        p.read_text(encoding="utf-8") for p in (folder / "site" / "stories").glob("*.html")
+    )
+    published = withheld = 0
+    for draft in store.drafts():
+        verdicts = {v.position: v for v in store.verdicts(draft.story_id)}
+        assert len(verdicts) == len(draft.sentences)
+        for position, sentence in enumerate(draft.sentences):
+            assert sentence.citations
+            escaped = sentence.text.replace("&", "&amp;").replace("<", "&lt;")
+            if verdicts[position].label == "supported":
+                published += 1
+            elif escaped not in pages:
+                withheld += 1
+            else:
+                pytest.fail(f"unsupported sentence published: {sentence.text}")
+    assert published > 200
+    store.close()
+
+
+def test_feed_lists_the_stories(built: tuple[Path, Result]) -> None:
+    import xml.etree.ElementTree as ET
+
+    folder, _ = built
+    feed = ET.parse(folder / "site" / "feed.atom").getroot()
+    entries = feed.findall("{http://www.w3.org/2005/Atom}entry")
+    assert len(entries) == len(list((folder / "site" / "stories").glob("*.html")))
+
+
+def snapshot(database: Path) -> dict[str, object]:
+    """Everything the stages produced, independent of run ids and timings."""
+    db = sqlite3.connect(database)
+    try:
+        return {
+            "articles": db.execute("SELECT id, hash FROM articles ORDER BY id").fetchall(),
+            "stories": db.execute(
+                "SELECT story_id, group_concat(article_id) FROM"
+                " (SELECT * FROM story_articles ORDER BY article_id) GROUP BY story_id"
+                " ORDER BY story_id"
+            ).fetchall(),
+            "drafts": db.execute("SELECT story_id, hash FROM drafts ORDER BY story_id").fetchall(),
+            "verdicts": db.execute(
+                "SELECT story_id, position, label FROM verdicts ORDER BY 1, 2"
+            ).fetchall(),
+        }
+    finally:
+        db.close()
+
+
+def test_second_run_adds_no_rows_and_rewrites_no_files(
+    config: Config, invoke: Callable[..., Result], tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    assert invoke("run", "--site", str(site)).exit_code == 0
+    store = open_store(config.store.database)
+    counts = store.counts()
+    store.close()
+    files = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in site.rglob("*") if p.is_file()}
+    before = snapshot(config.store.database)
+    time.sleep(0.05)
+    second = invoke("run", "--site", str(site))
+    assert second.exit_code == 0
+    store = open_store(config.store.database)
+    assert store.counts() == counts
+    (last, previous) = store.runs(limit=2)
+    store.close()
+    assert snapshot(config.store.database) == before
+    assert {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in site.rglob("*") if p.is_file()} == (
+        files
+    )
+    assert [s.items_out for s in last.stages] == [0, 0, 0, 0, 0]
+    assert previous.stages[0].items_out == 84
+
+
+def replicated_dump(sample_path: Path, target: Path, copies: int) -> Path:
+    """The sample repeated with new ids, URLs and dates: a corpus big enough to kill mid-stage."""
+    records = [json.loads(x) for x in sample_path.read_text(encoding="utf-8").splitlines()]
+    lines = []
+    for copy in range(copies):
+        for record in records:
+            year = 2030 + copy
+            lines.append(
+                json.dumps(
+                    {
+                        **record,
+                        "id": f"{record['id']}-{copy}",
+                        "url": f"{record['url']}?copy={copy}",
+                        "published": f"{year}{str(record['published'])[4:]}",
+                    }
+                )
+            )
+    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return target
+
+
+def newsdesk(*args: str) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "COLUMNS": "120"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "newsdesk", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+
+
+def progress(database: Path) -> dict[str, int]:
+    try:
+        db = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=0.1)
+    except sqlite3.OperationalError:
+        return {}
+    try:
+        return {
+            table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in ("articles", "story_articles", "stories", "drafts")
+        }
+    except sqlite3.OperationalError:
+        return {}
+    finally:
+        db.close()
+
+
+MIDDLE: dict[str, Callable[[dict[str, int], int], bool]] = {
+    "stories": lambda c, total: c["articles"] == total and 0 < c["story_articles"] < total,
+    "write": lambda c, total: c["story_articles"] == total and 0 < c["drafts"] < c["stories"],
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stage", sorted(MIDDLE))
+def test_killed_run_resumes_to_the_same_result(
+    stage: str, tmp_path: Path, sample_path: Path
+) -> None:
+    dump = replicated_dump(sample_path, tmp_path / "big.jsonl", copies=6)
+    total = 84 * 6
+    reference = tmp_path / "reference.db"
+    args = ["--dump", str(dump), "--site", str(tmp_path / "ref-site")]
+    assert newsdesk("run", "--database", str(reference), *args).wait(timeout=300) == 0
+
+    crashed = tmp_path / "crashed.db"
+    args = ["--dump", str(dump), "--site", str(tmp_path / "site")]
+    process = newsdesk("run", "--database", str(crashed), *args)
+    deadline = time.monotonic() + 120
+    killed_at: dict[str, int] = {}
+    while process.poll() is None and time.monotonic() < deadline:
+        counts = progress(crashed)
+        if counts and MIDDLE[stage](counts, total):
+            process.send_signal(signal.SIGKILL)
+            killed_at = counts
+            break
+        time.sleep(0.005)
+    process.wait(timeout=60)
+    assert killed_at, f"the run finished before it could be killed in the {stage} stage"
+    assert process.returncode == -signal.SIGKILL
+
+    assert newsdesk("run", "--database", str(crashed), *args).wait(timeout=300) == 0
+    assert snapshot(crashed) == snapshot(reference)
+    assert len(snapshot(crashed)["articles"]) == total  # type: ignore[arg-type]

@@ -1,0 +1,152 @@
+"""The extractive writer: cited, attributed, readable drafts from real stories."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pytest
+
+from newsdesk.attribution import attribute, split_attribution
+from newsdesk.config import WriteSettings
+from newsdesk.records import CATEGORIES, Article, Story
+from newsdesk.stories import cluster
+from newsdesk.write import classify, speaker_of, write_story
+
+
+@pytest.fixture(scope="module")
+def drafts(sample_articles: list[Article]) -> list[tuple[list[Article], object]]:
+    assignment = cluster(sample_articles, threshold=0.15, window_days=1)
+    by_story: dict[str, list[Article]] = {}
+    for article in sample_articles:
+        by_story.setdefault(assignment[article.id], []).append(article)
+    result = []
+    for story_id, articles in sorted(by_story.items()):
+        story = Story(
+            story_id,
+            articles[0].title,
+            tuple(a.id for a in articles),
+            tuple(a.outlet for a in articles),
+            None,
+            None,
+        )
+        result.append((articles, write_story(story, articles, WriteSettings())))
+    return result
+
+
+def test_every_sentence_cites_an_exact_span(drafts: list[tuple[list[Article], object]]) -> None:
+    for articles, draft in drafts:
+        by_id = {a.id: a for a in articles}
+        for sentence in draft.sentences:  # type: ignore[attr-defined]
+            assert sentence.citations
+            for citation in sentence.citations:
+                source = by_id[citation.article_id]
+                body = source.title if citation.field == "title" else source.text
+                span = body[citation.start : citation.end]
+                assert span
+                claim = split_attribution(sentence.text).claim
+                assert claim == span
+
+
+def test_multi_outlet_stories_cite_several_outlets(
+    drafts: list[tuple[list[Article], object]],
+) -> None:
+    for articles, draft in drafts:
+        if len({a.outlet for a in articles}) < 2:
+            continue
+        cited = {s.outlet for s in draft.sentences if s.kind == "body"}  # type: ignore[attr-defined]
+        assert len(cited) >= 2, draft.headline  # type: ignore[attr-defined]
+
+
+def test_body_sentences_stand_alone(drafts: list[tuple[list[Article], object]]) -> None:
+    dangling = re.compile(r"^(He|She|They|It|This|That|These|Those|But|And)\b")
+    for _, draft in drafts:
+        for sentence in draft.sentences:  # type: ignore[attr-defined]
+            if sentence.kind in ("body", "dek"):
+                claim = split_attribution(sentence.text).claim
+                assert not dangling.match(claim), claim
+                assert "MORE" not in claim.split()
+                assert "photo" not in claim.lower()
+
+
+def test_sources_are_the_story_articles(drafts: list[tuple[list[Article], object]]) -> None:
+    for articles, draft in drafts:
+        assert {s.url for s in draft.sources} == {a.url for a in articles}  # type: ignore[attr-defined]
+        assert draft.category in CATEGORIES  # type: ignore[attr-defined]
+        assert draft.date == max(a.published for a in articles if a.published)  # type: ignore[attr-defined]
+
+
+def test_quotes_name_a_speaker_found_in_the_sentence(
+    drafts: list[tuple[list[Article], object]],
+) -> None:
+    quotes = [s for _, d in drafts for s in d.sentences if s.kind == "quote"]  # type: ignore[attr-defined]
+    assert quotes
+    for quote in quotes:
+        assert quote.speaker and quote.speaker in quote.text
+        assert "“" in quote.text or '"' in quote.text
+
+
+def test_rewriting_gives_the_same_draft(
+    drafts: list[tuple[list[Article], object]],
+) -> None:
+    articles, draft = drafts[0]
+    story = Story(draft.story_id, "", tuple(a.id for a in articles), (), None, None)  # type: ignore[attr-defined]
+    assert write_story(story, articles, WriteSettings()).hash == draft.hash  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The Senate voted 51-49.", "According to Reuters, the Senate voted 51-49."),
+        (
+            "Trump signed the order on Friday.",
+            "Trump signed the order on Friday, Reuters reported.",
+        ),
+        ('Pelosi said, "We are ready."', 'Reuters reported: Pelosi said, "We are ready."'),
+    ],
+)
+def test_attribution_round_trips(sentence: str, expected: str) -> None:
+    written = attribute(sentence, "Reuters")
+    assert written == expected
+    parsed = split_attribution(written)
+    assert parsed.outlet == "Reuters"
+    assert parsed.claim == sentence
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("“We are deeply sorry for the publication,” said Eileen Murphy.", "Eileen Murphy"),
+        ('"Nobody likes him, nobody wants to work with him," Clinton said.', "Clinton"),
+        ("Pelosi said: “The president is not above the law at all.”", "Pelosi"),
+        ("“We will fight this all the way,” he said.", None),
+    ],
+)
+def test_speaker_of(sentence: str, speaker: str | None) -> None:
+    assert speaker_of(sentence) == speaker
+
+
+def test_classify_files_stories_by_their_vocabulary() -> None:
+    def art(title: str, text: str) -> Article:
+        return Article("x", "https://e.org", "E", title, text)
+
+    assert (
+        classify(
+            [
+                art(
+                    "Stocks slide as Dow sheds 500 points",
+                    "Investors sold shares; the Nasdaq and S&P fell.",
+                )
+            ]
+        )
+        == "Markets"
+    )
+    assert classify([art("Senate passes bill", "Republicans and Democrats voted.")]) == "Politics"
+    assert (
+        classify([art("Iran and Israel trade threats", "The foreign minister met the ambassador.")])
+        == "World"
+    )
+
+
+def test_read_time_rule() -> None:
+    assert math.ceil(530 / 265) == 2
