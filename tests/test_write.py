@@ -150,3 +150,35 @@ def test_classify_files_stories_by_their_vocabulary() -> None:
 
 def test_read_time_rule() -> None:
     assert math.ceil(530 / 265) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("WASHINGTON (AP) — The Senate voted to adjourn.", "The Senate voted to adjourn."),
+        ("New York (CNN Business) The Times apologized.", "The Times apologized."),
+        ("LONDON — Parliament was suspended.", "Parliament was suspended."),
+        ("NASA said it would launch.", "NASA said it would launch."),
+    ],
+)
+def test_dateline_is_not_part_of_the_cited_claim(text: str, kept: str) -> None:
+    from newsdesk.text import Span
+    from newsdesk.write.extractive import without_dateline
+
+    span = without_dateline(Span(0, len(text), text))
+    assert span.text == kept
+    assert text[span.start : span.end] == kept
+
+
+def test_questions_and_fragments_are_not_candidates() -> None:
+    from newsdesk.write.extractive import candidates
+
+    text = (
+        "When will people feel safe to go out and what are the risks to them?\n\n"
+        "The governor said most businesses in the state will reopen on Friday morning.\n\n"
+        "He said the decision was made after weeks of careful consultation with experts."
+    )
+    found = candidates([Article("a", "https://e.org/a", "E", "T", text)], WriteSettings())
+    assert [c.span.text for c in found] == [
+        "The governor said most businesses in the state will reopen on Friday morning."
+    ]

@@ -14,49 +14,9 @@ from dataclasses import dataclass
 # Words that may start a sentence and read naturally after "According to X, "
 # once lower-cased. Anything else (a name, "I", an acronym) keeps its capital.
 _LOWERABLE = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "in",
-        "on",
-        "at",
-        "after",
-        "before",
-        "during",
-        "for",
-        "by",
-        "with",
-        "as",
-        "when",
-        "while",
-        "since",
-        "until",
-        "over",
-        "under",
-        "more",
-        "most",
-        "some",
-        "many",
-        "several",
-        "about",
-        "nearly",
-        "almost",
-        "only",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "dozens",
-        "hundreds",
-        "thousands",
-        "millions",
-    ]
+    """the a an in on at after before during for by with as when while since until over under more
+    most some many several about nearly almost only two three four five six seven eight nine ten
+    dozens hundreds thousands millions""".split()
 )
 
 _NAME = r"(?:the\s+)?[A-Z][\w.&'’-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w.&'’-]*){0,5}"

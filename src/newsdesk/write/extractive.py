@@ -26,38 +26,8 @@ from newsdesk.write.categories import classify
 from newsdesk.write.quotes import find_quotes
 
 _DANGLING_START = frozenset(
-    [
-        "he",
-        "she",
-        "they",
-        "it",
-        "this",
-        "that",
-        "these",
-        "those",
-        "his",
-        "her",
-        "their",
-        "its",
-        "him",
-        "them",
-        "we",
-        "i",
-        "but",
-        "and",
-        "also",
-        "however",
-        "meanwhile",
-        "so",
-        "still",
-        "yet",
-        "then",
-        "there",
-        "here",
-        "such",
-        "both",
-        "instead",
-    ]
+    """he she they it this that these those his her their its him them we i but and also however
+    meanwhile so still yet then there here such both instead""".split()
 )
 _FURNITURE = re.compile(
     r"photo|getty|click|subscribe|sign up|newsletter|follow us|read more|http|www\.|@\w|"
@@ -67,8 +37,15 @@ _FURNITURE = re.compile(
 )
 # Link text glued to the next word ("Donald John TrumpKamala Harris ... MORE"): scraping debris.
 _GLUED = re.compile(r"\bMORE\b|[a-z]{3,}[A-Z][a-z]")
-_TERMINAL = re.compile(r"""[.!?]['"’”)]*$""")
+_TERMINAL = re.compile(r"""[.!]['"’”)]*$""")
+_DATELINE = re.compile(
+    r"^(?:(?:[A-Z][\w.,'’]*\s){0,4}\([A-Z][\w .&]{1,25}\)\s*(?:[-—–]+\s*)?"
+    r"|[A-Z]{2,}(?:[ ,.]+[A-Z]{2,})*\.?\s*[-—–]+\s*)(?=[A-Z“\"])"
+)
+"""A leading dateline: "WASHINGTON (AP) — ", "New York (CNN Business) ", "(CNN) ", "LONDON — "."""
 
+DEK_WORDS = 35
+"""The dek is the best-scoring sentence of at most this many words."""
 LAMBDA = 0.7
 """MMR trade-off between relevance and novelty."""
 DUPLICATE = 0.6
@@ -105,10 +82,24 @@ def _standalone(text: str, settings: WriteSettings) -> bool:
     return straight % 2 == 0 and text.count("“") == text.count("”")
 
 
+def without_dateline(span: Span) -> Span:
+    """The sentence with a leading dateline removed, still an exact span of the source.
+
+    Only an article's first sentence carries a dateline, and only there is this
+    applied: elsewhere "Rep. Jane Doe (NY) said" must keep its name.
+    """
+    match = _DATELINE.match(span.text)
+    if match is None or match.end() == 0:
+        return span
+    return Span(span.start + match.end(), span.end, span.text[match.end() :])
+
+
 def candidates(articles: Sequence[Article], settings: WriteSettings) -> list[Candidate]:
+    """Source sentences that can stand alone (questions and fragments excluded)."""
     found = []
     for article in articles:
-        for index, span in enumerate(sentences(article.text)):
+        for index, raw in enumerate(sentences(article.text)):
+            span = without_dateline(raw) if index == 0 else raw
             if _standalone(span.text, settings):
                 found.append(Candidate(article, span, index))
     return found
@@ -130,9 +121,9 @@ def _rank(cands: Sequence[Candidate]) -> tuple[np.ndarray, np.ndarray]:
     return scores, similarity
 
 
-def _select(scores: np.ndarray, similarity: np.ndarray, limit: int) -> list[int]:
-    """Maximal marginal relevance, skipping near-duplicates outright."""
-    chosen: list[int] = []
+def _select(scores: np.ndarray, similarity: np.ndarray, limit: int, chosen: list[int]) -> list[int]:
+    """Extend ``chosen`` by maximal marginal relevance, skipping near-duplicates outright."""
+    chosen = list(chosen)
     while len(chosen) < limit:
         best, best_value = -1, -inf
         for i in range(len(scores)):
@@ -148,6 +139,18 @@ def _select(scores: np.ndarray, similarity: np.ndarray, limit: int) -> list[int]
             break
         chosen.append(best)
     return chosen
+
+
+def _dek(cands: Sequence[Candidate], scores: np.ndarray) -> int:
+    """The best-scoring sentence short enough to stand under a headline.
+
+    Quotations are avoided: a dek reads as the desk's own summary, and a quote
+    there would lose its speaker.
+    """
+    short = [i for i, c in enumerate(cands) if word_count(c.span.text) <= DEK_WORDS]
+    plain = [i for i in short if not re.search(r"[“”\"]", cands[i].span.text)]
+    pool = plain or short or list(range(len(cands)))
+    return max(pool, key=lambda i: scores[i])
 
 
 def _central_article(articles: Sequence[Article]) -> Article:
@@ -198,7 +201,7 @@ def write_story(story: Story, articles: Sequence[Article], settings: WriteSettin
     cands = candidates(articles, settings)
     if cands:
         scores, similarity = _rank(cands)
-        order = _select(scores, similarity, settings.max_sentences + 1)
+        order = _select(scores, similarity, settings.max_sentences + 1, [_dek(cands, scores)])
         chosen = [cands[i] for i in order]
         dek = chosen[0]
         sentences_out.append(

@@ -25,34 +25,8 @@ SPEAKER_PATTERNS = (
 )
 _QUOTED = re.compile(r"[“\"]([^”\"]+)[”\"]")
 _NOT_A_NAME = frozenset(
-    [
-        "He",
-        "She",
-        "They",
-        "It",
-        "We",
-        "I",
-        "The",
-        "This",
-        "That",
-        "These",
-        "Those",
-        "His",
-        "Her",
-        "Their",
-        "Its",
-        "A",
-        "An",
-        "In",
-        "On",
-        "But",
-        "And",
-        "According",
-        "Officials",
-        "Critics",
-        "Others",
-        "Some",
-    ]
+    """He She They It We I The This That These Those His Her Their Its A An In On But And According
+    Officials Critics Others Some""".split()
 )
 MIN_QUOTE_WORDS = 6
 
