@@ -282,11 +282,19 @@ def test_missing_url_names_the_line(tmp_path: Path) -> None:
     ("data", "message"),
     [
         (b"", "no sources"),
-        (b'{"id": "a", "url": "u", "text": "t"}\n{"id": ', ":2: invalid JSON"),
-        (b'{"id": "a", "url": "u", "text": "t"}\n\xff\n', ":2: not UTF-8"),
-        (b'{"id": "a", "url": "u"}\n', ":1: missing 'text'"),
-        (b'{"id": "a", "url": "u", "text": "t"}\n{"id": "a", "url": "v", "text": "t"}', ":2: dup"),
-        (b'{"id": "a", "url": "u", "text": "t", "date": "14 July"}', ":1: 'date' must be"),
+        (b'{"id": "a", "url": "http://u", "text": "t"}\n{"id": ', ":2: invalid JSON"),
+        (b'{"id": "a", "url": "http://u", "text": "t"}\n\xff\n', ":2: not UTF-8"),
+        (b'{"id": "a", "url": "http://u"}\n', ":1: missing 'text'"),
+        (
+            b'{"id": "a", "url": "http://u", "text": "t"}\n'
+            b'{"id": "a", "url": "http://v", "text": "t"}',
+            ":2: dup",
+        ),
+        (
+            b'{"id": "a", "url": "http://u", "text": "t", "date": "14 July"}',
+            ":1: 'date' is not an ISO date",
+        ),
+        (b'{"id": "a", "url": "u", "text": "t"}', ":1: 'url' is not an http"),
         (b"[1, 2]", ":1: expected a JSON object, got array"),
     ],
 )
@@ -297,5 +305,5 @@ def test_bad_sources_are_one_line_errors(tmp_path: Path, data: bytes, message: s
 
 
 def test_missing_sources_file(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="no such file"):
+    with pytest.raises(InputError, match="file not found"):
         load_sources(tmp_path / "absent.jsonl")

@@ -14,12 +14,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from newsdesk.errors import InputError
 from newsdesk.records import Article
 
 REQUIRED = ("id", "url", "text")
-KNOWN = ("id", "url", "outlet", "published", "title", "text", "lang")
+KNOWN = ("id", "url", "outlet", "published", "date", "title", "text", "lang")
+"""Modelled fields; ``date`` is the sources schema's name for ``published``."""
 _URL = re.compile(r"^https?://[^\s/]+", re.IGNORECASE)
 
 
@@ -35,29 +37,37 @@ class ImportProblem:
         return f"{self.path}:{self.line}: {self.message}"
 
 
-def _published(value: object) -> str | None:
+def json_type(value: object) -> str:
+    """The JSON name of a decoded value's type, for messages about the input file."""
+    names = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}
+    return names.get(type(value), "number")
+
+
+def _published(record: dict[str, Any]) -> str | None:
     """An ISO date from ``YYYY-MM-DD`` or a longer ISO timestamp; ``None`` if absent."""
+    key = "published" if record.get("published") is not None else "date"
+    value = record.get(key)
     if value in (None, ""):
         return None
     if not isinstance(value, str):
-        raise ValueError(f"'published' must be a date string, got {value!r}")
+        raise ValueError(f"{key!r} must be a date string, got {value!r}")
     try:
         return date.fromisoformat(value[:10]).isoformat()
     except ValueError:
-        raise ValueError(f"'published' is not an ISO date: {value!r}") from None
+        raise ValueError(f"{key!r} is not an ISO date: {value!r}") from None
 
 
 def parse_article(record: object) -> Article:
     """Turn one decoded JSON value into an ``Article``, or raise ``ValueError`` saying why."""
     if not isinstance(record, dict):
-        raise ValueError(f"expected a JSON object, got {type(record).__name__}")
+        raise ValueError(f"expected a JSON object, got {json_type(record)}")
     missing = [k for k in REQUIRED if not record.get(k)]
     if missing:
         raise ValueError(f"missing {', '.join(repr(k) for k in missing)}")
     for key in KNOWN:
         value = record.get(key)
         if value is not None and not isinstance(value, str):
-            raise ValueError(f"{key!r} must be a string, got {type(value).__name__}")
+            raise ValueError(f"{key!r} must be a string, got {json_type(value)}")
     url = record["url"].strip()
     if not _URL.match(url):
         raise ValueError(f"'url' is not an http(s) URL: {url!r}")
@@ -70,7 +80,7 @@ def parse_article(record: object) -> Article:
         outlet=outlet,
         title=(record.get("title") or "").strip(),
         text=record["text"],
-        published=_published(record.get("published")),
+        published=_published(record),
         lang=record.get("lang"),
         extra={k: v for k, v in record.items() if k not in KNOWN},
     )
