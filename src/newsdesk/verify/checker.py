@@ -33,15 +33,6 @@ CheckKind = Literal[
 
 
 @dataclass(frozen=True)
-class Check:
-    """One test applied to a claim."""
-
-    kind: CheckKind
-    verdict: Literal["pass", "fail", "n/a"]
-    detail: str = ""
-
-
-@dataclass(frozen=True)
 class Evidence:
     """A span of a source that a claim rests on."""
 
@@ -54,6 +45,21 @@ class Evidence:
     def quote(self) -> str:
         body = self.source.title if self.field == "title" else self.source.text
         return body[self.start : self.end]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One test applied to a claim.
+
+    ``conflict`` is set on a failed check when a source says something else
+    (another number, date, office-holder, place): the claim is then
+    *contradicted*, not merely *unsupported*, and the reason names that source.
+    """
+
+    kind: CheckKind
+    verdict: Literal["pass", "fail", "n/a"]
+    detail: str = ""
+    conflict: Evidence | None = None
 
 
 @dataclass(frozen=True)
