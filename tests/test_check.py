@@ -15,7 +15,8 @@ import pytest
 from newsdesk.errors import InputError
 from newsdesk.records import Article
 from newsdesk.verify.articles import iso_date, parse_article
-from newsdesk.verify.report import ClaimReport, Report, check_article, normalize_url
+from newsdesk.verify.links import normalize_url
+from newsdesk.verify.report import ClaimReport, Report, check_article
 from newsdesk.verify.sources import load_sources
 
 FIXTURES = Path(__file__).parent / "fixtures" / "check"
@@ -51,17 +52,27 @@ def claim(report: Report, starts_with: str) -> ClaimReport:
 @pytest.mark.parametrize(
     ("starts_with", "verdict", "kind", "fragments"),
     [
-        ("Lee was scheduled", "contradicted", "number", ("6 does not appear", f"{NBC} says 4")),
+        (
+            "Lee was scheduled",
+            "contradicted",
+            "number",
+            ("claim says 6 p.m.", f"{NBC} says 4 p.m."),
+        ),
         ("Before he died", "unsupported", "quote", ("quotation not in any source: “I forgive",)),
-        ("“I am at peace", "unsupported", "quote", ("quotation not in the cited text: “I am",)),
+        ("“I am at peace", "unsupported", "quote", ("quotation not in any source: “I am",)),
         ("According to Fox News", "unsupported", "attribution", ("credits Fox News, but",)),
         (
             "According to NBC News",
             "unsupported",
             "attribution",
-            ("credits NBC News, but the cited text is from The Hill",),
+            ("credits NBC News, but the supporting text is from The Hill",),
         ),
-        ("[Wire report]", "unsupported", "url", ("URL is not among the sources",)),
+        (
+            "[Wire report]",
+            "unsupported",
+            "url",
+            ("is not the URL of any source and looks like a placeholder",),
+        ),
     ],
 )
 def test_injected_errors_are_flagged_with_their_reason(
@@ -171,7 +182,10 @@ def test_text_format_is_one_line_per_flag_and_a_summary(report: Report, article:
     lines = report.format_text("article.md").splitlines()
     assert len(lines) == 7
     line = article[: article.index("[Wire report]")].count("\n") + 1
-    assert f"article.md:{line}:3 unsupported url URL is not among the sources" in lines
+    assert (
+        f"article.md:{line}:3 unsupported url https://example.com/story_0000.html"
+        " is not the URL of any source and looks like a placeholder"
+    ) in lines
     s = report.summary
     assert lines[-1] == (
         f"{s['claims']} claims: {s['supported']} supported, 1 contradicted, 5 unsupported"

@@ -9,6 +9,7 @@ newsdesk did not write.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 # Words that may start a sentence and read naturally after "According to X, "
@@ -25,6 +26,58 @@ _PATTERNS = (
     re.compile(rf"^(?P<claim>.+?),\s+(?P<outlet>{_NAME}) reported\.$", re.S),
     re.compile(rf"^(?P<outlet>{_NAME}) reported:\s+(?P<claim>.+)$", re.S),
 )
+
+
+MEDIA_WORDS = frozenset(
+    """news times post journal press radio tv television network networks broadcasting
+    broadcaster agency gazette herald tribune daily weekly magazine telegraph guardian chronicle
+    observer examiner bulletin wire reuters bloomberg bbc cnn nbc abc cbs npr pbs msnbc afp ap
+    axios politico""".split()
+)
+"""Words that make a name an outlet's ("... News", "... Times"): a vocabulary, not a list
+of outlets, so that "according to Johns Hopkins University" is not read as a press credit."""
+
+_CREDIT = re.compile(
+    rf"[Aa]ccording to (?:a |an |the )?(?:(?:report|story|article) (?:by|from|in) )?(?P<a>{_NAME})"
+    rf"|(?P<b>{_NAME}) (?:first )?(?:reported|reports|has reported|was first to report)"
+    rf"|\btold (?P<c>{_NAME})"
+    rf"|\bin an interview with (?P<d>{_NAME})"
+    rf"|\b(?:said|says) in a statement to (?P<e>{_NAME})"
+)
+
+
+def _fold(name: str) -> str:
+    name = re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE)
+    name = re.sub(r"(?:['’]s)?(?:\s+(?:report|reports|story|article))?$", "", name)
+    return " ".join(re.findall(r"[a-z0-9]+", name.lower()))
+
+
+def same_outlet(named: str, outlet: str) -> bool:
+    """Whether an outlet named in prose ("the Associated Press") is ``outlet``."""
+    return _fold(named) == _fold(outlet)
+
+
+def is_outlet(name: str, known: Iterable[str] = ()) -> bool:
+    """Whether ``name`` is a news outlet: one of ``known``, or named like one."""
+    if any(same_outlet(name, outlet) for outlet in known):
+        return True
+    return any(word in MEDIA_WORDS for word in _fold(name).split())
+
+
+def credited_outlets(text: str, known: Iterable[str] = ()) -> list[str]:
+    """The outlets ``text`` credits: "according to Reuters", "told CNN", "the BBC reported".
+
+    Names that are not outlets ("according to Johns Hopkins University", "told
+    reporters") are left out: their claims are checked, not their credits.
+    """
+    known = list(known)
+    found: list[str] = []
+    for match in _CREDIT.finditer(text):
+        name = next(group for group in match.groups() if group)
+        name = re.sub(r"(?:['’]s)?(?:\s+(?:report|reports|story|article))?$", "", name).strip()
+        if is_outlet(name, known) and not any(same_outlet(name, f) for f in found):
+            found.append(name)
+    return found
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ pipeline's gate); ``check_article`` judges any article, retrieving evidence
 from the given sources (``newsdesk check``). Both use ``check_claim``.
 """
 
+from newsdesk.attribution import same_outlet
 from newsdesk.verify.articles import ParsedArticle, Unit, parse_article
 from newsdesk.verify.checker import (
     Check,
@@ -13,9 +14,9 @@ from newsdesk.verify.checker import (
     check_claim,
     check_sentence,
     resolve,
-    same_outlet,
 )
-from newsdesk.verify.report import ClaimReport, Report, check_article, check_draft, normalize_url
+from newsdesk.verify.links import check_link, normalize_url
+from newsdesk.verify.report import ClaimReport, Report, check_article, check_draft
 from newsdesk.verify.sources import load_sources
 from newsdesk.verify.stage import VerifyStage
 
@@ -31,6 +32,7 @@ __all__ = [
     "check_article",
     "check_claim",
     "check_draft",
+    "check_link",
     "check_sentence",
     "load_sources",
     "normalize_url",

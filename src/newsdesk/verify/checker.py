@@ -1,22 +1,22 @@
-"""Grounding checks: is a claim backed by the exact source spans it cites?
+"""Grounding checks: is a claim backed by the source spans it rests on?
 
-This is the minimal checker: lexical entailment. A claim passes when its
-citations point at real spans, every outlet it credits is the outlet of a
-cited source, every quotation and number it contains appears in the cited
-text, a quoted speaker is named there, and nearly all of its content words
-(``min_coverage``) are found in the cited text. It cannot recognise a
-paraphrase, so it errs towards "unsupported", never towards "supported".
+``check_claim`` runs every check and combines them: attribution (here),
+quote and speaker (``quotes``), number (``numbers``), date (``dates``), role
+(``roles``), place (``places``) and support (``support``, or word coverage).
+A claim is *contradicted* when a source says otherwise (a failed check names
+it in ``conflict``), *unsupported* when the sources do not back it, and
+*supported* only when every check passes or does not apply.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from newsdesk.attribution import split_attribution
+from newsdesk.attribution import credited_outlets, same_outlet, split_attribution
 from newsdesk.records import Article, Citation, Sentence, VerdictLabel
-from newsdesk.text import content_words, normalize, numbers, quotations, words
+from newsdesk.text import content_words
 
 CheckKind = Literal[
     "support",
@@ -72,15 +72,6 @@ class ClaimResult:
     evidence: tuple[Evidence, ...]
 
 
-def same_outlet(named: str, outlet: str) -> bool:
-    """Whether an outlet named in prose ("the Associated Press") is ``outlet``."""
-
-    def fold(name: str) -> str:
-        return " ".join(words(name.removeprefix("the ").removeprefix("The ")))
-
-    return fold(named) == fold(outlet)
-
-
 def resolve(citations: Sequence[Citation], sources: Mapping[str, Article]) -> list[Evidence] | str:
     """The cited spans, or a one-line reason why a citation does not point at one."""
     evidence = []
@@ -98,90 +89,135 @@ def resolve(citations: Sequence[Citation], sources: Mapping[str, Article]) -> li
     return evidence
 
 
-def check_claim(
-    text: str,
-    evidence: Sequence[Evidence],
-    min_coverage: float,
-    speaker: str | None = None,
-) -> ClaimResult:
-    """Check ``text`` against ``evidence`` (already resolved spans)."""
-    checks: list[Check] = []
-    if not evidence:
-        check = Check("support", "fail", "no source span is cited")
-        return ClaimResult("unsupported", check.detail, (check,), ())
-    attributed = split_attribution(text)
-    claim = attributed.claim
-    cited = " ".join(e.quote for e in evidence)
-    outlets = sorted({e.source.outlet for e in evidence})
-    if attributed.outlet is None:
-        checks.append(Check("attribution", "n/a"))
-    elif any(same_outlet(attributed.outlet, o) for o in outlets):
-        checks.append(Check("attribution", "pass", attributed.outlet))
-    else:
-        checks.append(
-            Check(
-                "attribution",
-                "fail",
-                f"credits {attributed.outlet}, but the cited text is from {', '.join(outlets)}",
-            )
-        )
+def lexical_support(claim: str, evidence: Sequence[Evidence], min_coverage: float) -> Check:
+    """Support as word coverage: nearly every content word of the claim is in the evidence.
 
-    quoted = quotations(claim)
-    folded = normalize(cited)
-    missing_quotes = [q for q in quoted if normalize(q) not in folded]
-    if not quoted:
-        checks.append(Check("quote", "n/a"))
-    elif missing_quotes:
-        checks.append(
-            Check("quote", "fail", f"quotation not in the cited text: “{missing_quotes[0]}”")
-        )
-    else:
-        checks.append(Check("quote", "pass"))
-
-    if speaker is None:
-        checks.append(Check("speaker", "n/a"))
-    elif set(words(speaker)) <= set(words(cited)):
-        checks.append(Check("speaker", "pass", speaker))
-    else:
-        checks.append(Check("speaker", "fail", f"the cited text does not name {speaker}"))
-
-    claim_numbers = numbers(claim)
-    cited_numbers = set(numbers(cited))
-    absent = [n for n in claim_numbers if n not in cited_numbers]
-    if not claim_numbers:
-        checks.append(Check("number", "n/a"))
-    elif absent:
-        checks.append(Check("number", "fail", f"{absent[0]} does not appear in the cited text"))
-    else:
-        checks.append(Check("number", "pass"))
-
+    Exact for copied sentences and fast; it cannot see a paraphrase or a
+    negation, which is what the learned ``verify.support`` model is for.
+    """
     claim_words = content_words(claim)
-    cited_words = set(content_words(cited))
+    cited_words = set(content_words(" ".join(e.quote for e in evidence)))
     coverage = sum(w in cited_words for w in claim_words) / len(claim_words) if claim_words else 1.0
     if coverage >= min_coverage:
-        checks.append(Check("support", "pass", f"{coverage:.0%} of content words cited"))
-    else:
-        missing = [w for w in claim_words if w not in cited_words][:3]
-        checks.append(
-            Check(
-                "support",
-                "fail",
-                f"only {coverage:.0%} of content words are in the cited text "
-                f"(missing: {', '.join(missing)})",
-            )
-        )
-    failures = [c for c in checks if c.verdict == "fail"]
-    if failures:
-        return ClaimResult("unsupported", failures[0].detail, tuple(checks), tuple(evidence))
+        return Check("support", "pass", f"{coverage:.0%} of content words cited")
+    missing = [w for w in claim_words if w not in cited_words][:3]
+    return Check(
+        "support",
+        "fail",
+        f"only {coverage:.0%} of content words are in the cited text "
+        f"(missing: {', '.join(missing)})",
+    )
+
+
+def check_attribution(
+    claim: str, evidence: Sequence[Evidence], sources: Sequence[Article]
+) -> Check:
+    """Every outlet the claim credits must be the outlet of supporting text, or be cited by it.
+
+    "According to Reuters" passes on a Reuters source, or on another source
+    that itself says Reuters reported it; otherwise the credit is unfounded.
+    """
+    known = {s.outlet for s in sources}
+    credited = credited_outlets(claim, known)
+    if not credited:
+        return Check("attribution", "n/a")
+    outlets = sorted({e.source.outlet for e in evidence})
+    for name in credited:
+        if any(same_outlet(name, outlet) for outlet in outlets):
+            continue
+        if any(same_outlet(name, m) for e in evidence for m in credited_outlets(e.quote, known)):
+            continue
+        where = f"the supporting text is from {', '.join(outlets)}" if outlets else "no source"
+        if not any(same_outlet(name, outlet) for outlet in known):
+            where += f"; {name} is not among the sources"
+        return Check("attribution", "fail", f"credits {name}, but {where}")
+    return Check("attribution", "pass", ", ".join(credited))
+
+
+def verdict_of(checks: Sequence[Check], evidence: Sequence[Evidence]) -> ClaimResult:
+    """Contradicted when a failed check names a source that says otherwise; unsupported when
+    any check fails; supported when none does."""
+    failed = [c for c in checks if c.verdict == "fail"]
+    conflicting = next((c for c in failed if c.conflict is not None), None)
+    if conflicting is not None:
+        assert conflicting.conflict is not None
+        seen = list(evidence)
+        if conflicting.conflict not in seen:
+            seen.append(conflicting.conflict)
+        return ClaimResult("contradicted", conflicting.detail, tuple(checks), tuple(seen))
+    if failed:
+        return ClaimResult("unsupported", failed[0].detail, tuple(checks), tuple(evidence))
     return ClaimResult("supported", "", tuple(checks), tuple(evidence))
 
 
-def check_sentence(
-    sentence: Sentence, sources: Mapping[str, Article], min_coverage: float
+def check_claim(
+    text: str,
+    evidence: Sequence[Evidence],
+    min_coverage: float = 0.9,
+    speaker: str | None = None,
+    *,
+    sources: Sequence[Article] | None = None,
+    as_of: str | None = None,
+    support: Callable[[str, Sequence[Evidence]], Check] | None = None,
 ) -> ClaimResult:
-    """Check a drafted sentence against the spans its own citations name."""
+    """Run every check on ``text`` against ``evidence`` (resolved spans) and ``sources``.
+
+    ``sources`` are all the articles the claim may rest on (default: those of
+    the evidence): quotes are searched in all of them, and a number, date,
+    office-holder or place that one of them gives differently contradicts the
+    claim. ``as_of`` is the date the claim speaks from. ``support`` scores
+    entailment (default: ``lexical_support`` with ``min_coverage``).
+    """
+    from newsdesk.verify.dates import check_dates
+    from newsdesk.verify.numbers import check_numbers
+    from newsdesk.verify.places import check_places
+    from newsdesk.verify.quotes import check_quotes
+    from newsdesk.verify.roles import check_roles
+
+    if not evidence:
+        check = Check("support", "fail", "no source span is cited")
+        return ClaimResult("unsupported", check.detail, (check,), ())
+    pool = (
+        list(sources)
+        if sources is not None
+        else list({e.source.id: e.source for e in evidence}.values())
+    )
+    claim = split_attribution(text).claim
+    quote, said, quoted = check_quotes(claim, pool, speaker)
+    seen = list(evidence) + [e for e in quoted if e not in evidence]
+    checks = [
+        check_attribution(text, evidence, pool),
+        quote,
+        said,
+        check_numbers(claim, seen, pool),
+        check_dates(claim, seen, pool, as_of),
+        check_roles(claim, seen, pool, as_of),
+        check_places(claim, seen, pool),
+        support(claim, seen) if support else lexical_support(claim, seen, min_coverage),
+    ]
+    return verdict_of(checks, seen)
+
+
+def check_sentence(
+    sentence: Sentence,
+    sources: Mapping[str, Article],
+    min_coverage: float,
+    as_of: str | None = None,
+) -> ClaimResult:
+    """Check a drafted sentence against the spans its own citations name.
+
+    ``sources`` (all of the story's articles) is where conflicting reports
+    are looked for.
+    """
     evidence = resolve(sentence.citations, sources)
     if isinstance(evidence, str):
         check = Check("support", "fail", evidence)
         return ClaimResult("unsupported", evidence, (check,), ())
-    return check_claim(sentence.text, evidence, min_coverage, speaker=sentence.speaker)
+    return check_claim(
+        sentence.text,
+        evidence,
+        min_coverage,
+        speaker=sentence.speaker,
+        sources=list(sources.values()),
+        as_of=as_of,
+    )

@@ -12,15 +12,14 @@ the category and the date get checks of their own.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-from newsdesk.attribution import split_attribution
+from newsdesk.attribution import same_outlet, split_attribution
 from newsdesk.errors import InputError
 from newsdesk.records import CATEGORIES, Article, Draft, VerdictLabel
-from newsdesk.text import content_words, normalize, numbers, quotations, sentences
+from newsdesk.text import content_words, normalize, quotations, sentences
 from newsdesk.verify.articles import ParsedArticle, Unit, UnitField, iso_date, parse_article
 from newsdesk.verify.checker import (
     Check,
@@ -28,8 +27,12 @@ from newsdesk.verify.checker import (
     Evidence,
     check_claim,
     check_sentence,
-    same_outlet,
 )
+from newsdesk.verify.links import check_link
+from newsdesk.write.categories import scores as section_scores
+
+FIT_RATIO = 2
+"""A declared section fits when its score is at least 1/FIT_RATIO of the best section's."""
 
 MAX_EVIDENCE = 3
 """Spans a claim may rest on: enough for a sentence that merges two source sentences."""
@@ -153,7 +156,8 @@ def check_article(
         raise InputError(f"--as-of must be a date written YYYY-MM-DD, got {as_of!r}")
     parsed = parse_article(article_text, name)
     as_of = as_of or parsed.date
-    index = _Index(sources)
+    body = "\n".join(u.clean for u in parsed.units if u.field is None and u.kind != "source_link")
+    index = _Index(sources, body, as_of)
     claims = tuple(
         ClaimReport(f"c{number}", unit, _check_unit(unit, index, as_of, min_coverage))
         for number, unit in enumerate(parsed.units, start=1)
@@ -181,15 +185,6 @@ def check_draft(draft: Draft, sources: Sequence[Article], min_coverage: float = 
     return Report(draft.story_id, text, parsed, tuple(claims), draft.date)
 
 
-def normalize_url(url: str) -> str:
-    """The form two links to one page share: lower-case scheme and host, no trailing slash
-    and no fragment (the query is kept: it can name a different page)."""
-    parts = urlsplit(url.strip())
-    return urlunsplit(
-        (parts.scheme.lower(), parts.netloc.lower(), parts.path.rstrip("/"), parts.query, "")
-    )
-
-
 @dataclass(frozen=True)
 class _Candidate:
     """A source span that may be evidence, with its content words for scoring."""
@@ -201,9 +196,12 @@ class _Candidate:
 class _Index:
     """Every source sentence and title as a candidate, built once per article."""
 
-    def __init__(self, sources: Sequence[Article]) -> None:
+    def __init__(
+        self, sources: Sequence[Article], body: str = "", as_of: str | None = None
+    ) -> None:
         self.sources = list(sources)
-        self.by_url = {normalize_url(source.url): source for source in self.sources}
+        self.body = body
+        self.as_of = as_of
         self.candidates = [c for source in self.sources for c in _candidates(source)]
         self.folded = {s.id: normalize(f"{s.title}\n{s.text}") for s in self.sources}
 
@@ -260,32 +258,43 @@ def _check_unit(unit: Unit, index: _Index, as_of: str | None, min_coverage: floa
     if unit.kind == "source_link":
         return _check_url(unit, index)
     if unit.field == "category":
-        return _check_category(unit)
+        return _check_category(unit, index.body)
     if unit.field == "date":
         return _check_date(unit, index, as_of)
     return _check_text(unit, index, min_coverage)
 
 
 def _check_url(unit: Unit, index: _Index) -> ClaimResult:
-    """A link in the Sources list must point at one of the sources given."""
-    source = index.by_url.get(normalize_url(unit.url or unit.clean))
-    if source is None:
-        check = Check("url", "fail", "URL is not among the sources")
-        return ClaimResult("unsupported", check.detail, (check,), ())
-    check = Check("url", "pass", f"links to source {source.id}")
-    title = _title(source)
-    return ClaimResult("supported", "", (check,), (title,) if title is not None else ())
+    """A link must point at one of the sources given (see ``verify.links``)."""
+    label = unit.clean if unit.clean != unit.url else None
+    return check_link(unit.url or unit.clean, label, index.sources)
 
 
-def _check_category(unit: Unit) -> ClaimResult:
-    """Sources do not say which section a story belongs in; the taxonomy does."""
+def _check_category(unit: Unit, body: str) -> ClaimResult:
+    """The declared section must fit what the article is about.
+
+    The article's own text is scored with the writer's section lexicons; a
+    section that scores less than half of the best one does not fit (a story
+    about peace talks filed under Markets).
+    """
     sections = {category.lower(): category for category in CATEGORIES}
-    if unit.clean.lower() in sections:
-        check = Check("category", "n/a", f"{sections[unit.clean.lower()]} is a newsdesk section")
-        return ClaimResult("supported", "", (check,), ())
-    detail = f"{unit.clean!r} is not a section of the taxonomy ({', '.join(CATEGORIES)})"
-    check = Check("category", "fail", detail)
-    return ClaimResult("unsupported", detail, (check,), ())
+    declared = sections.get(unit.clean.lower())
+    if declared is None:
+        detail = f"{unit.clean!r} is not a section of the taxonomy ({', '.join(CATEGORIES)})"
+        return ClaimResult("unsupported", detail, (Check("category", "fail", detail),), ())
+    scores = section_scores([Article("article", "", "", "", body)])
+    best, top = max(CATEGORIES, key=lambda c: (scores[c], -CATEGORIES.index(c))), 0
+    top = scores[best]
+    if top == 0 or declared == best or scores[declared] * FIT_RATIO >= top:
+        detail = f"{declared} fits the content (section scores: {_top_scores(scores)})"
+        return ClaimResult("supported", "", (Check("category", "pass", detail),), ())
+    detail = f"the content reads as {best}, not {declared} (section scores: {_top_scores(scores)})"
+    return ClaimResult("unsupported", detail, (Check("category", "fail", detail),), ())
+
+
+def _top_scores(scores: Mapping[str, int]) -> str:
+    ranked = sorted(scores.items(), key=lambda item: -item[1])[:3]
+    return ", ".join(f"{name} {value}" for name, value in ranked if value)
 
 
 def _check_date(unit: Unit, index: _Index, as_of: str | None) -> ClaimResult:
@@ -332,7 +341,7 @@ def _check_text(unit: Unit, index: _Index, min_coverage: float) -> ClaimResult:
         result = _judge(unit.clean, claim_words, pool, index, min_coverage)
     else:
         result = _judge_credited(unit.clean, attributed.outlet, claim_words, index, min_coverage)
-    return _contradiction(attributed.claim, result, min_coverage)
+    return result
 
 
 def _judge(
@@ -344,7 +353,7 @@ def _judge(
 ) -> ClaimResult:
     evidence = _select(claim_words, pool)
     if evidence:
-        return check_claim(text, evidence, min_coverage)
+        return check_claim(text, evidence, min_coverage, sources=index.sources, as_of=index.as_of)
     return _unmatched(text, {c.evidence.source.id for c in pool}, index)
 
 
@@ -379,25 +388,3 @@ def _judge_credited(
     elsewhere = _judge(text, claim_words, others, index, min_coverage)
     failed = {c.kind for c in elsewhere.checks if c.verdict == "fail"}
     return elsewhere if credited is None or failed == {"attribution"} else credited
-
-
-def _contradiction(claim: str, result: ClaimResult, min_coverage: float) -> ClaimResult:
-    """A claim whose best span says the same thing with a different number is contradicted."""
-    failed = [c for c in result.checks if c.verdict == "fail"]
-    number = next((c for c in failed if c.kind == "number"), None)
-    if (
-        number is None
-        or not result.evidence
-        or any(c.kind not in ("number", "support") for c in failed)
-    ):
-        return result
-    best = result.evidence[0]
-    ours = set(numbers(claim))
-    theirs = [n for n in numbers(best.quote) if n not in ours]
-    other_words = [w for w in content_words(claim) if not w.isdigit()]
-    cited = set(content_words(best.quote))
-    covered = sum(w in cited for w in other_words) / len(other_words) if other_words else 0.0
-    if not theirs or covered < min_coverage:
-        return result
-    reason = f"{number.detail}; {best.source.id} says {', '.join(dict.fromkeys(theirs))}"
-    return replace(result, label="contradicted", reason=reason)

@@ -23,11 +23,13 @@ class VerifyStage:
         context.progress.start(self.name, len(drafts))
         min_coverage = context.config.verify.min_coverage
         for draft in drafts:
-            ids = sorted({c.article_id for s in draft.sentences for c in s.citations})
+            story = store.story(draft.story_id)
+            cited = {c.article_id for s in draft.sentences for c in s.citations}
+            ids = sorted(cited | set(story.article_ids if story else ()))
             sources = {a.id: a for a in store.articles(ids)}
             verdicts = []
             for position, sentence in enumerate(draft.sentences):
-                result = check_sentence(sentence, sources, min_coverage)
+                result = check_sentence(sentence, sources, min_coverage, as_of=draft.date)
                 verdicts.append(Verdict(position, result.label, result.reason))
                 record.items_in += 1
                 record.items_out += result.label == "supported"

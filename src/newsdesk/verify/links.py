@@ -1,0 +1,96 @@
+"""The url check: every link of an article must lead to one of its sources.
+
+Automated writers cite URLs that never existed (``.../story_0000.html``) or
+that point at the right outlet but the wrong page. A link passes only when,
+normalised, it is the URL of a source; when the link's text names a title, that
+title must be the source's. Normalising makes harmless differences equal:
+scheme, ``www.``, case of the host, a trailing slash, the fragment, AMP paths
+and tracking parameters.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from newsdesk.attribution import same_outlet
+from newsdesk.records import Article
+from newsdesk.text import content_words
+from newsdesk.verify.checker import Check, ClaimResult, Evidence
+
+TRACKING = re.compile(
+    r"^(?:utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|ocid|cmpid|smid|smtyp|"
+    r"taid|ref|ref_src|src|share|cid|__twitter_impression|guccounter|guce_\w+)$",
+    re.IGNORECASE,
+)
+"""Query parameters that track a click and never name a different page."""
+
+PLACEHOLDER = re.compile(
+    r"(?:^|/)(?:story|article|post|news|item|page)[_-]?0*\d{1,4}(?:\.html?)?$"
+    r"|(?:^|/)(?:example|placeholder|sample|lorem|xxx+|todo|tbd)(?:[/._-]|$)",
+    re.IGNORECASE,
+)
+"""Paths of made-up URLs: ``story_0000.html``, ``/article-12``, ``/placeholder/``."""
+
+_PLACEHOLDER_HOSTS = frozenset({"example.com", "example.org", "example.net", "localhost"})
+_TITLE_OVERLAP = 0.6
+_TITLE_WORDS = 4
+
+
+def normalize_url(url: str) -> str:
+    """The form two links to one page share.
+
+    Scheme and ``www.`` dropped, host lower-cased, trailing slash, fragment,
+    ``/amp`` suffix and tracking parameters removed; other query parameters are
+    kept (sorted), since they can name a different page.
+    """
+    parts = urlsplit(url.strip())
+    host = parts.netloc.lower().removeprefix("www.").removeprefix("m.")
+    path = re.sub(r"/amp/?$|\.amp$", "", parts.path).rstrip("/")
+    query = sorted((k, v) for k, v in parse_qsl(parts.query) if not TRACKING.match(k))
+    return urlunsplit(("", host, path, urlencode(query), "")).removeprefix("//")
+
+
+def is_placeholder(url: str) -> bool:
+    """Whether ``url`` looks invented rather than copied from a real page."""
+    parts = urlsplit(url.strip())
+    host = parts.netloc.lower().removeprefix("www.")
+    return host in _PLACEHOLDER_HOSTS or bool(PLACEHOLDER.search(parts.path))
+
+
+def _title_evidence(source: Article) -> tuple[Evidence, ...]:
+    title = source.title.strip()
+    if not title:
+        return ()
+    start = source.title.index(title)
+    return (Evidence(source, start, start + len(title), "title"),)
+
+
+def names_source(label: str, source: Article) -> bool:
+    """Whether a link's text fits its target: the source's outlet, its title, or a generic
+    label ("Read more", "Reuters report"). Only a label that reads as a title (four or
+    more content words) and differs from the source's title is a mismatch."""
+    named = set(content_words(label))
+    if len(named) < _TITLE_WORDS or same_outlet(label, source.outlet):
+        return True
+    actual = set(content_words(source.title))
+    return bool(actual) and len(named & actual) / len(named) >= _TITLE_OVERLAP
+
+
+def check_link(url: str, label: str | None, sources: Sequence[Article]) -> ClaimResult:
+    """Check one link of an article (``label`` is its text, when it has one)."""
+    by_url = {normalize_url(source.url): source for source in sources}
+    source = by_url.get(normalize_url(url))
+    if source is None:
+        placeholder = " and looks like a placeholder" if is_placeholder(url) else ""
+        detail = f"{url} is not the URL of any source{placeholder}"
+        check = Check("url", "fail", detail)
+        return ClaimResult("unsupported", detail, (check,), ())
+    evidence = _title_evidence(source)
+    cleaned = (label or "").strip()
+    if cleaned and cleaned != url and not names_source(cleaned, source):
+        detail = f"links to {source.id}, whose title is “{source.title}”, not “{cleaned}”"
+        check = Check("url", "fail", detail, conflict=evidence[0] if evidence else None)
+        return ClaimResult("contradicted", detail, (check,), evidence)
+    return ClaimResult("supported", "", (Check("url", "pass", f"links to {source.id}"),), evidence)

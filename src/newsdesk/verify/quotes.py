@@ -1,0 +1,152 @@
+"""The quote and speaker checks.
+
+A quotation must appear in a source word for word, up to quote style,
+whitespace, case and ellipses ("...", "…" mark cuts: each piece must appear,
+in order). The speaker the claim names must be the person the source credits
+with those words; a different named speaker contradicts the claim.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from newsdesk.records import Article
+from newsdesk.text import normalize, quotations, sentences, words
+from newsdesk.verify.checker import Check, Evidence
+from newsdesk.write.quotes import speaker_of
+
+_ELLIPSIS = re.compile(r"\s*(?:\.\s?\.\s?\.|…)\s*")
+_BRACKETED = re.compile(r"\[[^\]]*\]")
+_MIN_PIECE = 2
+
+
+@dataclass(frozen=True)
+class Found:
+    """Where a quotation was found: the source sentence holding it."""
+
+    evidence: Evidence
+    speaker: str | None
+
+
+def _pieces(quote: str) -> list[str]:
+    """The parts of a quotation between ellipses, with editorial [insertions] as gaps."""
+    parts = _ELLIPSIS.split(_BRACKETED.sub("…", quote))
+    return [normalize(p).strip(" ,.;:!?'\"") for p in parts if len(words(p)) >= _MIN_PIECE]
+
+
+def _sentence_at(source: Article, offset: int) -> tuple[Evidence, str | None]:
+    """The sentence holding ``offset`` and the speaker its paragraph credits.
+
+    A quotation running over several sentences names its speaker once, often
+    at the end ("... as we are," said Friedman), so when the sentence itself
+    names nobody, the next sentences of the paragraph are read, then the one
+    before.
+    """
+    spans = list(sentences(source.text))
+    for index, span in enumerate(spans):
+        if span.start <= offset < span.end:
+            evidence = Evidence(source, span.start, span.end)
+            paragraph_end = source.text.find("\n\n", span.end)
+            paragraph_end = len(source.text) if paragraph_end < 0 else paragraph_end
+            following = [s for s in spans[index + 1 : index + 3] if s.start < paragraph_end]
+            preceding = spans[index - 1 : index] if index else []
+            for candidate in [span, *following, *preceding]:
+                speaker = speaker_of(candidate.text)
+                if speaker is not None:
+                    return evidence, speaker
+            return evidence, None
+    return Evidence(source, offset, min(len(source.text), offset + 1)), None
+
+
+def _neighbours(source: Article, evidence: Evidence) -> str:
+    """The sentence before and after, where "he said" often names the speaker."""
+    spans = list(sentences(source.text))
+    for index, span in enumerate(spans):
+        if span.start == evidence.start:
+            around = spans[max(0, index - 1) : index + 2]
+            return " ".join(s.text for s in around)
+    return evidence.quote
+
+
+def find_quote(quote: str, sources: Sequence[Article]) -> list[Found]:
+    """Every source sentence that holds ``quote`` (all its pieces, in order)."""
+    pieces = _pieces(quote)
+    found: list[Found] = []
+    if not pieces:
+        return found
+    for source in sources:
+        folded = normalize(source.text)
+        position = 0
+        for piece in pieces:
+            position = folded.find(piece, position)
+            if position < 0:
+                break
+            position += len(piece)
+        else:
+            start = _raw_offset(source.text, folded.find(pieces[0]))
+            evidence, speaker = _sentence_at(source, start)
+            found.append(Found(evidence, speaker))
+    return found
+
+
+def _raw_offset(text: str, folded_offset: int) -> int:
+    """Map an offset in ``normalize(text)`` back to ``text`` (whitespace runs fold to one)."""
+    count = 0
+    previous_space = True
+    for index, char in enumerate(text):
+        if count >= folded_offset:
+            return index
+        space = char.isspace()
+        if not (space and previous_space):
+            count += 1
+        previous_space = space
+    return len(text)
+
+
+def _same_person(a: str, b: str) -> bool:
+    """Same person when one name's words contain the other's surname ("Pelosi" ~ "Nancy Pelosi")."""
+    first, second = words(a), words(b)
+    return bool(first and second) and (first[-1] in second or second[-1] in first)
+
+
+def check_quotes(
+    claim: str, sources: Sequence[Article], speaker: str | None = None
+) -> tuple[Check, Check, list[Evidence]]:
+    """The quote and speaker checks of ``claim``, and the source sentences that hold its quotes."""
+    quoted = [q for q in quotations(claim) if len(words(q)) >= _MIN_PIECE]
+    if not quoted:
+        return Check("quote", "n/a"), Check("speaker", "n/a"), []
+    speaker = speaker or speaker_of(claim)
+    holders: list[list[Found]] = []
+    for quote in quoted:
+        where = find_quote(quote, sources)
+        if not where:
+            detail = f"quotation not in any source: “{quote}”"
+            return Check("quote", "fail", detail), Check("speaker", "n/a"), []
+        holders.append(where)
+    evidence = [where[0].evidence for where in holders]
+    quote_check = Check("quote", "pass", f"found in {', '.join(e.source.id for e in evidence)}")
+    if speaker is None:
+        return quote_check, Check("speaker", "n/a", "the claim names no speaker"), evidence
+    for where in holders:
+        credited = [f for f in where if f.speaker is not None]
+        if any(_same_person(f.speaker or "", speaker) for f in credited):
+            continue
+        if credited:
+            other = credited[0]
+            detail = (
+                f"{other.evidence.source.id} gives these words to {other.speaker}, not {speaker}"
+            )
+            return quote_check, Check("speaker", "fail", detail, other.evidence), evidence
+        if not any(_mentions(speaker, _neighbours(f.evidence.source, f.evidence)) for f in where):
+            detail = f"{where[0].evidence.source.id} does not say {speaker} said this"
+            return quote_check, Check("speaker", "fail", detail), evidence
+    return quote_check, Check("speaker", "pass", speaker), evidence
+
+
+def _mentions(speaker: str, context: str) -> bool:
+    """Whether the context names the speaker (by surname)."""
+    names = words(speaker)
+    return bool(names) and names[-1] in words(context)

@@ -1,0 +1,163 @@
+"""``newsdesk check`` on a real story with one planted error at a time.
+
+Each case replaces one line of a faithful article (``fixtures/planted/faithful.md``)
+with the failure an automated writer makes, and asserts that the changed claim is
+flagged by the right kind of check while the rest of the article still passes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import Result
+
+from newsdesk.records import Article
+from newsdesk.verify import Report, check_article, load_sources
+
+FIXTURES = Path(__file__).parent / "fixtures" / "planted"
+FAITHFUL = (FIXTURES / "faithful.md").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def sources() -> list[Article]:
+    return load_sources(FIXTURES / "sources.jsonl")
+
+
+def check(text: str, sources: list[Article]) -> Report:
+    return check_article(text, sources, name="post.md")
+
+
+def test_faithful_paraphrase_passes(sources: list[Article]) -> None:
+    report = check(FAITHFUL, sources)
+    flagged = [(c.unit.text, c.result.reason) for c in report.claims if c.verdict != "supported"]
+    assert flagged == []
+    assert report.exit_code == 0
+
+
+PLANTED = [
+    # (what the faithful article says, the planted error, the kind that must flag it, verdict)
+    (
+        "Attorney General William Barr said",
+        "Attorney General Jeff Sessions said",
+        "role",
+        "contradicted",
+    ),
+    ("Daniel Lewis Lee on Tuesday became", "Daniel Lewis Lee on Thursday became", "date", None),
+    ("in Terre Haute, Indiana", "in Florence, Colorado", "place", None),
+    ("You’re killing an innocent man", "You’re killing a guilty man", "quote", "unsupported"),
+    (
+        "Lee's attorney, Ruth Friedman, said:",
+        "Attorney General William Barr said:",
+        "speaker",
+        "contradicted",
+    ),
+    ("ruled 5-4 against", "ruled 6-3 against", "number", "contradicted"),
+    ("since 2003, The Hill reported.", "since 2003, Fox News reported.", "attribution", None),
+    (
+        "(https://www.nbcnews.com/news/us-news/first-federal-execution-17-years-carried-out-"
+        "indiana-after-supreme-n1233749)",
+        "(https://www.nbcnews.com/story_0000.html)",
+        "url",
+        "unsupported",
+    ),
+    ("category: Politics", "category: Markets", "category", "unsupported"),
+]
+
+
+@pytest.mark.parametrize(("faithful", "planted", "kind", "verdict"), PLANTED)
+def test_planted_error_is_flagged_with_the_right_kind(
+    sources: list[Article], faithful: str, planted: str, kind: str, verdict: str | None
+) -> None:
+    assert faithful in FAITHFUL
+    text = FAITHFUL.replace(faithful, planted, 1)
+    report = check(text, sources)
+    offset = text.index(planted) + len(planted) - 1
+    hit = [c for c in report.claims if c.unit.start <= offset < c.unit.end]
+    assert hit, f"no claim covers the planted error {planted!r}"
+    claim = hit[0]
+    assert claim.verdict != "supported", claim.unit.text
+    assert claim.kind == kind, (claim.kind, claim.result.reason)
+    if verdict is not None:
+        assert claim.verdict == verdict, claim.result.reason
+    others = [c for c in report.claims if c is not claim and c.verdict != "supported"]
+    assert others == [], [(c.unit.text, c.result.reason) for c in others]
+    assert report.exit_code == 1
+
+
+def test_json_output_follows_the_contract(
+    sources: list[Article], invoke: Callable[..., Result], tmp_path: Path
+) -> None:
+    article = tmp_path / "post.md"
+    article.write_text(FAITHFUL.replace("ruled 5-4", "ruled 6-3"), encoding="utf-8")
+    result = invoke(
+        "check", str(article), "--sources", str(FIXTURES / "sources.jsonl"), "--format", "json"
+    )
+    assert result.exit_code == 1
+    report: dict[str, Any] = json.loads(result.stdout)
+    assert set(report) == {"article", "claims", "summary"}
+    assert set(report["article"]) == {"title", "date", "category"}
+    text = article.read_text(encoding="utf-8")
+    by_id = {s.id: s for s in sources}
+    kinds = {
+        "support", "number", "date", "quote", "speaker", "role", "place", "attribution", "url",
+        "category",
+    }  # fmt: skip
+    for number, claim in enumerate(report["claims"], start=1):
+        assert set(claim) == {
+            "id", "text", "start", "end", "field", "verdict", "checks", "evidence", "reason",
+        }  # fmt: skip
+        assert claim["id"] == f"c{number}"
+        assert text[claim["start"] : claim["end"]] == claim["text"]
+        assert claim["field"] in (None, "title", "category", "date")
+        assert claim["verdict"] in ("supported", "contradicted", "unsupported")
+        for item in claim["checks"]:
+            assert set(item) == {"kind", "verdict", "detail"}
+            assert item["kind"] in kinds
+            assert item["verdict"] in ("pass", "fail", "n/a")
+        for evidence in claim["evidence"]:
+            source = by_id[evidence["source_id"]]
+            assert evidence["url"] == source.url
+            assert evidence["quote"] in (source.text, source.title) or (
+                evidence["quote"] in source.text or evidence["quote"] in source.title
+            )
+        assert "\n" not in claim["reason"]
+        if claim["verdict"] != "supported":
+            assert claim["reason"]
+    summary = report["summary"]
+    assert summary["claims"] == len(report["claims"])
+    assert summary["supported"] + summary["contradicted"] + summary["unsupported"] == len(
+        report["claims"]
+    )
+    assert summary["contradicted"] == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not UTF-8"),
+    ],
+)
+def test_bad_article_exits_2_with_one_line(
+    invoke: Callable[..., Result], tmp_path: Path, content: bytes, message: str
+) -> None:
+    article = tmp_path / "post.md"
+    article.write_bytes(content)
+    result = invoke("check", str(article), "--sources", str(FIXTURES / "sources.jsonl"))
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0]
+
+
+def test_source_line_without_text_exits_2(invoke: Callable[..., Result], tmp_path: Path) -> None:
+    sources = tmp_path / "sources.jsonl"
+    sources.write_text('{"id": "a", "url": "https://a.com/1", "outlet": "A", "date": null}\n')
+    article = tmp_path / "post.md"
+    article.write_text(FAITHFUL, encoding="utf-8")
+    result = invoke("check", str(article), "--sources", str(sources))
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"error: {sources}:1: missing 'text'"
