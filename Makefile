@@ -19,8 +19,8 @@ demo: install
 	$(BIN)/newsdesk run
 
 lint: install
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench training
+	$(BIN)/ruff format --check src tests bench training
 
 typecheck: install
 	$(BIN)/mypy

@@ -109,6 +109,35 @@ def lexical_support(claim: str, evidence: Sequence[Evidence], min_coverage: floa
     )
 
 
+_NEGATION = frozenset("not no never none nobody nothing neither nor cannot without".split())
+
+
+def _negations(text: str) -> int:
+    return sum(w in _NEGATION or w.endswith("n't") for w in text.lower().split())
+
+
+def combined_support(
+    model: Callable[[str, Sequence[Evidence]], Check], min_coverage: float
+) -> Callable[[str, Sequence[Evidence]], Check]:
+    """Word coverage first, the learned model for what coverage cannot settle.
+
+    A claim whose content words are nearly all in the evidence, with the same
+    negations, is a copy or a light edit: supported without asking the model,
+    which is tuned on abstractive summaries and hesitates on copies. Anything
+    else (a paraphrase, a merge, a swap) is the model's call.
+    """
+
+    def check(claim: str, evidence: Sequence[Evidence]) -> Check:
+        lexical = lexical_support(claim, evidence, min_coverage)
+        negated = [_negations(e.quote) > 0 for e in evidence]
+        same_polarity = any(negated) if _negations(claim) else not all(negated)
+        if lexical.verdict == "pass" and same_polarity:
+            return lexical
+        return model(claim, evidence)
+
+    return check
+
+
 def check_attribution(
     claim: str, evidence: Sequence[Evidence], sources: Sequence[Article]
 ) -> Check:
@@ -203,6 +232,7 @@ def check_sentence(
     sources: Mapping[str, Article],
     min_coverage: float,
     as_of: str | None = None,
+    support: Callable[[str, Sequence[Evidence]], Check] | None = None,
 ) -> ClaimResult:
     """Check a drafted sentence against the spans its own citations name.
 
@@ -220,4 +250,5 @@ def check_sentence(
         speaker=sentence.speaker,
         sources=list(sources.values()),
         as_of=as_of,
+        support=support,
     )

@@ -27,13 +27,17 @@ from newsdesk.verify.checker import (
     Evidence,
     check_claim,
     check_sentence,
+    combined_support,
 )
 from newsdesk.verify.links import check_link
+from newsdesk.verify.support import SupportModel, check_support, default_model
 from newsdesk.write.categories import scores as section_scores
 
 FIT_RATIO = 2
 """A declared section fits when its score is at least 1/FIT_RATIO of the best section's."""
 
+RETRIEVED = 2
+"""Spans the support model adds per claim sentence beside the lexical cover."""
 MAX_EVIDENCE = 3
 """Spans a claim may rest on: enough for a sentence that merges two source sentences."""
 MIN_SHARED = 2
@@ -145,19 +149,22 @@ def check_article(
     name: str = "article",
     as_of: str | None = None,
     min_coverage: float = 0.9,
+    model: bool = True,
 ) -> Report:
     """Check every unit of ``article_text`` against ``sources``.
 
-    ``as_of`` (default: the article's own date) is the day the article speaks
-    from; for now it bounds the article's date, later it will resolve relative
-    dates such as "on Tuesday".
+    ``model`` uses the learned support model (MiniLM retrieval and an
+    entailment score); without it, support is word coverage (``min_coverage``).
+    ``as_of`` (default: the article's own date, else the newest source's) is
+    the day the article speaks from: relative dates ("on Tuesday") and who
+    holds an office are resolved as of then.
     """
     if as_of is not None and (_ISO_DATE.fullmatch(as_of) is None or iso_date(as_of) is None):
         raise InputError(f"--as-of must be a date written YYYY-MM-DD, got {as_of!r}")
     parsed = parse_article(article_text, name)
-    as_of = as_of or parsed.date
+    as_of = as_of or parsed.date or max((s.published for s in sources if s.published), default=None)
     body = "\n".join(u.clean for u in parsed.units if u.field is None and u.kind != "source_link")
-    index = _Index(sources, body, as_of)
+    index = _Index(sources, body, as_of, default_model() if model else None)
     claims = tuple(
         ClaimReport(f"c{number}", unit, _check_unit(unit, index, as_of, min_coverage))
         for number, unit in enumerate(parsed.units, start=1)
@@ -172,12 +179,13 @@ def check_draft(draft: Draft, sources: Sequence[Article], min_coverage: float = 
     in ``format_text`` are sentence numbers (headline first).
     """
     by_id = {source.id: source for source in sources}
+    support = combined_support(check_support, min_coverage)
     units, claims, offset = [], [], 0
     for number, sentence in enumerate(draft.sentences, start=1):
         field: UnitField | None = "title" if sentence.kind == "headline" else None
         unit = Unit(sentence.text, offset, offset + len(sentence.text), field, clean=sentence.text)
         units.append(unit)
-        result = check_sentence(sentence, by_id, min_coverage)
+        result = check_sentence(sentence, by_id, min_coverage, as_of=draft.date, support=support)
         claims.append(ClaimReport(f"c{number}", unit, result))
         offset = unit.end + 1
     text = "\n".join(sentence.text for sentence in draft.sentences)
@@ -197,11 +205,16 @@ class _Index:
     """Every source sentence and title as a candidate, built once per article."""
 
     def __init__(
-        self, sources: Sequence[Article], body: str = "", as_of: str | None = None
+        self,
+        sources: Sequence[Article],
+        body: str = "",
+        as_of: str | None = None,
+        model: SupportModel | None = None,
     ) -> None:
         self.sources = list(sources)
         self.body = body
         self.as_of = as_of
+        self.model = model
         self.candidates = [c for source in self.sources for c in _candidates(source)]
         self.folded = {s.id: normalize(f"{s.title}\n{s.text}") for s in self.sources}
 
@@ -352,9 +365,27 @@ def _judge(
     min_coverage: float,
 ) -> ClaimResult:
     evidence = _select(claim_words, pool)
-    if evidence:
-        return check_claim(text, evidence, min_coverage, sources=index.sources, as_of=index.as_of)
-    return _unmatched(text, {c.evidence.source.id for c in pool}, index)
+    if not evidence:
+        return _unmatched(text, {c.evidence.source.id for c in pool}, index)
+    if index.model is not None:
+        allowed = {c.evidence.source.id for c in pool}
+        sources = [s for s in index.sources if s.id in allowed]
+        claim = split_attribution(text).claim
+        for span in index.model.retrieve(claim, sources, k=RETRIEVED):
+            if not any(_overlaps(span, e) for e in evidence):
+                evidence.append(span)
+    return check_claim(
+        text,
+        evidence,
+        min_coverage,
+        sources=index.sources,
+        as_of=index.as_of,
+        support=combined_support(index.model.check, min_coverage) if index.model else None,
+    )
+
+
+def _overlaps(a: Evidence, b: Evidence) -> bool:
+    return a.source.id == b.source.id and a.field == b.field and a.start < b.end and b.start < a.end
 
 
 def _unmatched(text: str, source_ids: set[str], index: _Index) -> ClaimResult:

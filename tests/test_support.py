@@ -1,0 +1,135 @@
+"""The learned support check: paraphrases pass, topical neighbours and swapped facts do not.
+
+Claims are written against the Reuters report of Trump's 2020 campaign launch
+in the bundled sample (a story the support model was not trained on); the
+"topical but different" claims come from the CBN report of the same event.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from newsdesk.records import Article
+from newsdesk.verify.checker import Evidence
+from newsdesk.verify.support import (
+    SupportModel,
+    check_support,
+    claim_sentences,
+    clean,
+    default_model,
+    number_values,
+)
+
+REUTERS = "baly-1hGQ0HHbHf4zlvxU"
+LAUNCH = "President Donald Trump formally launched his 2020 re-election campaign on Tuesday"
+
+
+@pytest.fixture(scope="module")
+def model() -> SupportModel:
+    return default_model()
+
+
+@pytest.fixture(scope="module")
+def reuters(sample_articles: list[Article]) -> Article:
+    return next(a for a in sample_articles if a.id == REUTERS)
+
+
+def judged(model: SupportModel, claim: str, sources: list[Article]) -> tuple[str, str]:
+    check, _ = model.check_sources([claim], sources)[0]
+    return check.verdict, check.detail
+
+
+def test_paraphrase_of_a_source_sentence_passes(model: SupportModel, reuters: Article) -> None:
+    verdict, detail = judged(
+        model,
+        "On Tuesday, Trump formally kicked off his campaign for re-election in 2020.",
+        [reuters],
+    )
+    assert verdict == "pass", detail
+    assert detail.startswith("entailment ") and "≥" in detail
+
+
+def test_copied_sentence_passes(model: SupportModel, reuters: Article) -> None:
+    claim = "Many of the top Democrats lead Trump in opinion polls in battleground states."
+    assert judged(model, claim, [reuters])[0] == "pass"
+
+
+def test_topical_but_different_sentence_fails(model: SupportModel, reuters: Article) -> None:
+    # From the CBN report of the same launch; Reuters never mentions Biden's lead.
+    claim = "Former Vice President Joe Biden holds a 10-point advantage over the president."
+    verdict, detail = judged(model, claim, [reuters])
+    assert verdict == "fail", detail
+    assert "not in the evidence" in detail
+
+
+def test_merged_claim_with_one_unsupported_fact_fails(
+    model: SupportModel, reuters: Article
+) -> None:
+    supported = "Trump launched his re-election campaign at a packed rally in Orlando, Florida."
+    assert judged(model, supported, [reuters])[0] == "pass"
+    merged = (
+        "Trump launched his re-election campaign at a packed rally in Orlando, Florida, "
+        "and his campaign manager Brad Parscale dismissed the polls as ancient."
+    )
+    assert judged(model, merged, [reuters])[0] == "fail"
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Three dozen Democrats are competing for their party’s nomination to face off against "
+        "Trump in the November 2020 election.",
+        "At a packed rally at an arena in Tampa, Florida, Trump made clear he would run for "
+        "re-election as an outsider, just as he did in 2016.",
+        "He revisited campaign themes from four years ago, decrying illegal immigration, the news "
+        "media and his 2016 Democratic opponent, Bernie Sanders.",
+    ],
+    ids=["number", "place", "person"],
+)
+def test_swapped_number_or_entity_fails(model: SupportModel, reuters: Article, claim: str) -> None:
+    verdict, detail = judged(model, claim, [reuters])
+    assert verdict == "fail", detail
+
+
+def test_retrieval_finds_the_sentence_among_50_sources_with_exact_spans(
+    model: SupportModel, sample_articles: list[Article], reuters: Article
+) -> None:
+    others = [a for a in sample_articles if a.id != REUTERS][:49]
+    sources = [*others, reuters]
+    evidence = model.retrieve(
+        "On Tuesday, Trump formally kicked off his campaign for re-election in 2020.", sources
+    )
+    assert 1 <= len(evidence) <= 3
+    for span in evidence:
+        body = span.source.title if span.field == "title" else span.source.text
+        assert body[span.start : span.end] == span.quote
+    assert any(e.source.id == REUTERS and LAUNCH in e.quote for e in evidence)
+
+
+def test_check_support_matches_the_checker_hook(reuters: Article) -> None:
+    start = reuters.text.index(LAUNCH)
+    evidence = [Evidence(reuters, start, start + len(LAUNCH))]
+    assert check_support(f"{LAUNCH}.", evidence).verdict == "pass"
+    assert check_support("Trump launched his campaign in Texas.", evidence).verdict == "fail"
+    assert check_support("anything", []).verdict == "fail"
+
+
+def test_score_is_a_probability_and_the_weakest_sentence_decides(
+    model: SupportModel, reuters: Article
+) -> None:
+    evidence = model.retrieve(LAUNCH, [reuters])
+    alone = model.score(f"{LAUNCH}.", evidence)
+    both = model.score(f"{LAUNCH}. He was joined by Queen Elizabeth on stage.", evidence)
+    assert 0.0 <= both < alone <= 1.0
+
+
+def test_claim_sentences_split_lowercased_system_output() -> None:
+    summary = (
+        "derek lowe , 38 , was hit by a train in the u.s. on sunday .\nnone of the 166 were hurt ."
+    )
+    assert claim_sentences(summary) == [
+        "derek lowe, 38, was hit by a train in the u.s. on sunday.",
+        "none of the 166 were hurt.",
+    ]
+    assert clean("he did n't say -lrb- really -rrb- .") == "he didn't say (really)."
+    assert number_values("two dozen, 1,200 and 3") == {"2", "12", "1200", "3"}
