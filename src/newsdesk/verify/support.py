@@ -396,13 +396,7 @@ class SupportModel:
             if cached is not None:
                 self._indexes.move_to_end(key)
                 return cached
-        spans: list[Evidence] = []
-        title = source.title.strip()
-        if title:
-            start = source.title.index(title)
-            spans.append(Evidence(source, start, start + len(title), "title"))
-        sents = [Evidence(source, s.start, s.end) for s in sentences(source.text)]
-        spans.extend(sents)
+        spans, sents = _single_spans(source)
         texts = [clean(e.quote) for e in spans]
         single = self.embed(texts)
         offset = len(spans) - len(sents)
@@ -425,6 +419,10 @@ class SupportModel:
         return index
 
     def _index(self, sources: Sequence[Article]) -> _Index:
+        with self._lock:
+            new = [s for s in sources if (s.id, s.title, s.text) not in self._indexes]
+        if len(new) > 1:  # one encoder batch for all new sources, not one per source
+            self.embed([clean(e.quote) for s in new for e in _single_spans(s)[0]])
         parts = [self._source_index(s) for s in sources]
         if len(parts) == 1:
             return parts[0]
@@ -553,6 +551,17 @@ class SupportModel:
         evidence = self.retrieve_many(claims, sources, k)
         checks = self.check_many(list(zip(claims, evidence, strict=True)), threshold)
         return list(zip(checks, evidence, strict=True))
+
+
+def _single_spans(source: Article) -> tuple[list[Evidence], list[Evidence]]:
+    """The title (if any) and the sentences of a source; and the sentences alone."""
+    spans: list[Evidence] = []
+    title = source.title.strip()
+    if title:
+        start = source.title.index(title)
+        spans.append(Evidence(source, start, start + len(title), "title"))
+    sents = [Evidence(source, s.start, s.end) for s in sentences(source.text)]
+    return [*spans, *sents], sents
 
 
 def _as_check(judgement: Judgement, threshold: float) -> Check:
