@@ -26,7 +26,6 @@ shows both. The last line of output is one JSON object:
 from __future__ import annotations
 
 import argparse
-import gzip
 import hashlib
 import json
 import math
@@ -34,7 +33,7 @@ import random
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +41,7 @@ import numpy as np
 
 from newsdesk.records import Article
 from newsdesk.text import sentences
+from newsdesk.verify.consistency import cut_of, read_jsonl
 from newsdesk.verify.support import SupportModel, claim_sentences, clean
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,21 +55,6 @@ PUBLISHED = {
 """SummaC (Laban et al. 2022, Table 2) test-cut balanced accuracy, where our cut is theirs."""
 TRAINED_ON = {"cogensumm-sentence-pairs": "all rows are training data"}
 """Sets that ``training/train_support.py`` learns from in full: their scores are not test scores."""
-
-
-def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                yield json.loads(line)
-
-
-def cut_of(row: dict[str, Any]) -> str | None:
-    value = row.get("cut", row.get("split"))
-    if value is None:
-        return None
-    return "val" if value in ("val", "valid", "validation") else str(value)
 
 
 def balanced_accuracy(labels: Sequence[int], predictions: Sequence[int]) -> float:

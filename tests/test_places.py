@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from newsdesk.config import SAMPLE_DUMP
+from newsdesk.ingest import parse_article
 from newsdesk.records import Article
 from newsdesk.text import sentences
 from newsdesk.verify.checker import Evidence
@@ -30,14 +31,7 @@ EXECUTED = "was executed by lethal injection at the federal prison in"
 
 
 def _article(record: dict[str, str | None]) -> Article:
-    return Article(
-        str(record["id"]),
-        str(record["url"]),
-        str(record["outlet"]),
-        str(record["title"]),
-        str(record["text"]),
-        record.get("published"),
-    )
+    return parse_article(record)
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from newsdesk.config import SAMPLE_DUMP
+from newsdesk.ingest import parse_article
 from newsdesk.records import Article
 from newsdesk.text import sentences
 from newsdesk.verify.checker import Evidence
@@ -31,14 +32,7 @@ CLINTON_FORMER = "baly-Bzp6ie8BnSh4SJsu"  # 2020-01-19: "former Secretary of Sta
 
 
 def _article(record: dict[str, str | None]) -> Article:
-    return Article(
-        str(record["id"]),
-        str(record["url"]),
-        str(record["outlet"]),
-        str(record["title"]),
-        str(record["text"]),
-        record.get("published"),
-    )
+    return parse_article(record)
 
 
 @pytest.fixture(scope="module")

@@ -35,7 +35,6 @@ the output is plain JSON.
 from __future__ import annotations
 
 import argparse
-import gzip
 import hashlib
 import json
 import random
@@ -43,7 +42,7 @@ import re
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,6 +54,7 @@ from sklearn.model_selection import GroupKFold
 
 from newsdesk.records import Article
 from newsdesk.text import sentences, words
+from newsdesk.verify.consistency import cut_of, read_jsonl
 from newsdesk.verify.support import (
     FEATURES,
     IdfTable,
@@ -74,22 +74,6 @@ Floats = npt.NDArray[np.float64]
 
 
 # -- data ------------------------------------------------------------------------------------
-
-
-def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                yield json.loads(line)
-
-
-def cut_of(row: dict[str, Any]) -> str | None:
-    """``val`` / ``test`` / None, whatever the dataset calls its split field."""
-    value = row.get("cut", row.get("split"))
-    if value is None:
-        return None
-    return "val" if value in ("val", "valid", "validation") else str(value)
 
 
 @dataclass
