@@ -41,7 +41,7 @@ import numpy as np
 
 from newsdesk.records import Article
 from newsdesk.text import sentences
-from newsdesk.verify.consistency import cut_of, read_jsonl
+from newsdesk.verify.consistency import balanced_accuracy, cut_of, read_jsonl
 from newsdesk.verify.support import SupportModel, claim_sentences, clean
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,14 +55,6 @@ PUBLISHED = {
 """SummaC (Laban et al. 2022, Table 2) test-cut balanced accuracy, where our cut is theirs."""
 TRAINED_ON = {"cogensumm-sentence-pairs": "all rows are training data"}
 """Sets that ``training/train_support.py`` learns from in full: their scores are not test scores."""
-
-
-def balanced_accuracy(labels: Sequence[int], predictions: Sequence[int]) -> float:
-    positives = [p for y, p in zip(labels, predictions, strict=True) if y == 1]
-    negatives = [p for y, p in zip(labels, predictions, strict=True) if y == 0]
-    if not positives or not negatives:
-        return float("nan")
-    return (sum(positives) / len(positives) + sum(1 - p for p in negatives) / len(negatives)) / 2
 
 
 def rounded(value: float) -> float | None:

@@ -54,7 +54,7 @@ from sklearn.model_selection import GroupKFold
 
 from newsdesk.records import Article
 from newsdesk.text import sentences, words
-from newsdesk.verify.consistency import cut_of, read_jsonl
+from newsdesk.verify.consistency import balanced_accuracy, cut_of, read_jsonl
 from newsdesk.verify.support import (
     FEATURES,
     IdfTable,
@@ -570,14 +570,6 @@ def export_trees(classifier: HistGradientBoostingClassifier) -> dict[str, Any]:
             }
         )
     return {"baseline": float(np.ravel(classifier._baseline_prediction)[0]), "trees": trees}
-
-
-def balanced_accuracy(labels: Sequence[int], predictions: Sequence[int]) -> float:
-    positives = [p for y, p in zip(labels, predictions, strict=True) if y == 1]
-    negatives = [p for y, p in zip(labels, predictions, strict=True) if y == 0]
-    if not positives or not negatives:
-        return float("nan")
-    return (sum(positives) / len(positives) + sum(1 - p for p in negatives) / len(negatives)) / 2
 
 
 def tune_threshold(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,3 +28,13 @@ def cut_of(row: dict[str, Any]) -> str | None:
     if value is None:
         return None
     return "val" if value in ("val", "valid", "validation") else str(value)
+
+
+def balanced_accuracy(labels: Sequence[int], predictions: Sequence[int]) -> float:
+    """Mean of the recall on each class (NaN when a class is absent): the benchmarks' metric,
+    since most sets are heavily unbalanced."""
+    positives = [p for y, p in zip(labels, predictions, strict=True) if y == 1]
+    negatives = [p for y, p in zip(labels, predictions, strict=True) if y == 0]
+    if not positives or not negatives:
+        return float("nan")
+    return (sum(positives) / len(positives) + sum(1 - p for p in negatives) / len(negatives)) / 2
