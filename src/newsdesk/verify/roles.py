@@ -1290,6 +1290,15 @@ def _judge(
         for s in said
         if office.compatible(s.binding.office) and same_person(person, s.binding.person)
     ]
+    # Someone else named as holding the claim's exact office, by a source dated by then.
+    others = [
+        s
+        for s in said
+        if not s.binding.former
+        and before(s)
+        and office.same_office(s.binding.office)
+        and same_person(person, s.binding.person) is False
+    ]
     if claim.former:
         called_former = _newest([s for s in same if s.binding.former and near(s)], as_of)
         if called_former is not None:
@@ -1304,18 +1313,7 @@ def _judge(
         held = _newest([s for s in same if not s.binding.former and before(s)], as_of)
         if held is not None and office.unique:
             # Someone else in the office as recently means the person has left it.
-            successor = _newest(
-                [
-                    s
-                    for s in said
-                    if not s.binding.former
-                    and before(s)
-                    and office.same_office(s.binding.office)
-                    and same_person(person, s.binding.person) is False
-                    and _rank(s, as_of) >= _rank(held, as_of)
-                ],
-                as_of,
-            )
+            successor = _newest([s for s in others if _rank(s, as_of) >= _rank(held, as_of)], as_of)
             if successor is not None:
                 detail = f"{_supported(successor)}, so {person} is a former holder"
                 return "pass", detail, None
@@ -1339,17 +1337,7 @@ def _judge(
     called_former = _newest([s for s in same if s.binding.former and before(s)], as_of)
     rival = None
     if office.unique:
-        rival = _newest(
-            [
-                s
-                for s in said
-                if not s.binding.former
-                and before(s)
-                and office.same_office(s.binding.office)
-                and same_person(person, s.binding.person) is False
-            ],
-            as_of,
-        )
+        rival = _newest(others, as_of)
     held_then = _newest([s for s in strong if before(s)], as_of)
     for against in sorted(
         (s for s in (called_former, rival) if s is not None),
