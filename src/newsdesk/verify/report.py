@@ -19,7 +19,7 @@ from typing import Any
 from newsdesk.attribution import same_outlet, split_attribution
 from newsdesk.errors import InputError
 from newsdesk.records import CATEGORIES, Article, Draft, VerdictLabel
-from newsdesk.text import content_words, normalize, quotations, sentences
+from newsdesk.text import content_words, normalize, quotations
 from newsdesk.verify.articles import ParsedArticle, Unit, UnitField, iso_date, parse_article
 from newsdesk.verify.checker import (
     Check,
@@ -30,6 +30,7 @@ from newsdesk.verify.checker import (
     combined_support,
 )
 from newsdesk.verify.links import check_link
+from newsdesk.verify.retrieval import Candidate, candidates_of, select
 from newsdesk.verify.support import SupportModel, check_support, default_model
 from newsdesk.write.categories import scores as section_scores
 
@@ -38,10 +39,6 @@ FIT_RATIO = 2
 
 RETRIEVED = 2
 """Spans the support model adds per claim sentence beside the lexical cover."""
-MAX_EVIDENCE = 3
-"""Spans a claim may rest on: enough for a sentence that merges two source sentences."""
-MIN_SHARED = 2
-"""Content words a span must share with a claim to be evidence for it."""
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -193,14 +190,6 @@ def check_draft(draft: Draft, sources: Sequence[Article], min_coverage: float = 
     return Report(draft.story_id, text, parsed, tuple(claims), draft.date)
 
 
-@dataclass(frozen=True)
-class _Candidate:
-    """A source span that may be evidence, with its content words for scoring."""
-
-    evidence: Evidence
-    words: frozenset[str]
-
-
 class _Index:
     """Every source sentence and title as a candidate, built once per article."""
 
@@ -215,56 +204,8 @@ class _Index:
         self.body = body
         self.as_of = as_of
         self.model = model
-        self.candidates = [c for source in self.sources for c in _candidates(source)]
+        self.candidates = [c for source in self.sources for c in candidates_of(source)]
         self.folded = {s.id: normalize(f"{s.title}\n{s.text}") for s in self.sources}
-
-
-def _candidates(source: Article) -> list[_Candidate]:
-    title = _title(source)
-    spans = [title] if title is not None else []
-    spans.extend(Evidence(source, s.start, s.end) for s in sentences(source.text))
-    return [_Candidate(e, frozenset(content_words(e.quote))) for e in spans]
-
-
-def _title(source: Article) -> Evidence | None:
-    """The source's title as a span (without surrounding blanks), if it has one."""
-    title = source.title.strip()
-    if not title:
-        return None
-    start = source.title.index(title)
-    return Evidence(source, start, start + len(title), "title")
-
-
-def _select(claim_words: set[str], pool: Sequence[_Candidate]) -> list[Evidence]:
-    """Greedy cover: up to ``MAX_EVIDENCE`` spans, each adding the most uncovered words.
-
-    A span must share ``MIN_SHARED`` words with the claim, so that one common
-    word ("offers") cannot pull in a sentence about another story; at equal
-    gain, a span from a source already chosen wins.
-    """
-    chosen: list[Evidence] = []
-    missing = set(claim_words)
-    shared = min(MIN_SHARED, len(claim_words))
-    pool = [c for c in pool if shared and len(c.words & claim_words) >= shared]
-    for _ in range(MAX_EVIDENCE):
-        used = {e.source.id for e in chosen}
-        best = max(
-            pool,
-            key=lambda c: (
-                len(c.words & missing),
-                c.evidence.source.id in used,
-                len(c.words & claim_words),
-                -len(c.words),
-            ),
-            default=None,
-        )
-        if best is None or not best.words & missing:
-            break
-        chosen.append(best.evidence)
-        missing -= best.words
-        if not missing:
-            break
-    return chosen
 
 
 def _check_unit(unit: Unit, index: _Index, as_of: str | None, min_coverage: float) -> ClaimResult:
@@ -360,11 +301,11 @@ def _check_text(unit: Unit, index: _Index, min_coverage: float) -> ClaimResult:
 def _judge(
     text: str,
     claim_words: set[str],
-    pool: Sequence[_Candidate],
+    pool: Sequence[Candidate],
     index: _Index,
     min_coverage: float,
 ) -> ClaimResult:
-    evidence = _select(claim_words, pool)
+    evidence = select(claim_words, pool)
     if not evidence:
         return _unmatched(text, {c.evidence.source.id for c in pool}, index)
     if index.model is not None:
