@@ -41,11 +41,23 @@ class WriteSettings:
     min_words: int = 8
     max_words: int = 60
     max_quotes: int = 3
+    writer: str = "extractive"
+
+
+@dataclass(frozen=True)
+class LLMSettings:
+    """An OpenAI-compatible chat-completions endpoint; the key is read from ``api_key_env``."""
+
+    base_url: str = ""
+    model: str = ""
+    api_key_env: str = "NEWSDESK_LLM_API_KEY"
 
 
 @dataclass(frozen=True)
 class VerifySettings:
     min_coverage: float = 0.9
+    max_rounds: int = 2
+    min_kept: float = 0.6
 
 
 @dataclass(frozen=True)
@@ -64,6 +76,7 @@ class Config:
     ingest: IngestSettings = field(default_factory=IngestSettings)
     stories: StorySettings = field(default_factory=StorySettings)
     write: WriteSettings = field(default_factory=WriteSettings)
+    llm: LLMSettings = field(default_factory=LLMSettings)
     verify: VerifySettings = field(default_factory=VerifySettings)
     publish: PublishSettings = field(default_factory=PublishSettings)
 

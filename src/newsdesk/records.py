@@ -29,7 +29,8 @@ CATEGORIES: tuple[str, ...] = (
 )
 """The fixed section taxonomy every published article is filed under."""
 
-SentenceKind = Literal["headline", "dek", "body", "quote"]
+SentenceKind = Literal["headline", "dek", "body", "quote", "coverage", "timeline"]
+"""``coverage`` sentences say how outlets covered the story; ``timeline`` entries carry a date."""
 VerdictLabel = Literal["supported", "contradicted", "unsupported"]
 
 
@@ -117,6 +118,7 @@ class Sentence:
     paragraph: int = 0
     speaker: str | None = None
     outlet: str | None = None
+    date: str | None = None
 
 
 @dataclass(frozen=True)
@@ -141,14 +143,29 @@ class Draft:
     sentences: tuple[Sentence, ...]
     sources: tuple[SourceRef, ...]
     writer: str = "extractive"
+    version: int = 1
+    changes: tuple[str, ...] = ()
 
     @property
     def headline(self) -> str:
         return next((s.text for s in self.sentences if s.kind == "headline"), "")
 
     @property
+    def updated(self) -> bool:
+        """Whether this draft rewrites an earlier one after new reporting arrived."""
+        return self.version > 1
+
+    @property
     def hash(self) -> str:
-        return content_hash(self.story_hash, self.category, self.date, self.sentences, self.sources)
+        return content_hash(
+            self.story_hash,
+            self.category,
+            self.date,
+            self.sentences,
+            self.sources,
+            self.version,
+            self.changes,
+        )
 
 
 @dataclass(frozen=True)
@@ -162,6 +179,41 @@ class Verdict:
     @property
     def supported(self) -> bool:
         return self.label == "supported"
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """A sentence the verify gate removed, with the checker's reason and the round it failed."""
+
+    kind: SentenceKind
+    text: str
+    reason: str
+    round: int
+
+
+@dataclass(frozen=True)
+class GateRecord:
+    """What the verify gate did to one draft before it could be published.
+
+    ``rounds`` counts checks (1 = the first draft passed or was only pruned);
+    ``revised`` counts sentences the writer replaced after a failed check.
+    ``held`` is set when the article lost too much to publish; ``note`` says
+    why, or records that a writer failed and the offline one took over.
+    """
+
+    story_id: str
+    writer: str
+    rounds: int
+    drafted: int
+    kept: int
+    revised: int = 0
+    dropped: tuple[Dropped, ...] = ()
+    held: bool = False
+    note: str = ""
+
+    @property
+    def kept_share(self) -> float:
+        return self.kept / self.drafted if self.drafted else 0.0
 
 
 @dataclass(frozen=True)
@@ -183,6 +235,9 @@ class StageRun:
     errors: list[str] = field(default_factory=list)
     wall_s: float = 0.0
     skipped: int = 0
+    tokens_in: int = 0
+    tokens_out: int = 0
+    cost_usd: float = 0.0
 
 
 @dataclass

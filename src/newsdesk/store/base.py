@@ -12,7 +12,16 @@ from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import Protocol
 
-from newsdesk.records import Article, Draft, Publication, Run, StageRun, Story, Verdict
+from newsdesk.records import (
+    Article,
+    Draft,
+    GateRecord,
+    Publication,
+    Run,
+    StageRun,
+    Story,
+    Verdict,
+)
 
 
 class Store(Protocol):
@@ -54,6 +63,10 @@ class Store(Protocol):
     def drafts_to_verify(self) -> list[Draft]: ...
 
     def save_verdicts(self, draft: Draft, verdicts: Sequence[Verdict]) -> None: ...
+
+    def save_gated(self, draft: Draft, verdicts: Sequence[Verdict], record: GateRecord) -> None: ...
+
+    def gate_record(self, story_id: str) -> GateRecord | None: ...
 
     def verdicts(self, story_id: str) -> list[Verdict]: ...
 

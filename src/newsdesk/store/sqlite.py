@@ -12,6 +12,7 @@ import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import asdict
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -22,6 +23,8 @@ from newsdesk.records import (
     Article,
     Citation,
     Draft,
+    Dropped,
+    GateRecord,
     Publication,
     Run,
     Sentence,
@@ -41,6 +44,7 @@ COUNTED_TABLES = (
     "citations",
     "verdicts",
     "publications",
+    "gate_records",
 )
 
 
@@ -286,8 +290,8 @@ class SQLiteStore:
         with self.transaction():
             self.db.execute("DELETE FROM drafts WHERE story_id = ?", (draft.story_id,))
             self.db.execute(
-                "INSERT INTO drafts (story_id, story_hash, hash, category, date, writer, sources)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO drafts (story_id, story_hash, hash, category, date, writer, sources,"
+                " version, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     draft.story_id,
                     draft.story_hash,
@@ -296,13 +300,15 @@ class SQLiteStore:
                     draft.date,
                     draft.writer,
                     sources,
+                    draft.version,
+                    json.dumps(list(draft.changes), ensure_ascii=False),
                 ),
             )
             for position, sentence in enumerate(draft.sentences):
                 self.db.execute(
                     "INSERT INTO sentences"
-                    " (story_id, position, kind, text, paragraph, speaker, outlet)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    " (story_id, position, kind, text, paragraph, speaker, outlet, date)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         draft.story_id,
                         position,
@@ -311,6 +317,7 @@ class SQLiteStore:
                         sentence.paragraph,
                         sentence.speaker,
                         sentence.outlet,
+                        sentence.date,
                     ),
                 )
                 self.db.executemany(
@@ -340,6 +347,7 @@ class SQLiteStore:
                 paragraph=s["paragraph"],
                 speaker=s["speaker"],
                 outlet=s["outlet"],
+                date=s["date"],
             )
             for s in self._all(
                 "SELECT * FROM sentences WHERE story_id = ? ORDER BY position", (story_id,)
@@ -353,6 +361,8 @@ class SQLiteStore:
             sentences=sentences,
             sources=tuple(SourceRef(**s) for s in json.loads(row["sources"])),
             writer=row["writer"],
+            version=row["version"],
+            changes=tuple(json.loads(row["changes"])),
         )
 
     def draft(self, story_id: str) -> Draft | None:
@@ -381,6 +391,28 @@ class SQLiteStore:
                 "UPDATE drafts SET verified_hash = ? WHERE story_id = ?",
                 (draft.hash, draft.story_id),
             )
+
+    def save_gated(self, draft: Draft, verdicts: Sequence[Verdict], record: GateRecord) -> None:
+        """Store a draft that went through the verify gate, its verdicts and the gate's record.
+
+        One transaction: a killed run leaves either the old draft or the whole
+        new one, never a draft without the verdicts that decide what is published.
+        """
+        with self.transaction():
+            self.save_draft(draft)
+            self.save_verdicts(draft, verdicts)
+            self.db.execute(
+                "INSERT INTO gate_records (story_id, record) VALUES (?, ?)",
+                (draft.story_id, json.dumps(asdict(record), ensure_ascii=False)),
+            )
+
+    def gate_record(self, story_id: str) -> GateRecord | None:
+        row = self._one("SELECT record FROM gate_records WHERE story_id = ?", (story_id,))
+        if row is None:
+            return None
+        data = json.loads(row["record"])
+        data["dropped"] = tuple(Dropped(**d) for d in data["dropped"])
+        return GateRecord(**data)
 
     def verdicts(self, story_id: str) -> list[Verdict]:
         return [
@@ -418,8 +450,8 @@ class SQLiteStore:
     def save_stage_run(self, run: Run, position: int, stage: StageRun) -> None:
         self.db.execute(
             "INSERT OR REPLACE INTO stage_runs"
-            " (run_id, position, stage, wall_s, items_in, items_out, skipped, errors)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " (run_id, position, stage, wall_s, items_in, items_out, skipped, errors,"
+            " tokens_in, tokens_out, cost_usd) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 run.id,
                 position,
@@ -429,6 +461,9 @@ class SQLiteStore:
                 stage.items_out,
                 stage.skipped,
                 json.dumps(stage.errors, ensure_ascii=False),
+                stage.tokens_in,
+                stage.tokens_out,
+                stage.cost_usd,
             ),
         )
 
@@ -452,6 +487,9 @@ class SQLiteStore:
                         errors=json.loads(s["errors"]),
                         wall_s=s["wall_s"],
                         skipped=s["skipped"],
+                        tokens_in=s["tokens_in"],
+                        tokens_out=s["tokens_out"],
+                        cost_usd=s["cost_usd"],
                     )
                 )
             result.append(run)

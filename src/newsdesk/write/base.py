@@ -1,0 +1,56 @@
+"""The interface every writer implements, so the verify gate can drive any of them.
+
+A writer drafts an article for a story and, when the gate flags sentences,
+revises the draft: the offline writer replaces a flagged sentence from its
+next-best evidence or drops it; an LLM writer is asked for a revision with
+the checker's reason. A writer that cannot do its job (an endpoint down, a
+reply that is not the JSON asked for) raises ``WriterError``, and the write
+stage falls back to the offline writer for that story.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from newsdesk.errors import NewsdeskError
+from newsdesk.records import Article, Draft, Story
+
+
+class WriterError(NewsdeskError):
+    """A writer could not produce or revise a draft; the message says why, on one line."""
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A sentence of a draft that the checker did not pass, with its reason."""
+
+    position: int
+    text: str
+    verdict: str
+    reason: str
+
+
+@dataclass
+class Usage:
+    """Tokens and cost a writer spent; the write stage adds them to its run record."""
+
+    tokens_in: int = 0
+    tokens_out: int = 0
+    cost_usd: float = 0.0
+
+
+class Writer(Protocol):
+    """Drafts and revises articles. ``name`` is stored as the draft's ``writer``."""
+
+    name: str
+    usage: Usage
+
+    def write(self, story: Story, articles: Sequence[Article]) -> Draft:
+        """A draft for ``story`` in which every sentence cites the spans it rests on."""
+        ...
+
+    def revise(self, draft: Draft, flags: Sequence[Flag], articles: Sequence[Article]) -> Draft:
+        """``draft`` with each flagged sentence replaced by a supported one, or removed."""
+        ...
