@@ -14,7 +14,7 @@ import pytest
 
 from newsdesk.errors import InputError
 from newsdesk.records import Article
-from newsdesk.verify.articles import iso_date, parse_article
+from newsdesk.verify.articles import iso_date, markdown_links, parse_article
 from newsdesk.verify.links import normalize_url
 from newsdesk.verify.report import ClaimReport, Report, check_article
 from newsdesk.verify.sources import load_sources
@@ -251,10 +251,121 @@ def test_markdown_without_front_matter() -> None:
     assert all(text[u.start : u.end] == u.text for u in parsed.units)
 
 
-def test_html_is_refused() -> None:
-    with pytest.raises(InputError, match="HTML articles are not supported yet") as error:
-        parse_article("<html><body><p>Hi.</p></body></html>", "page.html")
-    assert "\n" not in str(error.value)
+def test_html_is_read_as_html() -> None:
+    page = "<html><body><h1>Lee executed</h1><p>Lee was executed on Tuesday.</p></body></html>"
+    parsed = parse_article(page, "page.html")
+    assert (parsed.format, parsed.title) == ("html", "Lee executed")
+    assert [u.clean for u in parsed.units] == ["Lee executed", "Lee was executed on Tuesday."]
+
+
+# URLs inside the text ---------------------------------------------------------------------
+
+NBC_URL = (
+    "https://www.nbcnews.com/news/us-news/first-federal-execution-17-years-carried-out-"
+    "indiana-after-supreme-n1233749"
+)
+VERBATIM = "The Eighth Amendment bars cruel and unusual punishment."
+
+
+def _only_text_claim(text: str, sources: list[Article], name: str = "post.md") -> ClaimReport:
+    report = check_article(text, sources, name=name)
+    found = [c for c in report.claims if c.unit.field is None]
+    assert len(found) == 1, [c.unit.text for c in report.claims]
+    return found[0]
+
+
+FAKE_URL = "https://www.nbcnews.com/x/story_0000.html"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        f"The Eighth Amendment bars [cruel and unusual punishment]({FAKE_URL}).",
+        f"The Eighth Amendment bars cruel and unusual punishment ({FAKE_URL}).",
+        f"The Eighth Amendment bars <{FAKE_URL}> cruel and unusual punishment.",
+        f"The Eighth Amendment bars [cruel and unusual punishment][1].\n\n[1]: {FAKE_URL}",
+    ],
+)
+def test_fabricated_inline_url_makes_the_sentence_unsupported(
+    sources: list[Article], sentence: str
+) -> None:
+    found = _only_text_claim(f"# Lee\n\n{sentence}\n", sources)
+    assert found.unit.urls == (FAKE_URL,)
+    assert (found.verdict, found.kind) == ("unsupported", "url")
+    assert found.result.reason == (
+        f"{FAKE_URL} is not the URL of any source and looks like a placeholder"
+    )
+    support = next(c for c in found.result.checks if c.kind == "support")
+    assert support.verdict == "pass"
+
+
+def test_real_inline_url_passes_its_url_check(sources: list[Article]) -> None:
+    link = NBC_URL.replace("https://www.", "http://") + "/?utm_source=twitter"
+    found = _only_text_claim(f"# Lee\n\n[{VERBATIM[:-1]}]({link}).\n", sources)
+    assert found.verdict == "supported", found.result.reason
+    url = [c for c in found.result.checks if c.kind == "url"]
+    assert [(c.verdict, c.detail) for c in url] == [("pass", "links to baly-IHtW6TgHxlfrPJsk")]
+
+
+def test_images_and_relative_links_are_not_source_urls(sources: list[Article]) -> None:
+    text = (
+        "# Lee\n\n![Terre Haute](https://cdn.example.org/terre-haute.jpg) "
+        "The Eighth Amendment bars [cruel and unusual punishment](/glossary/eighth).\n"
+    )
+    found = _only_text_claim(text, sources)
+    assert found.unit.links == ()
+    assert found.verdict == "supported", found.result.reason
+
+
+def test_a_cited_title_must_be_the_sources(sources: list[Article]) -> None:
+    text = (
+        f"# Lee\n\n{VERBATIM[:-1]}, NBC News wrote in “[Trump pardons Lee at dawn]({NBC_URL})”.\n"
+    )
+    found = _only_text_claim(text, sources)
+    assert found.unit.links[0].label == "Trump pardons Lee at dawn"
+    url = next(c for c in found.result.checks if c.kind == "url")
+    assert url.verdict == "fail" and "whose title is “First federal execution" in url.detail
+    assert found.verdict == "contradicted"
+
+
+LINK, TITLE = "https://a.test/1", "The Long Road"
+REF, X, Y = "https://b.test/r", "https://a.test/x", "https://a.test/y"
+
+
+@pytest.mark.parametrize(
+    ("text", "whole", "expected"),
+    [
+        (f"He [said so]({LINK}) on Monday.", None, [(LINK, None)]),
+        (f"In “[{TITLE}]({LINK})”, NBC wrote.", None, [(LINK, TITLE)]),
+        (f"In *[{TITLE}]({LINK})*, NBC wrote.", None, [(LINK, TITLE)]),
+        (f"In [_{TITLE}_]({LINK}), NBC wrote.", None, [(LINK, TITLE)]),
+        (f"[{TITLE}]({LINK})", TITLE, [(LINK, TITLE)]),
+        (f"[{TITLE}]({LINK})", None, [(LINK, None)]),
+        ("See [this][ref], [that](#top) and ![a](https://a.test/i.png).", None, [(REF, None)]),
+        ("At https://a.test/x. And <https://a.test/y>.", None, [(X, None), (Y, None)]),
+    ],
+)
+def test_markdown_links_and_the_titles_they_cite(
+    text: str, whole: str | None, expected: list[tuple[str, str | None]]
+) -> None:
+    links = markdown_links(text, whole, {"ref": REF})
+    assert [(link.url, link.label) for link in links] == expected
+
+
+def test_plain_text_bare_urls_are_checked(sources: list[Article]) -> None:
+    text = f"Politics\nLee executed\n\n{VERBATIM} See https://nbc.example.com/lee.\n"
+    report = check_article(text, sources, name="post.txt")
+    flagged = [c for c in report.claims if c.verdict != "supported"]
+    assert [(c.unit.urls, c.kind) for c in flagged] == [(("https://nbc.example.com/lee",), "url")]
+    support = flagged[0].result.checks[0]
+    assert (support.kind, support.verdict) == ("support", "n/a")
+
+
+def test_a_linked_list_item_cites_its_title(sources: list[Article]) -> None:
+    text = f"# Lee\n\n## Further reading\n\n- [Trump pardons Lee at dawn]({NBC_URL})\n"
+    found = _only_text_claim(text, sources)
+    assert found.unit.links[0].label == "Trump pardons Lee at dawn"
+    assert found.verdict == "contradicted"
 
 
 def test_dates_and_urls_are_read_loosely() -> None:

@@ -6,7 +6,7 @@ from the given sources (``newsdesk check``). Both use ``check_claim``.
 """
 
 from newsdesk.attribution import same_outlet
-from newsdesk.verify.articles import ParsedArticle, Unit, parse_article
+from newsdesk.verify.articles import Link, ParsedArticle, Unit, parse_article
 from newsdesk.verify.checker import (
     Check,
     ClaimResult,
@@ -15,6 +15,7 @@ from newsdesk.verify.checker import (
     check_sentence,
     resolve,
 )
+from newsdesk.verify.languages import language_of
 from newsdesk.verify.links import check_link, normalize_url
 from newsdesk.verify.report import ClaimReport, Report, check_article, check_draft
 from newsdesk.verify.sources import load_sources
@@ -25,6 +26,7 @@ __all__ = [
     "ClaimReport",
     "ClaimResult",
     "Evidence",
+    "Link",
     "ParsedArticle",
     "Report",
     "Unit",
@@ -34,6 +36,7 @@ __all__ = [
     "check_draft",
     "check_link",
     "check_sentence",
+    "language_of",
     "load_sources",
     "normalize_url",
     "parse_article",

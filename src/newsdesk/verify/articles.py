@@ -1,17 +1,20 @@
 """Read an article to check, written by anyone: Markdown (with optional YAML front
-matter, as Jekyll and Hugo write it) or plain text.
+matter, as Jekyll and Hugo write it), plain text or HTML (``verify.html_articles``).
 
 ``newsdesk check`` reports every finding at a place in the file the user gave
 it, so parsing never rewrites the article: every ``Unit`` keeps the exact span
 ``[start, end)`` of its original text (``article[start:end] == unit.text``), and
-the text without markup that the checker reads goes in ``clean``.
+the text without markup that the checker reads goes in ``clean``. The links a
+unit contains go in ``links``, because every URL of an article, not only those
+of its Sources list, must lead to a source.
 """
 
 from __future__ import annotations
 
 import datetime
+import html
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any, Literal
@@ -23,7 +26,21 @@ from newsdesk.text import sentences
 
 UnitField = Literal["title", "category", "date"]
 UnitKind = Literal["sentence", "heading", "list_item", "table_row", "source_link"]
-ArticleFormat = Literal["markdown", "text"]
+ArticleFormat = Literal["markdown", "text", "html"]
+
+
+@dataclass(frozen=True)
+class Link:
+    """A URL written inside a unit, and the title it cites when its text names one.
+
+    ``label`` is set only where the link text reads as a cited title (quoted,
+    in italics, or all of a list item, row or heading): the words of an
+    ordinary inline link ("the court [ruled late Monday](...)") are prose, not
+    the page's title.
+    """
+
+    url: str
+    label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -31,7 +48,8 @@ class Unit:
     """One checkable piece of an article: a claim, a metadata value or a source link.
 
     ``field`` is set on the article's title, category and date; ``url`` on
-    source links; ``clean`` is ``text`` without markup, on one line.
+    source links; ``clean`` is ``text`` without markup, on one line; ``links``
+    are the other URLs the unit contains (inline links, bare URLs).
     """
 
     text: str
@@ -41,6 +59,13 @@ class Unit:
     kind: UnitKind = "sentence"
     url: str | None = None
     clean: str = ""
+    links: tuple[Link, ...] = ()
+
+    @property
+    def urls(self) -> tuple[str, ...]:
+        """Every URL of the unit: its own (a source link's) and those written in it."""
+        own = (self.url,) if self.url else ()
+        return own + tuple(link.url for link in self.links)
 
 
 @dataclass(frozen=True)
@@ -85,6 +110,7 @@ _HTML = re.compile(r"<html[\s>]|<body[\s>]|<p[\s>]|<!doctype\s+html", re.IGNOREC
 _MARKDOWN_HINT = re.compile(r"^(?:#{1,6}\s|\|.*\|\s*$)|\[[^\]\n]+\]\([^)\s]+\)", re.MULTILINE)
 _MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd", ".mkdn"})
 _TEXT_SUFFIXES = frozenset({".txt", ".text"})
+_HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 
 _FRONT_OPEN = re.compile(r"\A\ufeff?---[ \t]*\r?\n")
 _FRONT_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
@@ -105,13 +131,54 @@ _NOT_PROSE = re.compile(
 )
 _QUOTE_MARKERS = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.MULTILINE)
 _FENCES = ("```", "~~~")
-_SOURCE_HEADINGS = frozenset({"sources", "source", "references", "sources and references"})
-_MIN_HEADING_WORDS = 4
+SOURCE_HEADINGS = frozenset({"sources", "source", "references", "sources and references"})
+MIN_HEADING_WORDS = 4
 """Shorter headings ("Background", "What happened") are section labels, not claims."""
+SECTION_LABELS = frozenset(
+    {
+        "how outlets covered it",
+        "how the media covered it",
+        "what we know so far",
+        "what we don't know",
+        "what happens next",
+        "key quotes",
+        "related coverage",
+    }
+)
+"""Longer headings that name a section of an article rather than claim anything."""
+
+
+def is_label(heading: str) -> bool:
+    """Whether a heading only labels what follows: short, a known section name, or a date
+    (a timeline's "14 July 2020")."""
+    folded = heading.lower().rstrip(":").strip()
+    return (
+        len(heading.split()) < MIN_HEADING_WORDS
+        or folded in SECTION_LABELS
+        or iso_date(heading) is not None
+    )
+
 
 _MD_LINK = re.compile(r"!?\[(?P<label>[^\]]*)\]\(\s*<?(?P<url>[^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
-_BARE_URL = re.compile(r"https?://[^\s<>()\[\]]+")
+BARE_URL = re.compile(r"https?://[^\s<>()\[\]]+")
+_REF_LINK = re.compile(r"!?\[(?P<label>[^\]]+)\]\[(?P<ref>[^\]]*)\]")
+_AUTOLINK = re.compile(r"<(?P<url>https?://[^>\s]+)>", re.IGNORECASE)
+_REFERENCE = re.compile(
+    r"^[ ]{0,3}\[(?P<ref>[^\]^][^\]]*)\]:[ \t]*<?(?P<url>[^\s>]+)>?", re.MULTILINE
+)
+_WEB_URL = re.compile(r"(?:https?:)?//[^/\s]", re.IGNORECASE)
+_OPEN_QUOTES = '"“‘«'
+_CLOSE_QUOTES = '"”’»'
+_EDGE_PUNCTUATION = " .,;:!?"
+_URL_IN_TEXT = re.compile(
+    r"\s*(?:\(\s*https?://[^\s()]+\s*\)|<https?://[^\s>]+>|\[\s*https?://[^\s\]]+\s*\]"
+    r"|(?:https?:)?//[^\s<>()\[\]]+)",
+    re.IGNORECASE,
+)
+TITLED: frozenset[UnitKind] = frozenset({"list_item", "table_row", "heading"})
+"""Units whose whole text, when it is a link's, is the title the link cites."""
 _INLINE: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\[\\?\[\d{1,3}\\?\]\]\([^)]*\)"), ""),  # a citation marker: [[1]](url)
     (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),
     (re.compile(r"\[\^[^\]]+\]"), ""),
     (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),
@@ -123,7 +190,7 @@ _INLINE: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),
     (re.compile(r"(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*])"), r"\2"),
     (re.compile(r"~~(.+?)~~"), r"\1"),
-    (re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])"), r"\1"),
+    (re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>$~])"), r"\1"),
 )
 
 
@@ -131,10 +198,13 @@ def parse_article(text: str, name: str) -> ParsedArticle:
     """Split an article into units; ``name`` (the file name) picks the format and names errors."""
     if not text.strip():
         raise InputError(f"{name}: the article is empty")
-    if _is_html(text):
-        raise InputError(
-            f"{name}: HTML articles are not supported yet; convert to Markdown or text"
-        )
+    if _is_html(text, name):
+        from newsdesk.verify.html_articles import parse_html
+
+        page = parse_html(text)
+        if not page.units:
+            raise InputError(f"{name}: found no article text in the HTML page")
+        return page
     if _is_markdown(text, name):
         return _parse_markdown(text, name)
     return _parse_text(text)
@@ -157,10 +227,18 @@ def iso_date(text: str) -> str | None:
     return _valid_date(f"{year}-{month:02d}-{int(day):02d}") if month else None
 
 
+CITATION_LINK = re.compile(r"\[\\?\[\d{1,3}\\?\]\]\([^)\s]*\)|\[\d{1,3}\]")
+"""A numbered citation marker, linked (``[[1]](url)``, ``[\\[1\\]](url)``) or bare (``[1]``)."""
+CITATION_MARK = re.compile(r"\s?\[\d{1,3}\]")
+"""A numbered citation marker left in the text ("[3]"): where a claim is cited, not what it says."""
+
+
 def strip_inline(text: str) -> str:
-    """Text without inline Markdown markup (links, emphasis, code, tags), on one line."""
+    """Text without inline Markdown markup (links, emphasis, code, tags, citation markers,
+    character references), on one line."""
     for pattern, replacement in _INLINE:
         text = pattern.sub(replacement, text)
+    text = html.unescape(CITATION_MARK.sub("", text))
     return " ".join(text.split())
 
 
@@ -179,7 +257,16 @@ def _valid_date(value: str) -> str | None:
         return None
 
 
-def _is_html(text: str) -> bool:
+def _is_html(text: str, name: str) -> bool:
+    """An ``.html`` name, or a page's markup where no Markdown or text suffix says otherwise.
+
+    Markdown may hold raw HTML blocks, so a ``.md`` file is never read as a page.
+    """
+    suffix = PurePath(name).suffix.lower()
+    if suffix in _HTML_SUFFIXES:
+        return True
+    if suffix in _MARKDOWN_SUFFIXES or suffix in _TEXT_SUFFIXES:
+        return False
     return text.lstrip("\ufeff \t\r\n").startswith("<") or _HTML.search(text) is not None
 
 
@@ -214,11 +301,16 @@ def _lines(source: str, start: int = 0) -> Iterator[_Line]:
         position = newline + 1
 
 
-class _Units:
-    """Collects units, cutting every one from the article so its span is exact by construction."""
+class Units:
+    """Collects units, cutting every one from the article so its span is exact by construction.
 
-    def __init__(self, source: str) -> None:
+    ``references`` are the article's Markdown link definitions (``[1]: URL``),
+    for links written ``[text][1]``.
+    """
+
+    def __init__(self, source: str, references: Mapping[str, str] | None = None) -> None:
         self.source = source
+        self.references = dict(references or {})
         self.items: list[Unit] = []
 
     def add(
@@ -229,28 +321,140 @@ class _Units:
         clean: str | None = None,
         field: UnitField | None = None,
         url: str | None = None,
+        links: tuple[Link, ...] | None = None,
     ) -> None:
+        """Add ``source[start:end]`` (blanks trimmed); its links are read from the Markdown
+        text unless given."""
         raw = self.source[start:end]
         start += len(raw) - len(raw.lstrip())
         end = start + len(raw.strip())
         text = self.source[start:end]
         checked = " ".join((text if clean is None else clean).split())
+        if links is None and kind == "source_link":
+            links = ()
+        elif links is None:
+            whole = checked if kind in TITLED else None
+            links = markdown_links(text, whole, self.references)
         if text and checked:
-            self.items.append(Unit(text, start, end, field, kind, url, checked))
+            self.items.append(Unit(text, start, end, field, kind, url, checked, links))
 
     def sentences(self, start: int, end: int, masked: str | None = None) -> None:
         """Add the sentences of ``source[start:end]``, split on ``masked`` when markup is hidden."""
         body = self.source[start:end] if masked is None else masked
-        for span in sentences(body):
-            self.add(start + span.start, start + span.end, "sentence", strip_inline(span.text))
+        for first, last in cited_sentences(body):
+            self.add(start + first, start + last, "sentence", strip_inline(body[first:last]))
 
     def ordered(self) -> list[Unit]:
         return sorted(self.items, key=lambda unit: (unit.start, unit.end))
 
 
-def _furniture(line: str) -> bool:
+def cited_sentences(text: str) -> Iterator[tuple[int, int]]:
+    """Sentence spans of ``text``, each with the citation markers that follow it.
+
+    Markers are blanked for splitting ("ruled.[2] Later" is two sentences)
+    and then given back to the sentence they follow, so a marker's link is
+    checked with the claim it cites for.
+    """
+    blanked = CITATION_LINK.sub(lambda m: " " * len(m.group()), text)
+    for span in sentences(blanked):
+        stop = span.end
+        while (marker := CITATION_LINK.match(text, stop)) is not None:
+            stop = marker.end()
+        yield span.start, stop
+
+
+def is_furniture(line: str) -> bool:
     """Read-time and byline lines are page furniture, not claims about the news."""
     return _READ_TIME.fullmatch(line) is not None or _BYLINE.fullmatch(line) is not None
+
+
+# Links ----------------------------------------------------------------------------------
+
+
+def is_web_url(url: str) -> bool:
+    """An absolute ``http(s)`` or protocol-relative URL: a page somewhere else.
+
+    Relative links, fragments and ``mailto:`` lead within the site or nowhere,
+    so they cannot be a source's URL and are not checked as one.
+    """
+    return _WEB_URL.match(url.strip()) is not None
+
+
+def cited_title(
+    label: str, before: str, after: str, whole: str | None, italic: bool = False
+) -> str | None:
+    """The link's text when it reads as the title of what it cites, else None.
+
+    A title is quoted (inside the link or around it), set in italics, or is
+    all that a list item, row or heading (``whole``) says ("- [Title](url)");
+    other link text is prose, even a whole linked sentence.
+    """
+    label = " ".join(label.split())
+    if not label:
+        return None
+    inner = len(label) > 2 and label[0] in _OPEN_QUOTES and label[-1] in _CLOSE_QUOTES
+    outer = before[-1:] in tuple(_OPEN_QUOTES) and after[:1] in tuple(_CLOSE_QUOTES)
+    alone = whole is not None and label.strip(_EDGE_PUNCTUATION) == whole.strip(_EDGE_PUNCTUATION)
+    if inner or outer or italic or alone:
+        return label.strip(_OPEN_QUOTES + _CLOSE_QUOTES) or None
+    return None
+
+
+def markdown_links(
+    text: str, whole: str | None = None, references: Mapping[str, str] | None = None
+) -> tuple[Link, ...]:
+    """The web links written in Markdown ``text``: ``[label](url)``, ``[label][ref]``,
+    ``<url>`` and bare URLs, in order. ``whole`` is the text without markup of a list
+    item, row or heading (see ``cited_title``).
+
+    Images are not links: their address is where a picture is stored, not a
+    page the article cites.
+    """
+    references = references or {}
+    found: list[tuple[int, Link]] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in (_MD_LINK, _REF_LINK, _AUTOLINK, BARE_URL):
+        for match in pattern.finditer(text):
+            if any(a < match.end() and match.start() < b for a, b in taken):
+                continue
+            taken.append(match.span())
+            url = _link_url(match, references)
+            if url is None or match.group().startswith("!") or not is_web_url(url):
+                continue
+            label = None
+            if "label" in match.groupdict():
+                raw = match.group("label")
+                before, after = text[: match.start()], text[match.end() :]
+                italic = re.fullmatch(r"([*_])[^*_].*\1", raw.strip()) is not None or (
+                    before[-1:] in ("*", "_") and after[:1] in ("*", "_")
+                )
+                label = cited_title(strip_inline(raw), before, after, whole, italic)
+            found.append((match.start(), Link(url, label)))
+    return tuple(link for _, link in sorted(found, key=lambda item: item[0]))
+
+
+def without_urls(text: str) -> str:
+    """``text`` with the URLs written in it taken out: an address is not a claim."""
+    text = _URL_IN_TEXT.sub("", text)
+    return " ".join(re.sub(r"\s+([.,;:!?])", r"\1", text).split())
+
+
+def _link_url(match: re.Match[str], references: Mapping[str, str]) -> str | None:
+    groups = match.groupdict()
+    if "ref" in groups:
+        key = groups["ref"] or groups["label"]
+        return references.get(" ".join(key.lower().split()))
+    if "url" in groups:
+        return groups["url"]
+    return match.group().rstrip(".,;:'\"’”")
+
+
+def _references(source: str) -> dict[str, str]:
+    """Markdown link definitions (``[label]: URL``), by label folded as Markdown folds it."""
+    return {
+        " ".join(match.group("ref").lower().split()): match.group("url")
+        for match in _REFERENCE.finditer(source)
+    }
 
 
 # Plain text -----------------------------------------------------------------------------
@@ -258,7 +462,7 @@ def _furniture(line: str) -> bool:
 
 def _parse_text(source: str) -> ParsedArticle:
     """Section line (optional), headline, then dek and body paragraphs; see module doc."""
-    units = _Units(source)
+    units = Units(source)
     lines = list(_lines(source))
     content = [line for line in lines if line.text.strip()]
     category = _text_category(content[0], units)
@@ -272,7 +476,7 @@ def _parse_text(source: str) -> ParsedArticle:
     return ParsedArticle(title, date, category, found, "text")
 
 
-def _text_category(line: _Line, units: _Units) -> str | None:
+def _text_category(line: _Line, units: Units) -> str | None:
     """A first line of one word is the section the article is filed under."""
     word = line.text.strip()
     if _SECTION_WORD.fullmatch(word) is None:
@@ -281,13 +485,13 @@ def _text_category(line: _Line, units: _Units) -> str | None:
     return word
 
 
-def _text_metadata(lines: list[_Line], units: _Units) -> set[int]:
+def _text_metadata(lines: list[_Line], units: Units) -> set[int]:
     """Furniture, date lines and the headline (the first other line): the starts of lines used."""
     used: set[int] = set()
     has_title = False
     for line in lines:
         stripped = line.text.strip()
-        if _furniture(stripped):
+        if is_furniture(stripped):
             used.add(line.start)
         elif iso_date(stripped) is not None:
             units.add(line.start, line.end, "sentence", field="date")
@@ -325,7 +529,7 @@ class _FrontMatter:
 
 
 def _parse_markdown(source: str, name: str) -> ParsedArticle:
-    units = _Units(source)
+    units = Units(source, _references(source))
     front = _front_matter(source, name)
     title = date = category = None
     if front is not None:
@@ -362,7 +566,7 @@ def _front_matter(source: str, name: str) -> _FrontMatter | None:
     return _FrontMatter(data, opening.end(), closing.start(), body)
 
 
-def _front_units(front: _FrontMatter, units: _Units) -> tuple[str | None, str | None, str | None]:
+def _front_units(front: _FrontMatter, units: Units) -> tuple[str | None, str | None, str | None]:
     """Title, date and category from the front matter, each a unit at its value."""
     found: dict[str, str] = {}
     for key, kind in _FRONT_FIELDS:
@@ -370,10 +574,11 @@ def _front_units(front: _FrontMatter, units: _Units) -> tuple[str | None, str | 
         if value is None or isinstance(value, (list, dict)):
             continue
         text = " ".join(str(value).split())
-        found[key] = text
+        # Jekyll layouts print front matter unfiltered, so values are often HTML-escaped.
+        found[key] = html.unescape(text)
         span = _locate(units.source, front, key, text)
         if span is not None:
-            units.add(*span, kind, text if key != "date" else None, field=key)
+            units.add(*span, kind, found[key] if key != "date" else None, field=key)
     _front_sources(front, units)
     date = _front_date(front.data.get("date"))
     return found.get("title"), date, found.get("category")
@@ -418,7 +623,7 @@ def _indented_block(source: str, start: int, end: int) -> tuple[int, int] | None
     return first, start + len(text.rstrip())
 
 
-def _front_sources(front: _FrontMatter, units: _Units) -> None:
+def _front_sources(front: _FrontMatter, units: Units) -> None:
     """``sources:`` as a list of URLs or ``{url, title}`` maps: each URL found is a link unit."""
     entries = front.data.get("sources")
     if not isinstance(entries, list):
@@ -441,7 +646,7 @@ def _front_sources(front: _FrontMatter, units: _Units) -> None:
 class _MarkdownReader:
     """A line-by-line reader of the Markdown body: blocks are collected, then cut into units."""
 
-    def __init__(self, units: _Units, has_title: bool) -> None:
+    def __init__(self, units: Units, has_title: bool) -> None:
         self.units = units
         self.has_title = has_title
         self.title: str | None = None
@@ -510,13 +715,13 @@ class _MarkdownReader:
     def _heading(self, line: _Line, text: str, level: int) -> None:
         """The first level-1 heading is the title when the front matter has none."""
         clean = strip_inline(text)
-        self.in_sources = clean.lower().rstrip(":").strip() in _SOURCE_HEADINGS
+        self.in_sources = clean.lower().rstrip(":").strip() in SOURCE_HEADINGS
         if self.in_sources or not clean:
             return
         if not self.has_title and self.title is None and level == 1:
             self.title = clean
             self.units.add(line.start, line.end, "heading", clean, field="title")
-        elif len(clean.split()) >= _MIN_HEADING_WORDS:
+        elif not is_label(clean):
             self.units.add(line.start, line.end, "heading", clean)
 
     def _links(self, line: _Line) -> None:
@@ -529,7 +734,7 @@ class _MarkdownReader:
                 line.start + match.start(), line.start + match.end(), "source_link", label, url=url
             )
             taken.append(match.span())
-        for match in _BARE_URL.finditer(line.text):
+        for match in BARE_URL.finditer(line.text):
             if any(start <= match.start() < end for start, end in taken):
                 continue
             url = match.group().rstrip(".,;:'\"")
@@ -560,7 +765,7 @@ class _MarkdownReader:
         raw = self.units.source[start:end]
         masked = _QUOTE_MARKERS.sub(lambda m: " " * len(m.group()), raw)
         clean = strip_inline(masked)
-        if _furniture(clean):
+        if is_furniture(clean):
             return
         date = iso_date(clean)
         if date is not None:

@@ -6,7 +6,14 @@ so the command and the pipeline can never disagree about what "supported"
 means. The difference is where the evidence comes from: a draft cites its
 spans, an outside article does not, so here they are retrieved (the source
 sentences and titles that best cover the claim's content words). Source links,
-the category and the date get checks of their own.
+the category and the date get checks of their own, and every URL written inside a
+unit gets a ``url`` check.
+
+English sources are preferred: claims are judged on them first, and a source in
+another language backs a claim only where they do not (``verify.languages``).
+With the support model, retrieval for all the claims of an article runs as one
+batch before the claims are judged, so the encoder sees one large batch rather
+than one or two sentences at a time.
 """
 
 from __future__ import annotations
@@ -20,7 +27,14 @@ from newsdesk.attribution import same_outlet, split_attribution
 from newsdesk.errors import InputError
 from newsdesk.records import CATEGORIES, Article, Draft, VerdictLabel
 from newsdesk.text import content_words, normalize, quotations
-from newsdesk.verify.articles import ParsedArticle, Unit, UnitField, iso_date, parse_article
+from newsdesk.verify.articles import (
+    ParsedArticle,
+    Unit,
+    UnitField,
+    iso_date,
+    parse_article,
+    without_urls,
+)
 from newsdesk.verify.checker import (
     Check,
     ClaimResult,
@@ -28,6 +42,15 @@ from newsdesk.verify.checker import (
     check_claim,
     check_sentence,
     combined_support,
+    verdict_of,
+)
+from newsdesk.verify.languages import (
+    ENGLISH,
+    best_match,
+    cross_language_support,
+    language_of,
+    noted,
+    with_numbers_matched,
 )
 from newsdesk.verify.links import check_link
 from newsdesk.verify.retrieval import Candidate, candidates_of, select
@@ -39,6 +62,9 @@ FIT_RATIO = 2
 
 RETRIEVED = 2
 """Spans the support model adds per claim sentence beside the lexical cover."""
+
+MIN_CLAIM_WORDS = 2
+"""Content words a unit with links needs, beside them, to be a claim of its own."""
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -162,6 +188,7 @@ def check_article(
     as_of = as_of or parsed.date or max((s.published for s in sources if s.published), default=None)
     body = "\n".join(u.clean for u in parsed.units if u.field is None and u.kind != "source_link")
     index = _Index(sources, body, as_of, default_model() if model else None)
+    _retrieve_all(index, parsed.units)
     claims = tuple(
         ClaimReport(f"c{number}", unit, _check_unit(unit, index, as_of, min_coverage))
         for number, unit in enumerate(parsed.units, start=1)
@@ -204,24 +231,68 @@ class _Index:
         self.body = body
         self.as_of = as_of
         self.model = model
-        self.candidates = [c for source in self.sources for c in candidates_of(source)]
+        self.languages = {s.id: language_of(s) for s in self.sources}
+        english = [s for s in self.sources if self.languages[s.id] == ENGLISH]
+        self.preferred = english or self.sources
+        """Claims are judged on these first: the English sources, or all when none is."""
+        by_source = {s.id: candidates_of(s) for s in self.sources}
+        self.candidates = [c for s in self.preferred for c in by_source[s.id]]
+        self.foreign = [
+            c for s in self.sources if self.languages[s.id] != ENGLISH for c in by_source[s.id]
+        ]
         self.folded = {s.id: normalize(f"{s.title}\n{s.text}") for s in self.sources}
+        self.retrieved: dict[str, list[Evidence]] = {}
+        """Spans the model retrieved for each claim among all the preferred sources."""
+
+
+def _is_claim(unit: Unit) -> bool:
+    """Text judged by ``check_claim``: not a source link, the category or the date."""
+    return unit.kind != "source_link" and unit.field not in ("category", "date")
+
+
+def _retrieve_all(index: _Index, units: Sequence[Unit]) -> None:
+    """Retrieve evidence for every claim of the article in one batch.
+
+    ``SupportModel.retrieve_many`` embeds all the claims' sentences in one
+    encoder call (and caches them, so the support score reuses them), where
+    claim-by-claim retrieval pays the encoder's fixed cost for every sentence.
+    """
+    if index.model is None:
+        return
+    texts = (_claim_text(u) for u in units if _is_claim(u))
+    claims = list(dict.fromkeys(split_attribution(text).claim for text in texts))
+    found = index.model.retrieve_many(claims, index.preferred, k=RETRIEVED)
+    index.retrieved = dict(zip(claims, found, strict=True))
 
 
 def _check_unit(unit: Unit, index: _Index, as_of: str | None, min_coverage: float) -> ClaimResult:
     if unit.kind == "source_link":
-        return _check_url(unit, index)
-    if unit.field == "category":
-        return _check_category(unit, index.body)
-    if unit.field == "date":
-        return _check_date(unit, index, as_of)
-    return _check_text(unit, index, min_coverage)
+        result = _check_url(unit, index)
+    elif unit.field == "category":
+        result = _check_category(unit, index.body)
+    elif unit.field == "date":
+        result = _check_date(unit, index, as_of)
+    else:
+        result = _check_text(unit, index, min_coverage)
+    return _with_links(noted(result, index.languages), unit, index)
 
 
 def _check_url(unit: Unit, index: _Index) -> ClaimResult:
     """A link must point at one of the sources given (see ``verify.links``)."""
     label = unit.clean if unit.clean != unit.url else None
     return check_link(unit.url or unit.clean, label, index.sources)
+
+
+def _with_links(result: ClaimResult, unit: Unit, index: _Index) -> ClaimResult:
+    """Add a ``url`` check for each link written in the unit: a sentence that cites a page
+    no source is at is unsupported however true its words are."""
+    if not unit.links:
+        return result
+    checks = list(result.checks)
+    for link in unit.links:
+        found = check_link(link.url, link.label, index.sources)
+        checks.extend(noted(found, index.languages).checks)
+    return verdict_of(checks, result.evidence)
 
 
 def _check_category(unit: Unit, body: str) -> ClaimResult:
@@ -286,16 +357,53 @@ def _find_written(sources: Sequence[Article], forms: Sequence[str]) -> Evidence 
     return None
 
 
+def _claim_text(unit: Unit) -> str:
+    """What a unit claims: its clean text without the URLs written in it."""
+    return without_urls(unit.clean) if unit.links else unit.clean
+
+
 def _check_text(unit: Unit, index: _Index, min_coverage: float) -> ClaimResult:
-    """Retrieve the best spans for a claim and run ``check_claim`` on them."""
-    attributed = split_attribution(unit.clean)
+    """Retrieve the best spans for a claim and run ``check_claim`` on them; what the
+    preferred sources leave unsupported may rest on a source in another language.
+
+    A unit that is little more than its links ("See https://...", "[Wire
+    report](...)") claims nothing of its own: its ``url`` checks decide it.
+    """
+    text = _claim_text(unit)
+    attributed = split_attribution(text)
     claim_words = set(content_words(attributed.claim))
+    if unit.links and len(claim_words) < MIN_CLAIM_WORDS:
+        check = Check("support", "n/a", "nothing to check besides its links")
+        return ClaimResult("supported", "", (check,), ())
     pool = index.candidates
     if attributed.outlet is None:
-        result = _judge(unit.clean, claim_words, pool, index, min_coverage)
+        result = _judge(text, claim_words, pool, index, min_coverage)
     else:
-        result = _judge_credited(unit.clean, attributed.outlet, claim_words, index, min_coverage)
-    return result
+        result = _judge_credited(text, attributed.outlet, claim_words, index, min_coverage)
+    if result.label != "unsupported" or not index.foreign:
+        return result
+    other = _in_other_language(text, index, min_coverage)
+    return other if other is not None and other.label == "supported" else result
+
+
+def _in_other_language(text: str, index: _Index, min_coverage: float) -> ClaimResult | None:
+    """Judge a claim on the sentence in another language that holds all its names and
+    numbers, if one does: support is that match, the other checks run as usual. Where
+    that fails too, the finding on the preferred sources is the one reported."""
+    match = best_match(split_attribution(text).claim, index.foreign, index.languages)
+    if match is None:
+        return None
+    support = cross_language_support(match, index.languages)
+    sources = list({s.id: s for s in [*index.preferred, match.source]}.values())
+    result = check_claim(
+        text,
+        [match],
+        min_coverage,
+        sources=sources,
+        as_of=index.as_of,
+        support=lambda _claim, _evidence: support,
+    )
+    return with_numbers_matched(result, split_attribution(text).claim, match, index.languages)
 
 
 def _judge(
@@ -310,16 +418,19 @@ def _judge(
         return _unmatched(text, {c.evidence.source.id for c in pool}, index)
     if index.model is not None:
         allowed = {c.evidence.source.id for c in pool}
-        sources = [s for s in index.sources if s.id in allowed]
+        sources = [s for s in index.preferred if s.id in allowed]
         claim = split_attribution(text).claim
-        for span in index.model.retrieve(claim, sources, k=RETRIEVED):
+        spans = index.retrieved.get(claim) if len(sources) == len(index.preferred) else None
+        if spans is None:
+            spans = index.model.retrieve(claim, sources, k=RETRIEVED)
+        for span in spans:
             if not any(_overlaps(span, e) for e in evidence):
                 evidence.append(span)
     return check_claim(
         text,
         evidence,
         min_coverage,
-        sources=index.sources,
+        sources=index.preferred,
         as_of=index.as_of,
         support=combined_support(index.model.check, min_coverage) if index.model else None,
     )
