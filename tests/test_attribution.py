@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from newsdesk.attribution import credited_outlets, is_outlet, same_outlet
+from newsdesk.attribution import (
+    attribute,
+    credited_outlets,
+    display_name,
+    is_outlet,
+    same_outlet,
+    split_attribution,
+)
 from newsdesk.records import Article
 from newsdesk.verify.checker import Evidence, check_attribution
 
@@ -65,3 +72,27 @@ def test_credit_to_an_outlet_that_said_nothing_fails() -> None:
 
 def test_no_credit_is_not_applicable() -> None:
     assert check_attribution("The Senate passed it.", [whole(REUTERS)], []).verdict == "n/a"
+
+
+@pytest.mark.parametrize(
+    ("outlet", "shown"),
+    [
+        ("CNN (Web News)", "CNN"),
+        ("Wall Street Journal - News", "Wall Street Journal"),
+        ("New York Times - Opinion", "New York Times"),
+        ("ABC News (Online)", "ABC News"),
+        ("Chicago Sun-Times", "Chicago Sun-Times"),
+        ("Fox 5", "Fox 5"),
+    ],
+)
+def test_a_dataset_desk_label_is_not_part_of_the_credit(outlet: str, shown: str) -> None:
+    assert display_name(outlet) == shown
+    text = attribute("The court ruled on the case on Monday.", outlet)
+    attributed = split_attribution(text)
+    assert attributed.outlet is not None
+    assert same_outlet(attributed.outlet, outlet)
+    assert attributed.claim == "The court ruled on the case on Monday."
+
+
+def test_a_name_that_is_only_a_label_is_kept() -> None:
+    assert display_name("(Web News)") == "(Web News)"

@@ -4,18 +4,29 @@ from __future__ import annotations
 
 import hashlib
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Literal
 
 import pytest
+from click.testing import Result
 
 from newsdesk.config import Config, PublishSettings
 from newsdesk.engine import Context
 from newsdesk.publish import PublishStage, build_site
-from newsdesk.publish.model import slugify, story_slug
-from newsdesk.records import Article, Citation, Draft, Run, Sentence, SourceRef, Verdict
+from newsdesk.publish.text import slugify, story_slug
+from newsdesk.records import (
+    Article,
+    Citation,
+    Draft,
+    GateRecord,
+    Run,
+    Sentence,
+    SourceRef,
+    Verdict,
+)
 from newsdesk.store import SQLiteStore
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -290,9 +301,284 @@ def test_slugs_are_ascii_bounded_and_stable() -> None:
 
 
 def test_single_outlet_story_is_held(store: SQLiteStore, settings: PublishSettings) -> None:
-    from dataclasses import replace
-
     strict = replace(settings, min_outlets=3)
     result = build_site(store, strict)
     assert result.pages == 0
     assert not list((strict.site_dir / "stories").glob("*.html"))
+
+
+# -- a rewritten story with coverage, a timeline, a change log and hostile source text --------
+
+HEARING = "s-feedc0ffee01"
+HELD = "s-0000deadbeef"
+BOLD = "<b>too weak</b>"
+LIQUID = "{{ site.title }}"
+MARKDOWN_LINK = "[click](javascript:alert(1))"
+
+LEFT = Article(
+    id="b1",
+    url="https://left.example/hearing",
+    outlet="Left Daily",
+    title=f"Senate hearing on water {SCRIPT} & <b>rules</b>",
+    text=(
+        "The Senate held a hearing on water safety on Tuesday. "
+        f"Critics called the rules {BOLD}. "
+        "The bill was introduced on 1 March."
+    ),
+    published="2024-03-05",
+    extra={"bias": "left"},
+)
+RIGHT = Article(
+    id="b2",
+    url="https://right.example/hearing?id=1&page=2",
+    outlet="Right Post",
+    title="Water rules hearing",
+    text=f"The agency said costs would rise. Readers wrote {LIQUID} and {MARKDOWN_LINK}.",
+    published="2024-03-05",
+    extra={"lean": "right"},
+)
+CENTER = Article(
+    id="b3",
+    url="https://center.example/water",
+    outlet="Center Wire",
+    title="Regulators questioned",
+    text="Senators questioned regulators about water rules. Reporting continued on 6 March.",
+    published="2024-03-06",
+)
+DROPPED = "Right Post said the rules were perfect."
+
+
+def hearing_draft(
+    headline: str = "Senate weighs water rules", date: str = "2024-03-06", version: int = 2
+) -> Draft:
+    """A rewrite (version 2) with every kind of sentence; one coverage line fails verify."""
+    sentences = (
+        Sentence("headline", headline, (cite(LEFT, "Senate hearing", "title"),)),
+        Sentence("dek", f"Critics called the rules {BOLD}.", (cite(LEFT, BOLD),)),
+        Sentence(
+            "body",
+            "The Senate held a hearing on water safety on Tuesday.",
+            (cite(LEFT, "The Senate held a hearing on water safety on Tuesday."),),
+        ),
+        Sentence(
+            "body",
+            f"Readers wrote {LIQUID} and {MARKDOWN_LINK}.",
+            (cite(RIGHT, LIQUID), cite(RIGHT, MARKDOWN_LINK)),
+        ),
+        Sentence(
+            "quote",
+            '"Costs would rise."',
+            (cite(RIGHT, "costs would rise"),),
+            speaker="The agency",
+            outlet="Right Post",
+        ),
+        Sentence(
+            "coverage",
+            "Left Daily focused on critics of the rules.",
+            (cite(LEFT, "Critics called the rules"),),
+            outlet="Left Daily",
+        ),
+        Sentence("coverage", DROPPED, (cite(RIGHT, "costs"),), outlet="Right Post"),
+        Sentence(
+            "coverage",
+            "Right Post led with the agency's warning on costs.",
+            (cite(RIGHT, "The agency said costs would rise."),),
+            outlet="Right Post",
+        ),
+        Sentence(
+            "coverage",
+            "Center Wire reported the questioning of regulators.",
+            (cite(RIGHT, "costs would rise"), cite(CENTER, "Senators questioned regulators")),
+            outlet="Center Wire",
+        ),
+        Sentence(
+            "timeline",
+            "The Senate held its hearing.",
+            (cite(LEFT, "The Senate held a hearing"),),
+            date="2024-03-05",
+        ),
+        Sentence(
+            "timeline",
+            "The bill was introduced.",
+            (cite(LEFT, "The bill was introduced on 1 March."),),
+            date="2024-03-01",
+        ),
+    )
+    sources = tuple(
+        SourceRef(a.id, a.outlet, a.title, a.url, a.published) for a in (LEFT, RIGHT, CENTER)
+    )
+    changes = ("Added reporting from Center Wire.",) if version > 1 else ()
+    return Draft(
+        HEARING, "hash", "Climate", date, sentences, sources, "extractive", version, changes
+    )
+
+
+def held_draft() -> Draft:
+    sentences = (
+        Sentence("headline", "A held story headline", (cite(CENTER, "Regulators", "title"),)),
+        Sentence("body", "Senators questioned regulators.", (cite(CENTER, "Senators"),)),
+    )
+    source = SourceRef(CENTER.id, CENTER.outlet, CENTER.title, CENTER.url, CENTER.published)
+    return Draft(HELD, "hash", "Politics", "2024-03-07", sentences, (source,))
+
+
+def all_supported_but(draft: Draft, *failed: str) -> list[Verdict]:
+    return [
+        Verdict(n, "unsupported" if s.text in failed else "supported")
+        for n, s in enumerate(draft.sentences)
+    ]
+
+
+def add_hearing(db: SQLiteStore, draft: Draft | None = None) -> Draft:
+    """Store the hearing story through the verify gate, and a draft the gate held."""
+    for article in (LEFT, RIGHT, CENTER):
+        if db.article(article.id) is None:
+            db.add_article(article, None)
+            db.assign(article, HEARING, None)
+    draft = draft or hearing_draft()
+    record = GateRecord(HEARING, "extractive", rounds=1, drafted=11, kept=10)
+    db.save_gated(draft, all_supported_but(draft, DROPPED), record)
+    if db.story(HELD) is None:
+        held_source = replace(CENTER, id="c1", url="https://center.example/held")
+        db.add_article(held_source, None)
+        db.assign(held_source, HELD, None)
+    held = held_draft()
+    held_record = GateRecord(HELD, "extractive", 2, 5, 2, held=True, note="kept 2 of 5")
+    db.save_gated(held, all_supported_but(held), held_record)
+    return draft
+
+
+HEARING_PATH = f"stories/{story_slug(LEFT.title, HEARING)}.html"
+
+
+def test_coverage_shows_each_outlet_and_its_lean(
+    store: SQLiteStore, settings: PublishSettings
+) -> None:
+    add_hearing(store)
+    build_site(store, settings)
+    html = (settings.site_dir / HEARING_PATH).read_text("utf-8")
+    coverage = html.split('<h2 id="coverage">How outlets covered it</h2>', 1)[1]
+    coverage = coverage.split("</section>", 1)[0]
+    items = coverage.split("<li>")[1:]
+    assert len(items) == 3 and DROPPED not in html
+    assert "Left Daily</a> <span class" in items[0] and ">left</span>" in items[0]
+    assert ">right</span>" in items[1] and "warning on costs" in items[1]
+    assert f'<a href="{CENTER.url}">Center Wire</a>' in items[2]  # its own article, not the first
+    assert 'class="lean"' not in items[2]  # Right Post's rating is not Center Wire's
+
+
+def test_timeline_is_in_date_order_and_needs_several_days(
+    store: SQLiteStore, settings: PublishSettings
+) -> None:
+    draft = add_hearing(store)
+    build_site(store, settings)
+    html = (settings.site_dir / HEARING_PATH).read_text("utf-8")
+    timeline = html.split('<h2 id="timeline">Timeline</h2>', 1)[1].split("</section>", 1)[0]
+    assert timeline.index("1 March 2024") < timeline.index("5 March 2024")
+    assert timeline.index("The bill was introduced.") < timeline.index("held its hearing")
+    one_day = tuple(
+        replace(s, date="2024-03-05") if s.kind == "timeline" else s for s in draft.sentences
+    )
+    store.save_draft(replace(draft, sentences=one_day))
+    store.save_verdicts(store.draft(HEARING) or draft, all_supported_but(draft, DROPPED))
+    build_site(store, settings)
+    html = (settings.site_dir / HEARING_PATH).read_text("utf-8")
+    assert 'id="timeline"' not in html and "The bill was introduced." not in html
+
+
+def test_updated_line_lists_changes_only_for_rewrites(
+    store: SQLiteStore, settings: PublishSettings
+) -> None:
+    add_hearing(store)
+    build_site(store, settings)
+    html = (settings.site_dir / HEARING_PATH).read_text("utf-8")
+    assert "<strong>Updated</strong>" in html and "6 March 2024" in html
+    assert "<li>Added reporting from Center Wire.</li>" in html
+    assert "Updated" not in story_page(settings.site_dir)  # the budget story is version 1
+
+
+def test_gate_held_story_is_listed_nowhere(store: SQLiteStore, settings: PublishSettings) -> None:
+    add_hearing(store)
+    record = store.gate_record(HELD)
+    assert record is not None and record.held
+    result = build_site(store, settings)
+    site = pages(settings.site_dir)
+    assert result.pages == 2
+    assert sorted(p for p in site if p.startswith("stories/")) == sorted([STORY_PATH, HEARING_PATH])
+    assert all("A held story headline" not in text for text in site.values())
+    assert store.gate_record(HEARING) is not None  # gated and not held: published
+
+
+def test_rewrite_keeps_the_page_url(store: SQLiteStore, settings: PublishSettings) -> None:
+    add_hearing(store, hearing_draft(version=1))
+    first = build_site(store, settings)
+    assert HEARING_PATH in first.written
+    rewrite = hearing_draft("Regulators defend water rules at Senate", "2024-03-08", version=2)
+    late = replace(CENTER, id="b4", url="https://center.example/late", published="2024-03-08")
+    store.add_article(late, None)
+    store.assign(late, HEARING, 7)
+    add_hearing(store, rewrite)
+    second = build_site(store, settings)
+    stories = sorted(p for p in pages(settings.site_dir) if p.startswith("stories/"))
+    assert stories == sorted([STORY_PATH, HEARING_PATH]) and HEARING_PATH in second.written
+    html = (settings.site_dir / HEARING_PATH).read_text("utf-8")
+    assert "Regulators defend water rules at Senate" in html and "Senate weighs" not in html
+    record = store.publication(HEARING_PATH)
+    assert record is not None and record.story_id == HEARING
+    feed = ET.parse(settings.site_dir / "feed.atom").getroot()
+    links = [str(e.get("href")) for e in feed.iter(f"{ATOM}link")]
+    assert f"https://news.test/{HEARING_PATH}" in links
+
+
+def test_reading_time_counts_published_words_only(
+    store: SQLiteStore, settings: PublishSettings
+) -> None:
+    shown = " ".join(["word"] * 270) + "."
+    hidden = " ".join(["hidden"] * 600) + "."
+    comet = Article("a5", "https://example.com/long", "Sky Daily", "Long read", f"{shown} {hidden}")
+    store.add_article(comet, None)
+    store.assign(comet, "s-10a9ead00000", None)
+    sentences = (
+        Sentence("headline", "Long read", (cite(comet, "Long read", "title"),)),
+        Sentence("body", shown, (cite(comet, shown),)),
+        Sentence("body", hidden, (cite(comet, hidden),)),
+    )
+    source = SourceRef("a5", "Sky Daily", "Long read", comet.url, None)
+    draft = Draft("s-10a9ead00000", "hash", "Science", "2024-03-07", sentences, (source,))
+    store.save_draft(draft)
+    store.save_verdicts(draft, all_supported_but(draft, hidden))
+    build_site(store, settings)
+    page = pages(settings.site_dir)[f"stories/{story_slug('Long read', 's-10a9ead00000')}.html"]
+    assert "2 min read" in page  # ceil(272 / 265); with the hidden sentence it would be 4
+    assert "hidden hidden" not in page
+
+
+def test_hostile_source_text_is_escaped_in_site_and_feed(
+    store: SQLiteStore, settings: PublishSettings
+) -> None:
+    add_hearing(store)
+    build_site(store, settings)
+    site = pages(settings.site_dir)
+    for text in site.values():
+        assert "<script>" not in text and "<b>" not in text
+    html = site[HEARING_PATH]
+    assert "Senate hearing on water &lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;" in html
+    assert "Critics called the rules &lt;b&gt;too weak&lt;/b&gt;." in html
+    feed = ET.parse(settings.site_dir / "feed.atom").getroot()
+    entry = next(e for e in feed.iter(f"{ATOM}entry") if HEARING in str(e.findtext(f"{ATOM}id")))
+    assert entry.findtext(f"{ATOM}summary") == f"Critics called the rules {BOLD}."
+    content = str(entry.findtext(f"{ATOM}content"))  # HTML, once XML is unescaped
+    assert "<b>" not in content and 'href="javascript' not in content
+
+
+def test_publish_command_takes_the_folder_as_argument(
+    tmp_path: Path, invoke: Callable[..., Result]
+) -> None:
+    db = SQLiteStore(tmp_path / "newsdesk.db")
+    add_hearing(db)
+    db.close()
+    result = invoke("publish", str(tmp_path / "public"))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "public" / HEARING_PATH).is_file()
+    both = invoke("publish", str(tmp_path / "a"), "--site", str(tmp_path / "b"))
+    assert both.exit_code == 2 and "DIR or --site" in both.stderr

@@ -12,6 +12,8 @@ from newsdesk.config import WriteSettings
 from newsdesk.records import CATEGORIES, Article, Story
 from newsdesk.stories import cluster
 from newsdesk.write import classify, speaker_of, write_story
+from newsdesk.write.base import Flag
+from newsdesk.write.extractive import ExtractiveWriter, candidates
 
 
 @pytest.fixture(scope="module")
@@ -182,3 +184,82 @@ def test_questions_and_fragments_are_not_candidates() -> None:
     assert [c.span.text for c in found] == [
         "The governor said most businesses in the state will reopen on Friday morning."
     ]
+
+
+def test_coverage_gives_each_outlet_its_own_attributed_line(
+    drafts: list[tuple[list[Article], object]],
+) -> None:
+    seen = 0
+    for articles, draft in drafts:
+        lines = [s for s in draft.sentences if s.kind == "coverage"]  # type: ignore[attr-defined]
+        outlets = {a.outlet for a in articles}
+        if len(outlets) < 2:
+            assert lines == []
+            continue
+        seen += 1
+        assert len({s.outlet for s in lines}) == len(lines)
+        by_id = {a.id: a for a in articles}
+        body = {c for s in draft.sentences if s.kind != "coverage" for c in s.citations}  # type: ignore[attr-defined]
+        for line in lines:
+            (citation,) = line.citations
+            assert by_id[citation.article_id].outlet == line.outlet
+            assert split_attribution(line.text).outlet == line.outlet
+            assert citation not in body
+    assert seen >= 20
+
+
+def test_timeline_appears_only_for_stories_that_span_several_days(
+    drafts: list[tuple[list[Article], object]],
+) -> None:
+    for articles, draft in drafts:
+        lines = [s for s in draft.sentences if s.kind == "timeline"]  # type: ignore[attr-defined]
+        days = {a.published for a in articles if a.published}
+        if len(days) < 2:
+            assert lines == []
+            continue
+        by_id = {a.id: a for a in articles}
+        dates = [line.date for line in lines]
+        assert dates == sorted(dates)
+        assert len(set(dates)) == len(dates)
+        for line in lines:
+            assert by_id[line.citations[0].article_id].published == line.date
+
+
+def test_relative_dates_are_not_copied_from_older_reports() -> None:
+    old = Article(
+        "a1",
+        "https://example.org/1",
+        "Reuters",
+        "Talks resume",
+        "Negotiators from both countries met in Geneva on Monday to resume the stalled talks. "
+        "Negotiators from both countries said the talks in Geneva would go on for three days.",
+        "2020-03-02",
+    )
+    new = Article(
+        "a2",
+        "https://example.org/2",
+        "AP",
+        "Talks go on",
+        "Negotiators from both countries resumed the stalled talks in Geneva this week.",
+        "2020-03-04",
+    )
+    texts = {c.span.text for c in candidates([old, new], WriteSettings(), as_of="2020-03-04")}
+    assert not any("on Monday" in t for t in texts)
+    assert any("three days" in t for t in texts)
+    same_day = candidates([old], WriteSettings(), as_of="2020-03-02")
+    assert any("on Monday" in c.span.text for c in same_day)
+
+
+def test_revise_replaces_a_flagged_headline_with_another_title(
+    drafts: list[tuple[list[Article], object]],
+) -> None:
+    articles, draft = next((a, d) for a, d in drafts if len({x.title for x in a}) >= 2)
+    headline = draft.sentences[0]  # type: ignore[attr-defined]
+    writer = ExtractiveWriter(WriteSettings())
+    flag = Flag(0, headline.text, "unsupported", "planted")
+    revised = writer.revise(draft, [flag], articles)  # type: ignore[arg-type]
+    new = revised.sentences[0]
+    assert new.kind == "headline"
+    assert new.text != headline.text
+    assert new.text in {a.title for a in articles}
+    assert revised.sentences[1:] == draft.sentences[1:]  # type: ignore[attr-defined]

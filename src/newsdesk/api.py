@@ -26,7 +26,7 @@ STAGE_NAMES = ("ingest", "stories", "write", "verify", "publish")
 def stages_for(config: Config, names: Sequence[str] = STAGE_NAMES) -> list[Stage]:
     """The stage objects for ``names``, in pipeline order."""
     factories: dict[str, Callable[[], Stage]] = {
-        "ingest": lambda: IngestStage(config.dumps),
+        "ingest": lambda: IngestStage.for_config(config),
         "stories": StoriesStage,
         "write": WriteStage,
         "verify": VerifyStage,

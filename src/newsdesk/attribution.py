@@ -20,7 +20,7 @@ _LOWERABLE = frozenset(
     dozens hundreds thousands millions""".split()
 )
 
-_NAME = r"(?:the\s+)?[A-Z][\w.&'’-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w.&'’-]*){0,5}"
+_NAME = r"(?:the\s+)?[A-Z][\w.&'’-]*(?:\s+(?:of\s+|the\s+)?(?:[A-Z][\w.&'’-]*|\d+\b)){0,5}"
 _PATTERNS = (
     re.compile(rf"^According to (?P<outlet>{_NAME}),\s+(?P<claim>.+)$", re.S),
     re.compile(rf"^(?P<claim>.+?),\s+(?P<outlet>{_NAME}) reported\.$", re.S),
@@ -46,8 +46,24 @@ _CREDIT = re.compile(
 )
 
 
+_QUALIFIER = re.compile(
+    r"\s*(?:\((?:[^()]*)\)|\s-\s+(?:news|opinion|editorial|online|left|right|center|web news))\s*$",
+    re.IGNORECASE,
+)
+"""A desk label after an outlet's name in some datasets: "CNN (Web News)", "Wall Street
+Journal - News", "New York Times - Opinion"."""
+
+
+def display_name(outlet: str) -> str:
+    """The outlet's name as a reader knows it, without a dataset's desk label."""
+    name = outlet.strip()
+    while (match := _QUALIFIER.search(name)) is not None and match.start() > 0:
+        name = name[: match.start()].rstrip()
+    return name or outlet.strip()
+
+
 def _fold(name: str) -> str:
-    name = re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE)
+    name = re.sub(r"^the\s+", "", display_name(name), flags=re.IGNORECASE)
     name = re.sub(r"(?:['’]s)?(?:\s+(?:report|reports|story|article))?$", "", name)
     return " ".join(re.findall(r"[a-z0-9]+", name.lower()))
 
@@ -91,6 +107,7 @@ class Attributed:
 
 def attribute(sentence: str, outlet: str) -> str:
     """Credit ``outlet`` for ``sentence`` in the form that reads best for that sentence."""
+    outlet = display_name(outlet)
     sentence = sentence.strip()
     first, _, rest = sentence.partition(" ")
     if first.lower() in _LOWERABLE and rest:

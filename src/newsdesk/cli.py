@@ -25,8 +25,10 @@ from newsdesk import api
 from newsdesk.config import Config, load_config
 from newsdesk.errors import InputError, NewsdeskError
 from newsdesk.ingest import import_dump
-from newsdesk.records import Run
+from newsdesk.ingest.warc import WarcResult
+from newsdesk.records import GateRecord, Run
 from newsdesk.store import Store, open_store
+from newsdesk.store.base import FeedState
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -126,11 +128,15 @@ def run_table(run: Run, store: Store) -> Table:
             f"{stage.wall_s:.2f}s",
         )
     counts = store.counts()
-    verified = sum(s.items_in for s in run.stages if s.stage == "verify")
     table.caption = (
         f"{counts['stories']} stories from {counts['articles']} articles; "
-        f"{verified} sentences verified this run; {counts['sentences']} stored"
+        f"{counts['drafts']} drafts with {counts['sentences']} checked sentences stored"
     )
+    spent = [s for s in run.stages if s.tokens_in or s.tokens_out]
+    for stage in spent:
+        table.caption += (
+            f"; {stage.stage}: {stage.tokens_in + stage.tokens_out} tokens, ${stage.cost_usd:.4f}"
+        )
     return table
 
 
@@ -165,6 +171,7 @@ def cli() -> None:
 
     Example:
 
+    \b
         newsdesk run
     """
 
@@ -187,6 +194,7 @@ def run(config: Config, dumps: tuple[Path, ...], site: Path | None) -> None:
 
     Example:
 
+    \b
         newsdesk run
         newsdesk run --dump news.jsonl --database news.db --site public
     """
@@ -203,21 +211,37 @@ def run(config: Config, dumps: tuple[Path, ...], site: Path | None) -> None:
 @config_options
 @click.argument("dumps", nargs=-1, required=True, type=click.Path(path_type=Path))
 def import_(config: Config, dumps: tuple[Path, ...]) -> None:
-    """Import articles from JSONL dumps, one article per line.
+    """Import articles from JSONL dumps or WARC archives.
 
-    Each line is {"id", "url", "outlet", "published", "title", "text", "lang"};
-    other fields are kept. A bad line is reported with its file and line
-    number and the other lines are imported. Exits 2 when nothing could be
-    imported, 1 when some lines were rejected.
+    A JSONL dump has one article per line: {"id", "url", "outlet",
+    "published", "title", "text", "lang"}; other fields are kept. A bad line
+    is reported with its file and line number and the other lines are
+    imported. A WARC archive (.warc or .warc.gz) is read like pages fetched
+    from the web: every HTML response goes through extraction and duplicate
+    detection, and a page without article text is reported. Exits 2 when
+    nothing could be imported, 1 when something was rejected.
 
     Example:
 
+    \b
         newsdesk import news.jsonl
+        newsdesk import crawl.warc.gz
     """
+    from newsdesk.ingest.warc import import_warc, is_warc_path
+
     added = unchanged = problems = 0
     with opened(config) as store:
         for path in dumps:
             try:
+                if is_warc_path(path):
+                    archive = import_warc(store, path, config.ingest)
+                    for warc_problem in archive.problems:
+                        report("error", str(warc_problem))
+                    console.print(warc_line(archive), highlight=False, soft_wrap=True)
+                    added += archive.new + archive.changed
+                    unchanged += archive.unchanged + archive.repeats
+                    problems += len(archive.problems)
+                    continue
                 result = import_dump(store, path)
             except NewsdeskError as exc:
                 report("error", str(exc))
@@ -235,6 +259,174 @@ def import_(config: Config, dumps: tuple[Path, ...]) -> None:
         sys.exit(1)
 
 
+def warc_line(result: WarcResult) -> str:
+    """What importing one WARC archive did, on one line."""
+    return (
+        f"{result.path}: {result.pages} pages: {result.new} new"
+        f" ({result.copies} syndicated copies), {result.changed} changed,"
+        f" {result.unchanged + result.repeats} already stored,"
+        f" {len(result.problems)} without an article"
+    )
+
+
+@cli.command()
+@config_options
+@click.option(
+    "--all", "force", is_flag=True, help="Poll every feed now, also those not due or backing off."
+)
+def ingest(config: Config, force: bool) -> None:
+    """Poll the feeds and store the articles of their new entries.
+
+    Polls the feeds of newsdesk.toml ([[feeds]]) and those added with
+    `newsdesk feeds add` or `newsdesk feeds import` that are due, with
+    conditional GET (an unchanged feed costs no download), then fetches the
+    pages of new entries, extracts their articles, links syndicated copies to
+    their original and stores them. A feed or page that fails is recorded
+    with its error and retried later; the poll goes on. Exits 1 when every
+    feed polled failed.
+
+    Example:
+
+    \b
+        newsdesk ingest
+        newsdesk ingest --all
+    """
+    from newsdesk.engine import Engine
+    from newsdesk.ingest.stage import IngestStage
+    from newsdesk.ingest.web import all_feeds
+
+    stage = IngestStage([], force=force)
+    with opened(config) as store:
+        if not all_feeds(config, store):
+            fail("no feeds: add one with `newsdesk feeds add URL`, or [[feeds]] in newsdesk.toml")
+        with reported_errors(), progress_bars() as progress:
+            run = Engine(store, config, progress).run([stage])
+    print_stage_errors(run)
+    summary = stage.poll
+    if summary is None:
+        return
+    console.print(summary.line(), highlight=False, soft_wrap=True)
+    if summary.polled and summary.feeds_failed == summary.polled:
+        sys.exit(1)
+
+
+@cli.group()
+def feeds() -> None:
+    """Manage the feeds newsdesk polls: add, import from OPML, list.
+
+    Feeds added here are stored in the database and polled by `newsdesk
+    ingest` and `newsdesk run` along with the [[feeds]] of newsdesk.toml.
+
+    Example:
+
+    \b
+        newsdesk feeds add https://www.example.com/
+        newsdesk feeds import subscriptions.opml
+        newsdesk feeds list
+    """
+
+
+@feeds.command("add")
+@config_options
+@click.argument("url")
+@click.option("--name", help="Short name (default: from the outlet).")
+@click.option("--outlet", help="Outlet the articles are credited to (default: the feed's title).")
+@click.option("--category", help="Section the feed's articles usually belong to.")
+def feeds_add(
+    config: Config, url: str, name: str | None, outlet: str | None, category: str | None
+) -> None:
+    """Add a feed by its URL, or by a page that announces one.
+
+    URL is fetched: a feed (RSS, Atom, JSON Feed) is added as it is; an HTML
+    page is searched for <link rel="alternate"> feed links and the first one
+    is added.
+
+    Example:
+
+    \b
+        newsdesk feeds add https://www.example.com/rss.xml
+        newsdesk feeds add https://www.example.com/ --outlet "Example News"
+    """
+    from newsdesk.ingest.web import discover
+
+    with reported_errors():
+        found = discover(url, config.fetch, name=name, outlet=outlet, category=category)
+    with opened(config) as store:
+        added = store.add_feed(found.feed)
+    feed = found.feed
+    state = "added" if added else "already stored"
+    console.print(
+        f"{state}: {feed.name} ({feed.outlet}) {feed.url}, {found.entries} entries",
+        highlight=False,
+        soft_wrap=True,
+    )
+    for other in found.alternatives:
+        console.print(f"  the page also names {other}", highlight=False, soft_wrap=True)
+
+
+@feeds.command("import")
+@config_options
+@click.argument("opml", type=click.Path(dir_okay=False, path_type=Path))
+def feeds_import(config: Config, opml: Path) -> None:
+    """Add the feeds of an OPML subscription list.
+
+    Each <outline xmlUrl="..."> becomes a feed credited to the outlet in its
+    title; an enclosing outline names its category. Feeds already stored are
+    left as they are.
+
+    Example:
+
+    \b
+        newsdesk feeds import subscriptions.opml
+    """
+    from newsdesk.ingest.feeds import read_opml
+
+    with reported_errors():
+        listed = read_opml(opml)
+    with opened(config) as store, store.transaction():
+        added = sum(store.add_feed(feed) for feed in listed)
+    console.print(f"{added} feeds added, {len(listed) - added} already stored")
+
+
+@feeds.command("list")
+@config_options
+def feeds_list(config: Config) -> None:
+    """List the feeds newsdesk polls, with how their last polls went.
+
+    Example:
+
+    \b
+        newsdesk feeds list
+    """
+    from newsdesk.ingest.web import all_feeds
+
+    configured = {feed.url for feed in config.feeds}
+    with opened(config) as store:
+        listed = all_feeds(config, store)
+        states = {feed.url: store.feed_state(feed.url) for feed in listed}
+    for feed in listed:
+        origin = "newsdesk.toml" if feed.url in configured else "added"
+        console.print(
+            f"{feed.name}  {feed.outlet}  {feed.url}  ({origin})", highlight=False, soft_wrap=True
+        )
+        console.print(f"    {feed_status(states[feed.url])}", highlight=False, soft_wrap=True)
+    if not listed:
+        console.print("no feeds: add one with `newsdesk feeds add URL`")
+
+
+def feed_status(state: FeedState | None) -> str:
+    """How a feed's polls went, on one line."""
+    if state is None:
+        return "never polled"
+    line = (
+        f"last poll {state.last_polled}: {state.last_status or 'no answer'};"
+        f" {state.failures} failures in a row; next poll {state.next_poll}"
+    )
+    if state.last_error:
+        line += f"; last error at {state.last_error_at}: {state.last_error}"
+    return line
+
+
 @cli.command()
 @config_options
 @click.argument("story_id", required=False)
@@ -244,6 +436,7 @@ def stories(config: Config, story_id: str | None, update: bool) -> None:
 
     Example:
 
+    \b
         newsdesk stories --update
         newsdesk stories s-1a2b3c4d5e6f
     """
@@ -280,6 +473,7 @@ def write(config: Config) -> None:
 
     Example:
 
+    \b
         newsdesk write
     """
     run_stages(config, ["stories", "write", "verify"])
@@ -313,13 +507,14 @@ def check(
 ) -> None:
     """Check every sentence of an article against its sources.
 
-    ARTICLE is Markdown (Jekyll front matter allowed) or plain text. Each
+    ARTICLE is Markdown (Jekyll front matter allowed), HTML or plain text. Each
     sentence, list item, heading, source link and front-matter field is a
     claim; a claim is supported only when the sources back it. Exits 0 when
     every claim is supported, 1 when something is flagged, 2 on bad input.
 
     Example:
 
+    \b
         newsdesk check post.md --sources sources.jsonl
         newsdesk check post.md --sources sources.jsonl --format json
         newsdesk check --story s-1a2b3c4d5e6f
@@ -363,22 +558,65 @@ def read_text(path: Path) -> str:
 
 @cli.command()
 @config_options
+@click.argument(
+    "directory", metavar="[DIR]", required=False, type=click.Path(file_okay=False, path_type=Path)
+)
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["site", "jekyll"]),
+    default="site",
+    show_default=True,
+    help="A static HTML site, or Markdown posts in DIR/_posts for a Jekyll site.",
+)
 @click.option("--site", type=click.Path(file_okay=False, path_type=Path), help="Site folder.")
-def publish(config: Config, site: Path | None) -> None:
-    """Write the static site: front page, story pages, sections, Atom feed.
+def publish(config: Config, directory: Path | None, output: str, site: Path | None) -> None:
+    """Publish verified stories: a static site, or posts for a Jekyll site.
 
-    Only sentences the checker marked supported are published. Files whose
-    bytes would not change are not rewritten.
+    The site has a front page, story pages, sections and an Atom feed, in DIR
+    (or --site, else the settings' site_dir). With --format jekyll, one
+    Markdown post per story goes to DIR/_posts. Only sentences the checker
+    marked supported are published; files whose bytes would not change are
+    not rewritten.
 
     Example:
 
-        newsdesk publish --site public
+    \b
+        newsdesk publish public
+        newsdesk publish --format jekyll ~/blog
     """
     from newsdesk.config import apply_overrides
 
-    config = apply_overrides(config, site_dir=site)
+    if directory and site and directory != site:
+        fail("give the folder once: DIR or --site")
+    folder = directory or site
+    if output == "jekyll":
+        publish_jekyll(config, folder)
+        return
+    config = apply_overrides(config, site_dir=folder)
     run_stages(config, ["publish"])
     console.print(f"site: {api.site_index(config).resolve()}", highlight=False, soft_wrap=True)
+
+
+def publish_jekyll(config: Config, folder: Path | None) -> None:
+    """Write the Jekyll posts and say where they went and how many changed."""
+    from newsdesk.publish.jekyll import POSTS, build_jekyll
+
+    if folder is None:
+        fail("give the Jekyll site's folder: newsdesk publish --format jekyll DIR")
+        return
+    try:
+        with opened(config) as store, reported_errors(), progress_bars() as progress:
+            result = build_jekyll(store, config.publish, folder, progress)
+    except OSError as exc:
+        fail(f"{exc.filename or folder}: cannot write: {exc.strerror}")
+        return
+    console.print(
+        f"{result.pages} posts ({len(result.written)} written, {len(result.unchanged)} unchanged,"
+        f" {len(result.removed)} removed) of {result.drafts} drafts: {(folder / POSTS).resolve()}",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 @cli.command()
@@ -389,6 +627,7 @@ def status(config: Config, story_id: str | None) -> None:
 
     Example:
 
+    \b
         newsdesk status
         newsdesk status --story s-1a2b3c4d5e6f
     """
@@ -421,6 +660,23 @@ def show_story_status(store: Store, story_id: str) -> None:
             verdict.reason if verdict else "",
         )
     console.print(table)
+    gate = store.gate_record(story_id)
+    if gate is not None:
+        console.print(gate_summary(gate))
+        for dropped in gate.dropped:
+            console.print(f"  dropped ({dropped.kind}, round {dropped.round}): {dropped.text}")
+            console.print(f"    because {dropped.reason}")
+
+
+def gate_summary(gate: GateRecord) -> str:
+    """One line on what the verify gate did to a draft."""
+    state = "held for review" if gate.held else "cleared for publication"
+    line = (
+        f"gate: {state}; {gate.writer} writer; {gate.rounds} round(s); "
+        f"{gate.kept} of {gate.drafted} sentences kept, {gate.revised} revised, "
+        f"{len(gate.dropped)} dropped"
+    )
+    return f"{line}; {gate.note}" if gate.note else line
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ leave a default in force.
 
 from __future__ import annotations
 
+import ipaddress
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from importlib import resources
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from newsdesk.errors import ConfigError
+from newsdesk.records import Feed
 
 SAMPLE_DUMP = resources.files("newsdesk") / "sample" / "articles.jsonl"
 
@@ -26,7 +28,67 @@ class StoreSettings:
 
 @dataclass(frozen=True)
 class IngestSettings:
+    """Dumps to import, and how feeds and pages are polled, read and de-duplicated.
+
+    A feed is polled again ``poll_interval_s`` after a good poll; after ``n``
+    failures in a row it waits ``backoff_s * 2**(n-1)``, at most
+    ``max_backoff_s``. A page is tried ``page_attempts`` times, over as many
+    polls, before its entry is given up. A new article is linked as a
+    syndicated copy of a stored one when ``near_duplicate`` of the shorter
+    text's word shingles occur in the other (see ``ingest/deduplication.py``).
+    """
+
     dumps: tuple[Path, ...] = ()
+    poll_interval_s: float = 900.0
+    backoff_s: float = 300.0
+    max_backoff_s: float = 86400.0
+    page_attempts: int = 3
+    min_words: int = 20
+    near_duplicate: float = 0.65
+    snapshots: bool = True
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    """How newsdesk fetches feeds and pages from the web (see ``ingest/downloads.py``).
+
+    Timeouts and waits are in seconds, ``max_bytes`` caps a body after
+    decompression. ``per_host_delay_s`` is the least time between two requests
+    to one host (a robots.txt Crawl-delay raises it, up to ``max_wait_s``).
+    """
+
+    user_agent: str = "newsdesk/0.1 (+https://github.com/newsdesk/newsdesk)"
+    allow_networks: tuple[str, ...] = ()
+    connect_timeout_s: float = 10.0
+    read_timeout_s: float = 30.0
+    total_timeout_s: float = 60.0
+    max_bytes: int = 10_000_000
+    max_redirects: int = 5
+    max_retries: int = 3
+    backoff_s: float = 1.0
+    max_wait_s: float = 60.0
+    concurrency: int = 16
+    per_host_concurrency: int = 2
+    per_host_delay_s: float = 1.0
+    respect_robots: bool = True
+
+    def __post_init__(self) -> None:
+        """Refuse values that would make fetching hang or spin, at load time."""
+        positive: tuple[str, ...] = ("connect_timeout_s", "read_timeout_s", "total_timeout_s")
+        positive += ("max_bytes", "concurrency", "per_host_concurrency")
+        for name in positive:
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"setting [fetch] {name!r} must be > 0")
+        for name in ("max_redirects", "max_retries", "backoff_s", "max_wait_s", "per_host_delay_s"):
+            if getattr(self, name) < 0:
+                raise ConfigError(f"setting [fetch] {name!r} must be >= 0")
+        for network in self.allow_networks:
+            try:
+                ipaddress.ip_network(network.strip(), strict=False)
+            except ValueError:
+                raise ConfigError(
+                    f"setting [fetch] 'allow_networks': {network!r} is not a CIDR network"
+                ) from None
 
 
 @dataclass(frozen=True)
@@ -42,15 +104,31 @@ class WriteSettings:
     max_words: int = 60
     max_quotes: int = 3
     writer: str = "extractive"
+    embeddings: bool = False
 
 
 @dataclass(frozen=True)
 class LLMSettings:
-    """An OpenAI-compatible chat-completions endpoint; the key is read from ``api_key_env``."""
+    """An OpenAI-compatible chat-completions endpoint; the key is read from ``api_key_env``.
+
+    ``token_budget`` caps the tokens (in + out) one run may spend, 0 for no cap;
+    ``response_format`` is sent as ``{"type": ...}`` unless empty.
+    """
 
     base_url: str = ""
     model: str = ""
     api_key_env: str = "NEWSDESK_LLM_API_KEY"
+    temperature: float = 0.2
+    max_tokens: int = 2048
+    response_format: str = "json_object"
+    timeout_s: float = 120.0
+    connect_timeout_s: float = 10.0
+    max_retries: int = 3
+    backoff_s: float = 1.0
+    max_wait_s: float = 60.0
+    token_budget: int = 1_000_000
+    price_in_per_mtok: float = 0.0
+    price_out_per_mtok: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -74,11 +152,14 @@ class Config:
 
     store: StoreSettings = field(default_factory=StoreSettings)
     ingest: IngestSettings = field(default_factory=IngestSettings)
+    fetch: FetchSettings = field(default_factory=FetchSettings)
     stories: StorySettings = field(default_factory=StorySettings)
     write: WriteSettings = field(default_factory=WriteSettings)
     llm: LLMSettings = field(default_factory=LLMSettings)
     verify: VerifySettings = field(default_factory=VerifySettings)
     publish: PublishSettings = field(default_factory=PublishSettings)
+
+    feeds: tuple[Feed, ...] = ()
 
     @property
     def dumps(self) -> tuple[Path, ...]:
@@ -97,8 +178,14 @@ def _section(cls: type, values: dict[str, Any], name: str, base: Path) -> Any:
             if isinstance(default, Path):
                 value = base / Path(value)
             elif isinstance(default, tuple):
-                value = tuple(base / Path(v) for v in value)
-            elif isinstance(default, bool) or not isinstance(value, type(default)):
+                if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                    raise TypeError
+                paths = "Path" in str(known[key].type)
+                value = tuple(base / Path(v) for v in value) if paths else tuple(value)
+            elif isinstance(default, bool):
+                if not isinstance(value, bool):
+                    raise TypeError
+            elif not isinstance(value, type(default)) or isinstance(value, bool):
                 if isinstance(default, float) and isinstance(value, int):
                     value = float(value)
                 else:
@@ -109,6 +196,26 @@ def _section(cls: type, values: dict[str, Any], name: str, base: Path) -> Any:
             ) from None
         kwargs[key] = value
     return cls(**kwargs)
+
+
+def _feeds(tables: Any, path: Path) -> tuple[Feed, ...]:
+    """``[[feeds]]`` tables: ``name``, ``url`` and ``outlet`` required, ``category`` and
+    ``language`` optional."""
+    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+        raise ConfigError(f"{path}: feeds must be [[feeds]] tables")
+    known = {f.name for f in fields(Feed)}
+    feeds = []
+    for number, table in enumerate(tables, start=1):
+        unknown = sorted(set(table) - known)
+        if unknown:
+            raise ConfigError(f"{path}: feed {number}: unknown key {unknown[0]!r}")
+        missing = [key for key in ("name", "url", "outlet") if not table.get(key)]
+        if missing:
+            raise ConfigError(f"{path}: feed {number}: {missing[0]!r} is required")
+        if not all(isinstance(v, str) for v in table.values()):
+            raise ConfigError(f"{path}: feed {number}: every value must be a string")
+        feeds.append(Feed(**table))
+    return tuple(feeds)
 
 
 def load_config(path: str | Path | None = None, **overrides: Any) -> Config:
@@ -131,6 +238,9 @@ def load_config(path: str | Path | None = None, **overrides: Any) -> Config:
         base = path.parent
         sections = {f.name: f for f in fields(Config)}
         values: dict[str, Any] = {}
+        feeds = data.pop("feeds", None)
+        if feeds is not None:
+            values["feeds"] = _feeds(feeds, path)
         for name, table in data.items():
             if name not in sections or not isinstance(table, dict):
                 raise ConfigError(f"{path}: unknown section [{name}]; known: {', '.join(sections)}")
@@ -145,10 +255,12 @@ def apply_overrides(config: Config, **overrides: Any) -> Config:
         if value is None:
             continue
         for section in fields(Config):
-            current = getattr(config, section.name)
-            if key in {f.name for f in fields(current)}:
-                config = replace(config, **{section.name: replace(current, **{key: value})})
-                break
+            current: Any = getattr(config, section.name)
+            if isinstance(current, tuple) or key not in {f.name for f in fields(current)}:
+                continue
+            updated: Any = replace(current, **{key: value})
+            config = replace(config, **{section.name: updated})
+            break
         else:
             raise ConfigError(f"unknown setting {key!r}")
     return config

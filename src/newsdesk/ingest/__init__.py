@@ -1,4 +1,4 @@
-"""Ingest: bring reporting into the store (offline dumps today; feeds and pages later)."""
+"""Ingest: bring reporting into the store from JSONL dumps, feeds, web pages and WARC archives."""
 
 from newsdesk.ingest.dumps import ImportProblem, parse_article, read_jsonl
 from newsdesk.ingest.stage import ImportResult, IngestStage, import_dump

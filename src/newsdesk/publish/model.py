@@ -1,32 +1,31 @@
-"""What a reader sees of a draft: only verified sentences, with resolved citations.
+"""What a reader sees of a draft: the one place that decides what is published.
 
 The verify gate decides per sentence; this module applies its decision. A
 sentence is published only when its verdict is ``supported`` (a sentence with
-no verdict is treated as unverified and left out). A story whose headline is
-not supported, or that keeps no body sentence, is not published at all: a page
-without a trustworthy headline or body would mislead more than it informs.
-Everything here is plain data so that templates never touch the store.
+no verdict is treated as unverified and left out). A story is not published at
+all when the gate held it, when its headline is not supported, when it keeps no
+body sentence, or when too few outlets reported it: a page without a
+trustworthy headline or body would mislead more than it informs. The site and
+the Jekyll posts both read stories through ``published_stories``, so the two
+formats can never disagree about what readers see. Everything returned is plain
+data so that templates never touch the store.
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
-import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from newsdesk.engine import Progress, SilentProgress
+from newsdesk.publish.text import human_date, iso_day, safe_url, slugify, story_slug
 from newsdesk.records import Article, Citation, Draft, Sentence, Verdict
+from newsdesk.store import Store
 from newsdesk.text import word_count
 
 WORDS_PER_MINUTE = 265
-SLUG_LIMIT = 80
-_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+LEAN_FIELDS = ("bias", "lean")
+"""``Article.extra`` fields that rate an outlet's political lean (AllSides: left, center, right)."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +59,28 @@ class Quote:
 
 
 @dataclass(frozen=True)
+class Coverage:
+    """A "How outlets covered it" entry; ``lean`` is the outlet's rating when a source gives one."""
+
+    line: Line
+    outlet: str | None
+    lean: str | None
+    url: str | None
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One dated event of the timeline; ``date`` is ``YYYY-MM-DD``."""
+
+    date: str
+    line: Line
+
+    @property
+    def date_label(self) -> str:
+        return human_date(self.date)
+
+
+@dataclass(frozen=True)
 class SourceItem:
     """An entry of the Sources list; ``number`` matches the ``[n]`` markers."""
 
@@ -68,11 +89,12 @@ class SourceItem:
     title: str
     url: str | None
     published: str | None
+    lean: str | None = None
 
 
 @dataclass(frozen=True)
 class PublishedStory:
-    """Everything the story, index, category and feed templates need for one story."""
+    """Everything the templates and the Jekyll writer need for one story."""
 
     story_id: str
     slug: str
@@ -84,10 +106,14 @@ class PublishedStory:
     paragraphs: tuple[tuple[Line, ...], ...]
     quotes: tuple[Quote, ...]
     sources: tuple[SourceItem, ...]
+    coverage: tuple[Coverage, ...] = ()
+    timeline: tuple[TimelineEntry, ...] = ()
+    version: int = 1
+    changes: tuple[str, ...] = ()
 
     @property
     def path(self) -> str:
-        """Where the story page lives, relative to the site root."""
+        """Where the story page lives, relative to the site root; ``slug`` never changes."""
         return f"stories/{self.slug}.html"
 
     @property
@@ -96,49 +122,25 @@ class PublishedStory:
         return human_date(self.date)
 
     @property
-    def minutes(self) -> int:
-        """Reading time over the published text only, so hidden sentences do not count."""
+    def updated(self) -> bool:
+        """Whether readers should see the "Updated" line: the story was rewritten."""
+        return self.version > 1
+
+    @property
+    def lines(self) -> list[Line]:
+        """Every published sentence, in reading order."""
         lines = [self.headline, *([self.dek] if self.dek else [])]
         lines += [line for paragraph in self.paragraphs for line in paragraph]
         lines += [quote.line for quote in self.quotes]
-        words = sum(word_count(line.text) for line in lines)
+        lines += [entry.line for entry in self.coverage]
+        lines += [entry.line for entry in self.timeline]
+        return lines
+
+    @property
+    def minutes(self) -> int:
+        """Reading time over the published text only, so hidden sentences do not count."""
+        words = sum(word_count(line.text) for line in self.lines)
         return max(1, math.ceil(words / WORDS_PER_MINUTE))
-
-
-def slugify(text: str, limit: int = SLUG_LIMIT) -> str:
-    """Lower-case ASCII words joined by hyphens, cut at a word boundary under ``limit``."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    if len(slug) > limit:
-        cut = slug[: limit + 1]
-        slug = cut.rsplit("-", 1)[0] if "-" in cut else slug[:limit]
-    return slug.strip("-")
-
-
-def story_slug(headline: str, story_id: str) -> str:
-    """Headline slug plus a story-id suffix: readable, yet distinct for same-headline stories."""
-    tail = story_id[-6:].lower()
-    if not re.fullmatch(r"[a-z0-9]{6}", tail):
-        tail = hashlib.sha256(story_id.encode("utf-8")).hexdigest()[:6]
-    return f"{slugify(headline) or 'story'}-{tail}"
-
-
-def safe_url(url: str | None) -> str | None:
-    """Only http(s) links are emitted: escaping alone does not stop ``javascript:`` URLs."""
-    if url and re.match(r"^https?://", url.strip(), re.IGNORECASE):
-        return url.strip()
-    return None
-
-
-def human_date(date: str | None) -> str:
-    """``2024-03-05`` -> ``5 March 2024``; anything else is shown as given."""
-    match = _ISO_DATE.match(date or "")
-    if not match:
-        return date or ""
-    year, month, day = (int(part) for part in match.groups())
-    if not 1 <= month <= 12:
-        return date or ""
-    return f"{day} {_MONTHS[month - 1]} {year}"
 
 
 def article_ids(draft: Draft) -> list[str]:
@@ -148,16 +150,70 @@ def article_ids(draft: Draft) -> list[str]:
     return list(dict.fromkeys([*listed, *cited]))
 
 
+@dataclass(frozen=True)
+class Selection:
+    """The stories readers may see, and the page slugs of stored drafts they may not."""
+
+    stories: list[PublishedStory]
+    withheld: list[str]
+    drafts: int
+
+
+def published_stories(
+    store: Store, min_outlets: int, progress: Progress | None = None, stage: str = "publish"
+) -> Selection:
+    """Every stored draft readers may see; ``withheld`` lets an output retract earlier pages."""
+    progress = progress or SilentProgress()
+    drafts = list(store.drafts())
+    progress.start(stage, len(drafts))
+    stories, withheld = [], []
+    for draft in drafts:
+        story = publishable(store, draft, min_outlets)
+        if story is not None:
+            stories.append(story)
+        else:
+            withheld.append(page_slug(store, draft.story_id))
+        progress.advance(stage)
+    return Selection(stories, withheld, len(drafts))
+
+
+def page_slug(store: Store, story_id: str) -> str:
+    """A story's page name: from its founding article's title, which the store never renames,
+    so a rewrite under a new headline keeps its URL (the story id alone when none is stored)."""
+    story = store.story(story_id)
+    return story_slug(story.title if story else "", story_id)
+
+
+def publishable(store: Store, draft: Draft, min_outlets: int) -> PublishedStory | None:
+    """The draft as readers will see it, or ``None`` when the gate held or blocks it.
+
+    A draft stored without a gate record follows the per-sentence rules alone.
+    """
+    record = store.gate_record(draft.story_id)
+    if record is not None and record.held:
+        return None
+    verdicts = store.verdicts(draft.story_id)
+    if not verdicts:
+        return None
+    articles: Mapping[str, Article] = {a.id: a for a in store.articles(article_ids(draft))}
+    slug = page_slug(store, draft.story_id)
+    return published_story(draft, verdicts, articles, min_outlets, slug=slug)
+
+
 def published_story(
     draft: Draft,
     verdicts: Iterable[Verdict],
     articles: Mapping[str, Article],
     min_outlets: int = 1,
+    *,
+    slug: str | None = None,
 ) -> PublishedStory | None:
     """The reader's view of ``draft``, or ``None`` when the verify gate blocks it.
 
     A story reported by fewer than ``min_outlets`` different outlets is held:
-    a multi-source article needs more than one source.
+    a multi-source article needs more than one source. ``slug`` names the page
+    (see ``page_slug``); without it the name rests on the story id, never on
+    the headline, which a rewrite may change.
     """
     if len({source.outlet for source in draft.sources}) < min_outlets:
         return None
@@ -170,18 +226,21 @@ def published_story(
     numbers = _source_numbers(draft)
     line = _Liner(numbers, articles)
     dek = next((s for s in kept if s.kind == "dek"), None)
-    headline = draft.sentences[headline_at]
     return PublishedStory(
         story_id=draft.story_id,
-        slug=story_slug(headline.text, draft.story_id),
+        slug=slug or story_slug("", draft.story_id),
         category=draft.category,
         category_slug=slugify(draft.category) or "uncategorised",
         date=draft.date,
-        headline=line(headline),
+        headline=line(draft.sentences[headline_at]),
         dek=line(dek) if dek else None,
         paragraphs=_paragraphs(body, line),
         quotes=tuple(_quote(s, line, articles) for s in kept if s.kind == "quote"),
         sources=_sources(draft, numbers, articles),
+        coverage=tuple(_coverage(s, line, articles) for s in kept if s.kind == "coverage"),
+        timeline=_timeline([s for s in kept if s.kind == "timeline"], line),
+        version=draft.version,
+        changes=draft.changes if draft.updated else (),
     )
 
 
@@ -225,12 +284,53 @@ def _paragraphs(body: Sequence[Sentence], line: _Liner) -> tuple[tuple[Line, ...
     return tuple(tuple(groups[key]) for key in sorted(groups))
 
 
+def _cited(sentence: Sentence, articles: Mapping[str, Article]) -> list[Article]:
+    found = (articles.get(c.article_id) for c in sentence.citations)
+    return [article for article in found if article is not None]
+
+
 def _quote(sentence: Sentence, line: _Liner, articles: Mapping[str, Article]) -> Quote:
     """The quote links to the first article it cites; the outlet falls back to that article's."""
-    cited = (articles.get(c.article_id) for c in sentence.citations)
-    first = next((article for article in cited if article is not None), None)
+    first = next(iter(_cited(sentence, articles)), None)
     outlet = sentence.outlet or (first.outlet if first else None)
     return Quote(line(sentence), sentence.speaker, outlet, safe_url(first.url) if first else None)
+
+
+def _coverage(sentence: Sentence, line: _Liner, articles: Mapping[str, Article]) -> Coverage:
+    """The entry links to the outlet's cited article; its lean comes from that outlet's own
+    articles only, so one outlet is never labelled with another's rating."""
+    cited = _cited(sentence, articles)
+    outlet = sentence.outlet or (cited[0].outlet if cited else None)
+    own = [a for a in (*cited, *articles.values()) if a.outlet == outlet]
+    link = own[0] if own else (cited[0] if cited else None)
+    rating = next((r for a in own if (r := lean(a)) is not None), None)
+    return Coverage(line(sentence), outlet, rating, safe_url(link.url) if link else None)
+
+
+def _lean_of(article: Article | None) -> str | None:
+    return None if article is None else lean(article)
+
+
+def lean(article: Article) -> str | None:
+    """The outlet's rated lean as a source gives it (``bias`` or ``lean``), on one line."""
+    for key in LEAN_FIELDS:
+        value = article.extra.get(key)
+        if isinstance(value, str) and value.strip():
+            return " ".join(value.split())
+    return None
+
+
+def _timeline(entries: Sequence[Sentence], line: _Liner) -> tuple[TimelineEntry, ...]:
+    """Dated entries in date order, or none when they do not span several days.
+
+    A "timeline" of events all on one day tells the reader nothing the body
+    does not, and an entry without an ISO date cannot be placed on it.
+    """
+    dated = [(day, s) for s in entries if (day := iso_day(s.date)) is not None]
+    if len({day for day, _ in dated}) < 2:
+        return ()
+    ordered = sorted(dated, key=lambda pair: pair[0])
+    return tuple(TimelineEntry(day, line(sentence)) for day, sentence in ordered)
 
 
 def _sources(
@@ -238,7 +338,14 @@ def _sources(
 ) -> tuple[SourceItem, ...]:
     """The draft's Sources, plus any cited article it forgot, so every ``[n]`` has an entry."""
     items = [
-        SourceItem(numbers[s.article_id], s.outlet, s.title, safe_url(s.url), s.published)
+        SourceItem(
+            numbers[s.article_id],
+            s.outlet,
+            s.title,
+            safe_url(s.url),
+            s.published,
+            _lean_of(articles.get(s.article_id)),
+        )
         for s in draft.sources
     ]
     listed = {s.article_id for s in draft.sources}
@@ -246,6 +353,10 @@ def _sources(
         article = articles.get(article_id)
         if article_id not in listed and article is not None:
             url = safe_url(article.url)
-            items.append(SourceItem(number, article.outlet, article.title, url, article.published))
+            items.append(
+                SourceItem(
+                    number, article.outlet, article.title, url, article.published, lean(article)
+                )
+            )
     unique = {item.number: item for item in reversed(items)}
     return tuple(unique[n] for n in sorted(unique))

@@ -6,18 +6,17 @@ bytes. That is what lets ``build_site`` compare each rendered file with the
 one on disk and leave unchanged files (and their mtimes) alone, and lets the
 ``publications`` table stay untouched on a re-run.
 
-Files from earlier runs whose story is no longer published (its draft was
-rewritten under a new headline, or the verify gate now blocks it) are left in
-place: removing files is a decision for the operator, and the index, category
-pages and feed no longer link to them.
+A story page keeps its path when the story is rewritten (see
+``PublishedStory.slug``). Files from earlier runs whose story is no longer
+published (the verify gate now blocks or holds it) are left in place: removing
+files is a decision for the operator, and the index, category pages and feed
+no longer link to them.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -28,14 +27,11 @@ from urllib.parse import urlsplit
 import jinja2
 
 from newsdesk.config import PublishSettings
-from newsdesk.engine import Progress, SilentProgress
-from newsdesk.publish.model import (
-    PublishedStory,
-    article_ids,
-    human_date,
-    published_story,
-)
-from newsdesk.records import CATEGORIES, Article, Draft, Publication
+from newsdesk.engine import Progress
+from newsdesk.publish.files import write_if_changed
+from newsdesk.publish.model import PublishedStory, published_stories
+from newsdesk.publish.text import human_date
+from newsdesk.records import CATEGORIES, Publication
 from newsdesk.store import Store
 
 STAGE = "publish"
@@ -45,10 +41,15 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 @dataclass
 class SiteResult:
-    """What one build did. ``pages`` counts published stories; ``drafts`` those considered."""
+    """What one build did. ``pages`` counts published stories; ``drafts`` those considered.
+
+    ``removed`` lists files taken down because their story is no longer
+    published (Jekyll posts only: the site just stops linking to such pages).
+    """
 
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
     pages: int = 0
     drafts: int = 0
 
@@ -88,28 +89,11 @@ def build_site(
     recorded in the store only when its recorded hash differs, so a second run
     over an unchanged store writes nothing and changes no rows.
     """
-    progress = progress or SilentProgress()
-    drafts = list(store.drafts())
-    progress.start(STAGE, len(drafts))
-    stories = []
-    for draft in drafts:
-        story = _publishable(store, draft, settings.min_outlets)
-        if story is not None:
-            stories.append(story)
-        progress.advance(STAGE)
-    result = SiteResult(pages=len(stories), drafts=len(drafts))
-    for rendered in render_site(stories, settings):
+    selection = published_stories(store, settings.min_outlets, progress, STAGE)
+    result = SiteResult(pages=len(selection.stories), drafts=selection.drafts)
+    for rendered in render_site(selection.stories, settings):
         _emit(store, Path(settings.site_dir), rendered, result)
     return result
-
-
-def _publishable(store: Store, draft: Draft, min_outlets: int) -> PublishedStory | None:
-    """The draft as readers will see it, with its verdicts and cited articles loaded."""
-    verdicts = store.verdicts(draft.story_id)
-    if not verdicts:
-        return None
-    articles: Mapping[str, Article] = {a.id: a for a in store.articles(article_ids(draft))}
-    return published_story(draft, verdicts, articles, min_outlets)
 
 
 def render_site(stories: Iterable[PublishedStory], settings: PublishSettings) -> list[RenderedFile]:
@@ -212,34 +196,10 @@ def _render(template: str, path: str, common: Mapping[str, Any], **values: Any) 
 def _emit(store: Store, site_dir: Path, rendered: RenderedFile, result: SiteResult) -> None:
     """Write ``rendered`` if the file on disk differs, then record it if the store differs."""
     target = site_dir.joinpath(*rendered.path.split("/"))
-    if _read(target) == rendered.data:
-        result.unchanged.append(rendered.path)
-    else:
-        write_atomic(target, rendered.data)
+    if write_if_changed(target, rendered.data):
         result.written.append(rendered.path)
+    else:
+        result.unchanged.append(rendered.path)
     record = Publication(rendered.path, rendered.sha256, rendered.story_id)
     if store.publication(rendered.path) != record:
         store.save_publication(record)
-
-
-def _read(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-        return None
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write a temp file in the same folder, then ``os.replace``: no reader sees half a page."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise

@@ -24,6 +24,7 @@ from newsdesk.records import (
     Citation,
     Draft,
     Dropped,
+    Feed,
     GateRecord,
     Publication,
     Run,
@@ -33,6 +34,16 @@ from newsdesk.records import (
     Story,
     Verdict,
     content_hash,
+)
+from newsdesk.store.base import (
+    ArticleVersion,
+    DuplicateLink,
+    EntryStatus,
+    FeedEntry,
+    FeedState,
+    Fingerprint,
+    PendingEntry,
+    Snapshot,
 )
 
 COUNTED_TABLES = (
@@ -500,3 +511,234 @@ class SQLiteStore:
             table: int(self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
             for table in COUNTED_TABLES
         }
+
+    # -- feeds ------------------------------------------------------------
+
+    def add_feed(self, feed: Feed) -> bool:
+        """Subscribe to ``feed``; ``False`` when its URL is already stored (left as it is)."""
+        cursor = self.db.execute(
+            "INSERT OR IGNORE INTO feeds (url, name, outlet, category, language, added)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (feed.url, feed.name, feed.outlet, feed.category, feed.language, _now()),
+        )
+        return cursor.rowcount > 0
+
+    def stored_feeds(self) -> list[Feed]:
+        return [
+            Feed(r["name"], r["url"], r["outlet"], r["category"], r["language"])
+            for r in self._all("SELECT * FROM feeds ORDER BY name, url")
+        ]
+
+    def feed_state(self, url: str) -> FeedState | None:
+        row = self._one("SELECT * FROM feed_state WHERE url = ?", (url,))
+        return None if row is None else FeedState(**dict(row))
+
+    def save_feed_state(self, state: FeedState) -> None:
+        values = asdict(state)
+        columns = ", ".join(values)
+        marks = ", ".join("?" * len(values))
+        self.db.execute(
+            f"INSERT OR REPLACE INTO feed_state ({columns}) VALUES ({marks})", list(values.values())
+        )
+
+    def add_feed_entries(self, feed_url: str, entries: Sequence[FeedEntry], seen: str) -> int:
+        """Record entries not seen before, and entries the feed changed since, as pending
+        (their page is fetched again); returns how many there were."""
+        added = 0
+        with self.transaction():
+            for entry in entries:
+                cursor = self.db.execute(
+                    "INSERT INTO feed_entries (feed_url, key, url, entry, first_seen)"
+                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (feed_url, key) DO UPDATE SET"
+                    " url = excluded.url, entry = excluded.entry, status = 'pending',"
+                    " attempts = 0, error = NULL WHERE feed_entries.entry != excluded.entry",
+                    (
+                        feed_url,
+                        entry.key,
+                        entry.url,
+                        json.dumps(asdict(entry), ensure_ascii=False),
+                        seen,
+                    ),
+                )
+                added += cursor.rowcount
+        return added
+
+    def pending_entries(self) -> list[PendingEntry]:
+        rows = self._all(
+            "SELECT feed_url, entry, attempts FROM feed_entries WHERE status = 'pending'"
+            " ORDER BY first_seen, feed_url, key"
+        )
+        pending = []
+        for row in rows:
+            data = json.loads(row["entry"])
+            data["authors"] = tuple(data["authors"])
+            pending.append(PendingEntry(row["feed_url"], FeedEntry(**data), row["attempts"]))
+        return pending
+
+    def finish_entry(
+        self,
+        feed_url: str,
+        key: str,
+        status: EntryStatus,
+        tried: str,
+        article_id: str | None = None,
+    ) -> None:
+        self.db.execute(
+            "UPDATE feed_entries SET status = ?, article_id = ?, error = NULL, last_tried = ?,"
+            " attempts = attempts + 1 WHERE feed_url = ? AND key = ?",
+            (status, article_id, tried, feed_url, key),
+        )
+
+    def fail_entry(
+        self, feed_url: str, key: str, error: str, tried: str, max_attempts: int
+    ) -> None:
+        """Record a failed attempt; after ``max_attempts`` the entry is given up (``failed``)."""
+        self.db.execute(
+            "UPDATE feed_entries SET attempts = attempts + 1, error = ?, last_tried = ?,"
+            " status = CASE WHEN attempts + 1 >= ? THEN 'failed' ELSE 'pending' END"
+            " WHERE feed_url = ? AND key = ?",
+            (error, tried, max_attempts, feed_url, key),
+        )
+
+    def entry_counts(self) -> dict[str, int]:
+        rows = self._all("SELECT status, count(*) AS n FROM feed_entries GROUP BY status")
+        return {r["status"]: int(r["n"]) for r in rows}
+
+    # -- web articles -----------------------------------------------------
+
+    @staticmethod
+    def _version(row: sqlite3.Row) -> ArticleVersion:
+        return ArticleVersion(
+            article_id=row["article_id"],
+            version=row["version"],
+            text_hash=row["text_hash"],
+            title=row["title"],
+            text=row["text"],
+            fetched_at=row["fetched_at"],
+            snapshot=row["snapshot"],
+        )
+
+    def latest_version(self, article_id: str) -> ArticleVersion | None:
+        row = self._one(
+            "SELECT * FROM article_versions WHERE article_id = ? ORDER BY version DESC LIMIT 1",
+            (article_id,),
+        )
+        return None if row is None else self._version(row)
+
+    def article_versions(self, article_id: str) -> list[ArticleVersion]:
+        rows = self._all(
+            "SELECT * FROM article_versions WHERE article_id = ? ORDER BY version", (article_id,)
+        )
+        return [self._version(r) for r in rows]
+
+    def save_page_article(
+        self,
+        article: Article,
+        version: ArticleVersion,
+        snapshot: Snapshot | None,
+        signature: bytes,
+        link: DuplicateLink | None,
+        run_id: int | None,
+    ) -> None:
+        """Store an article read from a page, or its next version, in one transaction.
+
+        A new version replaces the text in ``articles`` (earlier versions stay in
+        ``article_versions``) and marks the draft of the article's story as
+        written from other sources, because its citations point into the old
+        text: the next write stage rewrites it as the draft's next version.
+        """
+        with self.transaction():
+            if snapshot is not None:
+                self.db.execute(
+                    "INSERT OR IGNORE INTO snapshots (sha256, url, fetched_at, content_type, data)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (
+                        snapshot.sha256,
+                        snapshot.url,
+                        snapshot.fetched_at,
+                        snapshot.content_type,
+                        snapshot.data,
+                    ),
+                )
+            if self.article_hash(article.id) is None:
+                self.add_article(article, run_id)
+            else:
+                self._replace_article(article, run_id)
+            self.db.execute(
+                "INSERT INTO article_versions"
+                " (article_id, version, text_hash, title, text, snapshot, fetched_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    version.article_id,
+                    version.version,
+                    version.text_hash,
+                    version.title,
+                    version.text,
+                    version.snapshot,
+                    version.fetched_at,
+                ),
+            )
+            self.save_fingerprint(article.id, version.text_hash, signature)
+            if link is not None:
+                self.db.execute(
+                    "INSERT OR REPLACE INTO article_links"
+                    " (article_id, duplicate_of, kind, similarity) VALUES (?, ?, ?, ?)",
+                    (link.article_id, link.duplicate_of, link.kind, link.similarity),
+                )
+
+    def _replace_article(self, article: Article, run_id: int | None) -> None:
+        self.db.execute(
+            "UPDATE articles SET url = ?, outlet = ?, title = ?, text = ?, published = ?,"
+            " lang = ?, extra = ?, hash = ?, run_id = ? WHERE id = ?",
+            (
+                article.url,
+                article.outlet,
+                article.title,
+                article.text,
+                article.published,
+                article.lang,
+                json.dumps(article.extra, ensure_ascii=False, sort_keys=True),
+                article.hash,
+                run_id,
+                article.id,
+            ),
+        )
+        self.db.execute(
+            "UPDATE drafts SET story_hash = 'sources changed' WHERE story_id IN"
+            " (SELECT story_id FROM story_articles WHERE article_id = ?)",
+            (article.id,),
+        )
+
+    def snapshot(self, sha256: str) -> Snapshot | None:
+        row = self._one("SELECT * FROM snapshots WHERE sha256 = ?", (sha256,))
+        return None if row is None else Snapshot(**dict(row))
+
+    def fingerprints(self) -> list[Fingerprint]:
+        rows = self._all(
+            "SELECT f.article_id, a.outlet, f.text_hash, f.signature FROM article_fingerprints f"
+            " JOIN articles a ON a.id = f.article_id ORDER BY a.rowid"
+        )
+        return [
+            Fingerprint(r["article_id"], r["outlet"], r["text_hash"], bytes(r["signature"]))
+            for r in rows
+        ]
+
+    def articles_without_fingerprint(self) -> list[Article]:
+        rows = self._all(
+            "SELECT a.* FROM articles a LEFT JOIN article_fingerprints f ON f.article_id = a.id"
+            " WHERE f.article_id IS NULL ORDER BY a.rowid"
+        )
+        return [self._article(r) for r in rows]
+
+    def save_fingerprint(self, article_id: str, text_hash: str, signature: bytes) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO article_fingerprints (article_id, text_hash, signature)"
+            " VALUES (?, ?, ?)",
+            (article_id, text_hash, signature),
+        )
+
+    def duplicate_links(self) -> list[DuplicateLink]:
+        return [
+            DuplicateLink(r["article_id"], r["duplicate_of"], r["kind"], r["similarity"])
+            for r in self._all("SELECT * FROM article_links ORDER BY duplicate_of, article_id")
+        ]

@@ -11,8 +11,8 @@ the selection from repeating itself. Sentences that cannot stand alone
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from math import inf
 
 import numpy as np
@@ -22,6 +22,8 @@ from newsdesk.attribution import attribute
 from newsdesk.config import WriteSettings
 from newsdesk.records import Article, Citation, Draft, Sentence, SourceRef, Story
 from newsdesk.text import Span, quotations, sentences, word_count, words
+from newsdesk.verify.dates import date_mentions
+from newsdesk.write.base import Flag, Usage
 from newsdesk.write.categories import classify
 from newsdesk.write.quotes import find_quotes
 
@@ -94,34 +96,88 @@ def without_dateline(span: Span) -> Span:
     return Span(span.start + match.end(), span.end, span.text[match.end() :])
 
 
-def candidates(articles: Sequence[Article], settings: WriteSettings) -> list[Candidate]:
-    """Source sentences that can stand alone (questions and fragments excluded)."""
+def candidates(
+    articles: Sequence[Article], settings: WriteSettings, as_of: str | None = None
+) -> list[Candidate]:
+    """Source sentences that can stand alone (questions and fragments excluded).
+
+    With ``as_of`` (the article's date), a sentence that dates things relative
+    to its own day ("on Monday", "yesterday") is left out when its source was
+    published on another day: copied into a later article it would be wrong.
+    """
     found = []
     for article in articles:
+        stale = as_of is not None and article.published not in (None, as_of)
         for index, raw in enumerate(sentences(article.text)):
             span = without_dateline(raw) if index == 0 else raw
-            if _standalone(span.text, settings):
-                found.append(Candidate(article, span, index))
+            if not _standalone(span.text, settings):
+                continue
+            if stale and _relative_dates(span.text):
+                continue
+            found.append(Candidate(article, span, index))
     return found
 
 
-def _rank(cands: Sequence[Candidate]) -> tuple[np.ndarray, np.ndarray]:
-    """Scores and the sentence-by-sentence cosine matrix."""
+def _relative_dates(text: str) -> bool:
+    """Whether ``text`` names a day relative to when it was written."""
+    return any(m.kind != "absolute" for m in date_mentions(text, None))
+
+
+Embed = Callable[[Sequence[str]], np.ndarray]
+"""Unit-length sentence embeddings, one row per text (MiniLM with ``[write] embeddings``)."""
+
+
+@dataclass(frozen=True)
+class Scale:
+    """Cosine thresholds for one similarity measure: MiniLM and TF-IDF cosines differ in
+    scale (two paraphrases score about 0.8 with MiniLM and 0.4 with TF-IDF)."""
+
+    duplicate: float
+    corroborated: float
+
+
+TFIDF = Scale(duplicate=DUPLICATE, corroborated=CORROBORATED)
+MINILM = Scale(duplicate=0.85, corroborated=0.6)
+
+
+def _similarity(cands: Sequence[Candidate], embed: Embed | None) -> np.ndarray:
+    """Sentence vectors: MiniLM embeddings when ``embed`` is given, else TF-IDF rows."""
+    texts = [c.span.text for c in cands]
+    if embed is not None:
+        return np.asarray(embed(texts), dtype=np.float64)
     vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english")
-    matrix = vectorizer.fit_transform([c.span.text for c in cands])
-    similarity = (matrix @ matrix.T).toarray()
-    centroid = np.asarray(matrix.mean(axis=0)).ravel()
+    return np.asarray(vectorizer.fit_transform(texts).toarray(), dtype=np.float64)
+
+
+def _rank(
+    cands: Sequence[Candidate], embed: Embed | None = None
+) -> tuple[np.ndarray, np.ndarray, Scale]:
+    """Scores and the sentence-by-sentence cosine matrix.
+
+    A sentence scores for centrality (cosine to the story's centroid), for
+    being corroborated by another outlet, and for sitting in its article's lead.
+    """
+    scale = MINILM if embed is not None else TFIDF
+    matrix = _similarity(cands, embed)
+    similarity = matrix @ matrix.T
+    centroid = matrix.mean(axis=0)
     norm = np.linalg.norm(centroid) or 1.0
-    centrality = np.asarray(matrix @ centroid).ravel() / norm
+    centrality = matrix @ centroid / norm
     outlets = np.array([c.article.outlet for c in cands])
     other_outlet = outlets[:, None] != outlets[None, :]
     corroboration = np.where(other_outlet, similarity, 0.0).max(axis=1, initial=0.0)
     lead = np.array([0.15 if c.index < 3 else 0.0 for c in cands])
-    scores = centrality + 0.3 * (corroboration >= CORROBORATED) + lead
-    return scores, similarity
+    scores = centrality + 0.3 * (corroboration >= scale.corroborated) + lead
+    return scores, similarity, scale
 
 
-def _select(scores: np.ndarray, similarity: np.ndarray, limit: int, chosen: list[int]) -> list[int]:
+def _select(
+    scores: np.ndarray,
+    similarity: np.ndarray,
+    limit: int,
+    chosen: list[int],
+    duplicate: float = DUPLICATE,
+) -> list[int]:
     """Extend ``chosen`` by maximal marginal relevance, skipping near-duplicates outright."""
     chosen = list(chosen)
     while len(chosen) < limit:
@@ -130,7 +186,7 @@ def _select(scores: np.ndarray, similarity: np.ndarray, limit: int, chosen: list
             if i in chosen:
                 continue
             overlap = max((similarity[i, j] for j in chosen), default=0.0)
-            if overlap > DUPLICATE:
+            if overlap > duplicate:
                 continue
             value = LAMBDA * scores[i] - (1 - LAMBDA) * overlap
             if value > best_value:
@@ -187,9 +243,136 @@ def _body(chosen: Sequence[Candidate], settings: WriteSettings) -> list[Sentence
     return body
 
 
-def write_story(story: Story, articles: Sequence[Article], settings: WriteSettings) -> Draft:
-    """An extractive draft for ``story`` from its ``articles``."""
+@dataclass(frozen=True)
+class Ranked:
+    """A story's candidate sentences with their scores and pairwise similarity."""
+
+    cands: list[Candidate]
+    scores: np.ndarray
+    similarity: np.ndarray
+    duplicate: float = DUPLICATE
+
+    def best(self, exclude: set[Citation], avoid: Sequence[int] = ()) -> int | None:
+        """The best-scoring candidate not excluded and not repeating one of ``avoid``."""
+        order = np.argsort(-self.scores, kind="stable")
+        for i in order:
+            cand = self.cands[int(i)]
+            if cand.citation in exclude:
+                continue
+            if any(self.similarity[int(i), j] > self.duplicate for j in avoid):
+                continue
+            return int(i)
+        return None
+
+
+def rank(
+    articles: Sequence[Article],
+    settings: WriteSettings,
+    as_of: str | None,
+    embed: Embed | None = None,
+) -> Ranked:
+    """Candidates of ``articles`` ranked for an article dated ``as_of``."""
+    cands = candidates(articles, settings, as_of)
+    if not cands:
+        return Ranked([], np.zeros(0), np.zeros((0, 0)))
+    scores, similarity, scale = _rank(cands, embed)
+    return Ranked(cands, scores, similarity, scale.duplicate)
+
+
+def newest_date(articles: Sequence[Article]) -> str | None:
+    dates = [a.published for a in articles if a.published]
+    return max(dates) if dates else None
+
+
+class ExtractiveWriter:
+    """The offline writer (the default): no network, every sentence copied with its span.
+
+    ``revise`` replaces a flagged body sentence or dek with the next-best
+    candidate that neither repeats the article nor was rejected before, a
+    flagged headline with the next most central article's title, and drops
+    flagged quotes, coverage and timeline lines.
+    """
+
+    name = "extractive"
+
+    def __init__(self, settings: WriteSettings, embed: Embed | None = None) -> None:
+        self.settings = settings
+        self.embed = embed
+        self.usage = Usage()
+        self._rejected: dict[str, set[str]] = {}
+
+    def write(self, story: Story, articles: Sequence[Article]) -> Draft:
+        return write_story(story, articles, self.settings, self.embed)
+
+    def revise(self, draft: Draft, flags: Sequence[Flag], articles: Sequence[Article]) -> Draft:
+        rejected = self._rejected.setdefault(draft.story_id, set())
+        rejected.update(flag.text for flag in flags)
+        flagged = {flag.position for flag in flags}
+        ranked = rank(articles, self.settings, draft.date, self.embed)
+        used = {c for s in draft.sentences for c in s.citations}
+        out: list[Sentence] = []
+        for position, sentence in enumerate(draft.sentences):
+            if position not in flagged:
+                out.append(sentence)
+                continue
+            replacement = self._replacement(sentence, ranked, used, rejected, out, articles)
+            if replacement is not None:
+                out.append(replacement)
+                used.update(replacement.citations)
+        return replace(draft, sentences=tuple(out))
+
+    def _replacement(
+        self,
+        sentence: Sentence,
+        ranked: Ranked,
+        used: set[Citation],
+        rejected: set[str],
+        kept: Sequence[Sentence],
+        articles: Sequence[Article],
+    ) -> Sentence | None:
+        if sentence.kind == "headline":
+            return _next_headline(articles, rejected)
+        if sentence.kind not in ("dek", "body"):
+            return None
+        index = {c.citation: i for i, c in enumerate(ranked.cands)}
+        avoid = [index[c] for s in kept for c in s.citations if c in index]
+        exclude = used | {c.citation for c in ranked.cands if c.span.text in rejected}
+        while (best := ranked.best(exclude, avoid)) is not None:
+            cand = ranked.cands[best]
+            text = cand.span.text
+            if sentence.kind == "body":
+                text = attribute(text, cand.article.outlet)
+            if text not in rejected and (sentence.kind == "body" or word_count(text) <= DEK_WORDS):
+                return replace(
+                    sentence, text=text, citations=(cand.citation,), outlet=cand.article.outlet
+                )
+            exclude.add(cand.citation)
+        return None
+
+
+def _next_headline(articles: Sequence[Article], rejected: set[str]) -> Sentence | None:
+    """The title of the most central article whose title was not rejected."""
+    remaining = [a for a in articles if a.title and a.title not in rejected]
+    if not remaining:
+        return None
+    article = _central_article(remaining)
+    citation = Citation(article.id, 0, len(article.title), "title")
+    return Sentence("headline", article.title, (citation,), outlet=article.outlet)
+
+
+def write_story(
+    story: Story,
+    articles: Sequence[Article],
+    settings: WriteSettings,
+    embed: Embed | None = None,
+) -> Draft:
+    """An extractive draft for ``story`` from its ``articles``.
+
+    ``embed`` ranks sentences with sentence embeddings (the pipeline passes
+    MiniLM's when ``[write] embeddings`` is on); without it, TF-IDF vectors.
+    """
     articles = sorted(articles, key=lambda a: (a.published or "", a.id))
+    date = newest_date(articles)
     central = _central_article(articles)
     headline = Sentence(
         "headline",
@@ -198,10 +381,12 @@ def write_story(story: Story, articles: Sequence[Article], settings: WriteSettin
         outlet=central.outlet,
     )
     sentences_out = [headline]
-    cands = candidates(articles, settings)
-    if cands:
-        scores, similarity = _rank(cands)
-        order = _select(scores, similarity, settings.max_sentences + 1, [_dek(cands, scores)])
+    ranked = rank(articles, settings, date, embed)
+    if ranked.cands:
+        cands, scores = ranked.cands, ranked.scores
+        limit = settings.max_sentences + 1
+        first = [_dek(cands, scores)]
+        order = _select(scores, ranked.similarity, limit, first, ranked.duplicate)
         chosen = [cands[i] for i in order]
         dek = chosen[0]
         sentences_out.append(
@@ -209,6 +394,9 @@ def write_story(story: Story, articles: Sequence[Article], settings: WriteSettin
         )
         if len(chosen) > 1:
             sentences_out.extend(_body(chosen[1:], settings))
+        taken = list(order)
+        sentences_out.extend(coverage(ranked, taken))
+        sentences_out.extend(timeline(ranked, taken))
     used = {s.citations[0] for s in sentences_out if s.citations}
     for quote in find_quotes(articles, settings.max_quotes):
         if quote.citation not in used and quotations(quote.text):
@@ -221,12 +409,75 @@ def write_story(story: Story, articles: Sequence[Article], settings: WriteSettin
                     outlet=quote.article.outlet,
                 )
             )
-    dates = [a.published for a in articles if a.published]
     return Draft(
         story_id=story.id,
         story_hash=story.hash,
         category=classify(articles),
-        date=max(dates) if dates else None,
+        date=date,
         sentences=tuple(sentences_out),
         sources=tuple(SourceRef(a.id, a.outlet, a.title, a.url, a.published) for a in articles),
     )
+
+
+def coverage(ranked: Ranked, taken: list[int]) -> list[Sentence]:
+    """ "How outlets covered it": each outlet's most distinctive relevant sentence, attributed.
+
+    Distinctive means least like what the other outlets wrote (1 - the best
+    cosine to another outlet's sentence), weighed by the sentence's own score,
+    so each line shows where that outlet's account differs from the others'.
+    Only for stories with two or more outlets, and never repeating a sentence
+    in ``taken`` (the indices already used, which this extends).
+    """
+    outlets = sorted({c.article.outlet for c in ranked.cands})
+    if len(outlets) < 2:
+        return []
+    names = np.array([c.article.outlet for c in ranked.cands])
+    other = names[:, None] != names[None, :]
+    shared = np.where(other, ranked.similarity, 0.0).max(axis=1, initial=0.0)
+    value = ranked.scores * (1.0 - shared)
+    lines = []
+    for outlet in outlets:
+        pool = [
+            i
+            for i in np.argsort(-value, kind="stable")
+            if names[i] == outlet
+            and int(i) not in taken
+            and all(ranked.similarity[int(i), j] <= ranked.duplicate for j in taken)
+        ]
+        if not pool:
+            continue
+        cand = ranked.cands[int(pool[0])]
+        taken.append(int(pool[0]))
+        text = attribute(cand.span.text, outlet)
+        lines.append(Sentence("coverage", text, (cand.citation,), outlet=outlet))
+    return lines
+
+
+def timeline(ranked: Ranked, taken: list[int]) -> list[Sentence]:
+    """One dated line per day of reporting, when the story spans several days.
+
+    Each day's line is the best lead sentence (among the first three) of that
+    day's articles: what was new that day. ``taken`` as in ``coverage``.
+    """
+    days = sorted({c.article.published for c in ranked.cands if c.article.published})
+    if len(days) < 2:
+        return []
+    lines = []
+    for day in days:
+        pool = [
+            i
+            for i, c in enumerate(ranked.cands)
+            if c.article.published == day
+            and c.index < 3
+            and all(ranked.similarity[i, j] <= ranked.duplicate for j in taken)
+        ]
+        if not pool:
+            continue
+        best = max(pool, key=lambda i: ranked.scores[i])
+        cand = ranked.cands[best]
+        taken.append(best)
+        text = attribute(cand.span.text, cand.article.outlet)
+        lines.append(
+            Sentence("timeline", text, (cand.citation,), outlet=cand.article.outlet, date=day)
+        )
+    return lines

@@ -1,0 +1,185 @@
+"""Jekyll output: one Markdown post per published story, for an existing Jekyll site.
+
+``build_jekyll`` writes ``DIR/_posts/YYYY-MM-DD-slug.md`` with YAML front
+matter (``layout: post``, title, category, date, author, sources, ...) and a
+Markdown body. What is published is decided by ``model.published_stories``,
+exactly as for the HTML site. A post's bytes are a pure function of the store,
+and posts are written atomically and only when their bytes change, like the
+site. Unlike a site page, a post is listed by Jekyll just for being in
+``_posts``, so the post of a story that is no longer published (the gate now
+holds or blocks its draft) is removed; other files there are never touched.
+
+A rewritten story keeps its post: the slug never changes, a post already on
+disk for the story keeps its file name (a second file would make Jekyll list
+the story twice), and ``permalink`` pins the URL to the site's story path, so
+a new date or category does not move the page either.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from newsdesk.attribution import attribute
+from newsdesk.config import PublishSettings
+from newsdesk.engine import Progress
+from newsdesk.publish.files import write_if_changed
+from newsdesk.publish.markdown import front_matter_text, md_link, md_text, md_url
+from newsdesk.publish.model import Line, PublishedStory, SourceItem, published_stories
+from newsdesk.publish.site import SiteResult, newest_first
+from newsdesk.publish.text import human_date, iso_day
+from newsdesk.store import Store
+
+STAGE = "publish"
+POSTS = "_posts"
+EPOCH_DAY = "1970-01-01"
+_POST_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}-(?P<slug>.+)\.md$")
+
+
+def build_jekyll(
+    store: Store, settings: PublishSettings, directory: Path, progress: Progress | None = None
+) -> SiteResult:
+    """Write a post for every story the verify gate lets through into ``directory/_posts``.
+
+    ``pages`` counts posts; ``written`` and ``unchanged`` list paths relative
+    to ``directory``, so a second run over an unchanged store writes nothing.
+    """
+    selection = published_stories(store, settings.min_outlets, progress, STAGE)
+    posts = Path(directory) / POSTS
+    result = SiteResult(pages=len(selection.stories), drafts=selection.drafts)
+    existing = _existing_posts(posts)
+    for story in newest_first(selection.stories):
+        name = existing.get(story.slug) or f"{post_day(story)}-{story.slug}.md"
+        data = render_post(story, author=settings.site_title).encode("utf-8")
+        path = f"{POSTS}/{name}"
+        (result.written if write_if_changed(posts / name, data) else result.unchanged).append(path)
+    for slug in selection.withheld:
+        if slug in existing:
+            (posts / existing[slug]).unlink(missing_ok=True)
+            result.removed.append(f"{POSTS}/{existing[slug]}")
+    return result
+
+
+def _existing_posts(posts: Path) -> dict[str, str]:
+    """Post file names on disk by slug; the earliest wins if an operator left duplicates."""
+    if not posts.is_dir():
+        return {}
+    found: dict[str, str] = {}
+    for path in sorted(posts.iterdir()):
+        match = _POST_NAME.match(path.name)
+        if match and path.is_file():
+            found.setdefault(match.group("slug"), path.name)
+    return found
+
+
+def post_day(story: PublishedStory) -> str:
+    """The date a post is filed under: the draft's date; undated drafts never use the clock."""
+    return iso_day(story.date) or EPOCH_DAY
+
+
+def render_post(story: PublishedStory, author: str) -> str:
+    """Front matter and Markdown body of one post."""
+    return f"---\n{_dump(front_matter(story, author))}---\n\n{markdown_body(story)}"
+
+
+def front_matter(story: PublishedStory, author: str) -> dict[str, Any]:
+    """The post's metadata; every string a layout may print is HTML-escaped already.
+
+    ``author`` is the desk (``site_title``): the article is written from its
+    sources, which the ``sources`` list credits.
+    """
+    matter: dict[str, Any] = {
+        "layout": "post",
+        "title": front_matter_text(story.headline.text),
+        "category": front_matter_text(story.category),
+        "date": datetime.date.fromisoformat(post_day(story)),
+        "author": front_matter_text(author),
+        "permalink": f"/{story.path}",
+    }
+    if story.dek:
+        matter["dek"] = front_matter_text(story.dek.text)
+    matter["read_time"] = story.minutes
+    if story.updated:
+        matter["version"] = story.version
+        matter["updated"] = datetime.date.fromisoformat(post_day(story))  # a copy: no YAML alias
+        matter["changes"] = [front_matter_text(change) for change in story.changes]
+    matter["sources"] = [
+        {
+            "title": front_matter_text(source.title),
+            "url": md_url(source.url) if source.url else None,
+            "outlet": front_matter_text(source.outlet),
+        }
+        for source in story.sources
+    ]
+    return matter
+
+
+def _dump(matter: dict[str, Any]) -> str:
+    """YAML through ``safe_dump`` only, on one line per value so no value can end the block."""
+    return yaml.safe_dump(
+        matter, sort_keys=False, allow_unicode=True, default_flow_style=False, width=1 << 30
+    )
+
+
+def markdown_body(story: PublishedStory) -> str:
+    """Dek, paragraphs, key quotes, coverage, timeline and Sources.
+
+    The body holds only checkable prose: every sentence is a published,
+    cited claim that ``newsdesk check`` can verify against the sources, and
+    labels (section headings, timeline dates) are short headings it reads as
+    labels. The update log is metadata, so it lives in the front matter
+    (``updated``, ``changes``) for the layout to show.
+    """
+    blocks: list[str] = []
+    if story.dek:
+        blocks.append(f"_{line_md(story.dek)}_")
+    blocks += [" ".join(line_md(line) for line in paragraph) for paragraph in story.paragraphs]
+    blocks += _quotes(story)
+    if story.coverage:
+        blocks.append("## How outlets covered it")
+        blocks.append(_items(line_md(entry.line) for entry in story.coverage))
+    if story.timeline:
+        blocks.append("## Timeline")
+        for entry in story.timeline:
+            blocks.append(f"### {md_text(entry.date_label)}")
+            blocks.append(line_md(entry.line))
+    if story.sources:
+        blocks.append("## Sources")
+        blocks.append(_items(_source_item(source) for source in story.sources))
+    return "\n\n".join(blocks) + "\n"
+
+
+def line_md(line: Line, text: str | None = None) -> str:
+    """A sentence (``text`` when given) and its ``[n]`` links to the cited sources."""
+    cites = "".join(md_link(f"\\[{c.number}\\]", c.url) for c in line.citations)
+    return md_text(line.text if text is None else text) + cites
+
+
+def _quotes(story: PublishedStory) -> list[str]:
+    """Each key quote as a block quote crediting the outlet that reported it.
+
+    The quoted sentence names its speaker already (the writer keeps only
+    quotes whose sentence does); the outlet is credited the way body
+    sentences are, so the checker reads it as an attribution.
+    """
+    blocks = ["## Key quotes"] if story.quotes else []
+    for quote in story.quotes:
+        text = attribute(quote.line.text, quote.outlet) if quote.outlet else None
+        blocks.append(f"> {line_md(quote.line, text)}")
+    return blocks
+
+
+def _source_item(source: SourceItem) -> str:
+    published = f", {human_date(source.published)}" if source.published else ""
+    title = md_link(md_text(source.title), source.url)
+    lean = f" ({md_text(source.lean)})" if source.lean else ""
+    return f"\\[{source.number}\\] {md_text(source.outlet)}{lean}: {title}{published}"
+
+
+def _items(items: Iterable[str]) -> str:
+    return "\n".join(f"- {item}" for item in items)

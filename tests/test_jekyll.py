@@ -1,0 +1,320 @@
+"""Jekyll posts: the site's publishing rule, safe front matter and Markdown, a real build."""
+
+from __future__ import annotations
+
+import datetime
+import html
+import re
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import Result
+
+from newsdesk.config import PublishSettings
+from newsdesk.publish import build_site
+from newsdesk.publish.jekyll import build_jekyll
+from newsdesk.publish.markdown import md_text, md_url
+from newsdesk.publish.text import story_slug
+from newsdesk.records import GateRecord, Verdict
+from newsdesk.store import SQLiteStore
+from test_publish import (
+    BLOCKED,
+    BOLD,
+    BUDGET,
+    CENTER,
+    DROPPED,
+    HEARING,
+    LEFT,
+    LIQUID,
+    MARKDOWN_LINK,
+    OTHER,
+    REACTION,
+    RIGHT,
+    SCRIPT,
+    STORY,
+    UNSUPPORTED,
+    add_hearing,
+    all_supported_but,
+    blocked_draft,
+    budget_draft,
+    hearing_draft,
+)
+
+BUDGET_SLUG = story_slug(BUDGET.title, STORY)
+HEARING_SLUG = story_slug(LEFT.title, HEARING)
+BUDGET_POST = f"_posts/2024-03-05-{BUDGET_SLUG}.md"
+HEARING_POST = f"_posts/2024-03-06-{HEARING_SLUG}.md"
+SITE_TITLE = "Liquid Ran"
+
+
+def fill(db: SQLiteStore) -> None:
+    """The budget story (v1), a blocked one, the hearing rewrite (v2) and a gate-held one."""
+    for article, story_id in ((BUDGET, STORY), (REACTION, STORY), (OTHER, BLOCKED)):
+        db.add_article(article, None)
+        db.assign(article, story_id, None)
+    budget = budget_draft()
+    db.save_draft(budget)
+    db.save_verdicts(budget, all_supported_but(budget, UNSUPPORTED))
+    blocked = blocked_draft()
+    db.save_draft(blocked)
+    db.save_verdicts(blocked, [Verdict(0, "unsupported"), Verdict(1, "supported")])
+    add_hearing(db)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[SQLiteStore]:
+    db = SQLiteStore(tmp_path / "newsdesk.db")
+    fill(db)
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> PublishSettings:
+    return PublishSettings(tmp_path / "site", site_title="Test Desk", min_outlets=1)
+
+
+def post(folder: Path, name: str) -> tuple[dict[str, Any], str]:
+    """A post's front matter (parsed) and its Markdown body."""
+    text = (folder / name).read_text("utf-8")
+    assert text.startswith("---\n")
+    matter, body = text[4:].split("\n---\n", 1)
+    parsed = yaml.safe_load(matter)
+    assert isinstance(parsed, dict)
+    return parsed, body
+
+
+def test_one_post_per_published_story(
+    store: SQLiteStore, settings: PublishSettings, tmp_path: Path
+) -> None:
+    blog = tmp_path / "blog"
+    result = build_jekyll(store, settings, blog)
+    assert sorted(result.written) == sorted([BUDGET_POST, HEARING_POST])
+    assert (result.pages, result.drafts) == (2, 4)  # blocked headline and gate-held are left out
+    build_site(store, settings)
+    pages = sorted(p.stem for p in (settings.site_dir / "stories").glob("*.html"))
+    assert pages == sorted([BUDGET_SLUG, HEARING_SLUG])  # the same rule as the site
+    text = "".join(p.read_text("utf-8") for p in (blog / "_posts").iterdir())
+    for hidden in (UNSUPPORTED, DROPPED, "Something unverified", "A held story headline"):
+        assert hidden not in text
+
+
+def test_front_matter(store: SQLiteStore, settings: PublishSettings, tmp_path: Path) -> None:
+    build_jekyll(store, settings, tmp_path)
+    matter, _ = post(tmp_path, HEARING_POST)
+    assert matter == {
+        "layout": "post",
+        "title": "Senate weighs water rules",
+        "category": "Climate",
+        "date": datetime.date(2024, 3, 6),
+        "author": "Test Desk",
+        "permalink": f"/stories/{HEARING_SLUG}.html",
+        "dek": "Critics called the rules &lt;b&gt;too weak&lt;/b&gt;.",
+        "read_time": 1,
+        "version": 2,
+        "updated": datetime.date(2024, 3, 6),
+        "changes": ["Added reporting from Center Wire."],
+        "sources": [
+            {
+                "title": "Senate hearing on water &lt;script&gt;alert(1)&lt;/script&gt;"
+                " &amp; &lt;b&gt;rules&lt;/b&gt;",
+                "url": LEFT.url,
+                "outlet": "Left Daily",
+            },
+            {"title": RIGHT.title, "url": RIGHT.url, "outlet": RIGHT.outlet},
+            {"title": CENTER.title, "url": CENTER.url, "outlet": CENTER.outlet},
+        ],
+    }
+    first, _ = post(tmp_path, BUDGET_POST)
+    assert not {"version", "updated", "changes"} & set(first)
+
+
+def test_markdown_body(store: SQLiteStore, settings: PublishSettings, tmp_path: Path) -> None:
+    build_jekyll(store, settings, tmp_path)
+    _, body = post(tmp_path, HEARING_POST)
+    headings = [line for line in body.splitlines() if line.startswith("## ")]
+    assert headings == [
+        "## Key quotes",
+        "## How outlets covered it",
+        "## Timeline",
+        "## Sources",
+    ]
+    cite = f"[\\[1\\]]({LEFT.url})"
+    assert f"The Senate held a hearing on water safety on Tuesday.{cite}" in body
+    assert "- Left Daily focused" in body
+    assert "### 1 March 2024\n\nThe bill was introduced." in body
+    assert body.index("1 March 2024") < body.index("5 March 2024")
+    assert "Right Post reported" in body
+    assert "- \\[1\\] Left Daily (left): [Senate hearing" in body
+    assert f"- \\[3\\] Center Wire: [Regulators questioned]({CENTER.url}), 6 March 2024" in body
+    assert "Updated" not in body, "the update log is front matter, not a claim in the body"
+
+
+def test_source_text_cannot_inject_markup(
+    store: SQLiteStore, settings: PublishSettings, tmp_path: Path
+) -> None:
+    build_jekyll(store, settings, tmp_path)
+    for name in (BUDGET_POST, HEARING_POST):
+        text = (tmp_path / name).read_text("utf-8")
+        assert "<script" not in text and "<b>" not in text and "{{" not in text
+        assert not re.search(r"(?<!\\)\]\(javascript", text)  # only an escaped \] may precede
+    _, body = post(tmp_path, HEARING_POST)
+    assert "Critics called the rules &lt;b&gt;too weak&lt;/b&gt;." in body
+    assert "Readers wrote &#123;&#123; site.title &#125;&#125; and \\[click\\](javascript" in body
+
+
+@pytest.mark.parametrize(
+    ("text", "markdown"),
+    [
+        ("# Not a heading", "\\# Not a heading"),
+        ("- not a list", "\\- not a list"),
+        ("1990. A year", "1990\\. A year"),
+        (
+            "a *b* _c_ `d` | $$x$$ ~~y~~",
+            "a \\*b\\* \\_c\\_ \\`d\\` \\| \\$\\$x\\$\\$ &#126;&#126;y&#126;&#126;",
+        ),
+        ("line\n\n# two", "line # two"),  # one line: a "#" inside it is text
+        ("{% include x %} AT&T <i>", "&#123;% include x %&#125; AT&amp;T &lt;i&gt;"),
+    ],
+)
+def test_md_text_escapes_markdown_and_liquid(text: str, markdown: str) -> None:
+    assert md_text(text) == markdown
+
+
+def test_md_url_cannot_close_a_link_or_an_attribute() -> None:
+    url = "https://x.test/a b(c)\"d'{{e}}<f>?g=1&h=%20"
+    assert md_url(url) == "https://x.test/a%20b%28c%29%22d%27%7B%7Be%7D%7D%3Cf%3E?g=1&h=%20"
+
+
+def test_second_run_writes_nothing(
+    store: SQLiteStore, settings: PublishSettings, tmp_path: Path
+) -> None:
+    build_jekyll(store, settings, tmp_path)
+    mtimes = {p: p.stat().st_mtime_ns for p in (tmp_path / "_posts").iterdir()}
+    second = build_jekyll(store, settings, tmp_path)
+    assert not second.written and sorted(second.unchanged) == sorted([BUDGET_POST, HEARING_POST])
+    assert {p: p.stat().st_mtime_ns for p in (tmp_path / "_posts").iterdir()} == mtimes
+
+
+def test_rewrite_keeps_the_post_file(
+    store: SQLiteStore, settings: PublishSettings, tmp_path: Path
+) -> None:
+    build_jekyll(store, settings, tmp_path)
+    add_hearing(store, hearing_draft("Regulators defend water rules", "2024-03-09", version=3))
+    result = build_jekyll(store, settings, tmp_path)
+    assert result.written == [HEARING_POST]
+    assert sorted(p.name for p in (tmp_path / "_posts").iterdir()) == sorted(
+        Path(name).name for name in (BUDGET_POST, HEARING_POST)
+    )
+    matter, _ = post(tmp_path, HEARING_POST)
+    assert matter["title"] == "Regulators defend water rules"
+    assert matter["date"] == datetime.date(2024, 3, 9)
+    assert matter["permalink"] == f"/stories/{HEARING_SLUG}.html"
+
+
+def test_post_of_a_story_no_longer_published_is_removed(
+    store: SQLiteStore, settings: PublishSettings, tmp_path: Path
+) -> None:
+    mine = tmp_path / "_posts" / "2024-01-01-about-this-blog.md"
+    mine.parent.mkdir()
+    mine.write_text("---\nlayout: post\n---\nAn operator's own post.\n", "utf-8")
+    build_jekyll(store, settings, tmp_path)
+    draft = store.draft(HEARING)
+    assert draft is not None
+    held = GateRecord(HEARING, "extractive", 2, 11, 3, held=True)
+    store.save_gated(draft, all_supported_but(draft, DROPPED), held)
+    result = build_jekyll(store, settings, tmp_path)
+    assert result.removed == [HEARING_POST] and result.unchanged == [BUDGET_POST]
+    assert sorted(p.name for p in (tmp_path / "_posts").iterdir()) == sorted(
+        [mine.name, Path(BUDGET_POST).name]
+    )
+    assert not build_jekyll(store, settings, tmp_path).removed
+
+
+def test_publish_command_writes_posts(tmp_path: Path, invoke: Callable[..., Result]) -> None:
+    db = SQLiteStore(tmp_path / "newsdesk.db")
+    fill(db)
+    db.close()
+    blog = tmp_path / "blog"
+    result = invoke("publish", "--format", "jekyll", str(blog))
+    assert result.exit_code == 0, result.output
+    assert "2 posts (2 written, 0 unchanged, 0 removed) of 4 drafts" in result.stdout
+    assert (blog / HEARING_POST).is_file() and (blog / BUDGET_POST).is_file()
+    (tmp_path / "file").write_text("not a folder", "utf-8")
+    blocked = invoke("publish", "--format", "jekyll", str(tmp_path / "file" / "blog"))
+    assert blocked.exit_code == 2 and "Traceback" not in blocked.stderr
+    assert blocked.stderr.strip().splitlines()[-1].endswith("_posts: cannot write: Not a directory")
+    missing = invoke("publish", "--format", "jekyll")
+    assert missing.exit_code == 2
+    assert missing.stderr.strip().splitlines() == [
+        "error: give the Jekyll site's folder: newsdesk publish --format jekyll DIR"
+    ]
+
+
+POST_LAYOUT = """---
+layout: default
+---
+<article>
+<h1>{{ page.title }}</h1>
+<p class="dek">{{ page.dek }}</p>
+<p>{{ page.category }} · {{ page.read_time }} min read · {{ page.author }}</p>
+{{ content }}
+<ul class="front-matter-sources">
+{% for source in page.sources %}
+<li><a href="{{ source.url }}">{{ source.title }}</a> ({{ source.outlet }})</li>
+{% endfor %}</ul>
+</article>
+"""
+
+
+def jekyll_site(folder: Path) -> None:
+    """A stock Jekyll site with no theme and no plugins: layouts print front matter unfiltered."""
+    (folder / "_layouts").mkdir(parents=True)
+    (folder / "_config.yml").write_text(f"title: {SITE_TITLE}\nmarkdown: kramdown\n", "utf-8")
+    (folder / "_layouts" / "default.html").write_text(
+        "<!doctype html>\n<html><head><title>{{ page.title }}</title></head>\n"
+        "<body>{{ content }}</body></html>\n",
+        "utf-8",
+    )
+    (folder / "_layouts" / "post.html").write_text(POST_LAYOUT, "utf-8")
+
+
+@pytest.mark.skipif(
+    shutil.which("jekyll") is None, reason="jekyll is not installed (apt-get install jekyll)"
+)
+def test_real_jekyll_build(store: SQLiteStore, settings: PublishSettings, tmp_path: Path) -> None:
+    source, built = tmp_path / "blog", tmp_path / "built"
+    jekyll_site(source)
+    build_jekyll(store, settings, source)
+    run = subprocess.run(
+        ["jekyll", "build", "--safe", "--source", str(source), "--destination", str(built)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    pages = {p.stem: p.read_text("utf-8") for p in (built / "stories").glob("*.html")}
+    assert sorted(pages) == sorted([BUDGET_SLUG, HEARING_SLUG])
+    headlines = {
+        BUDGET_SLUG: "Council approves $5m budget",
+        HEARING_SLUG: "Senate weighs water rules",
+    }
+    sources = {BUDGET_SLUG: (BUDGET, REACTION), HEARING_SLUG: (LEFT, RIGHT, CENTER)}
+    for slug, page in pages.items():
+        assert f"<h1>{headlines[slug]}</h1>" in page
+        for article in sources[slug]:
+            assert f'href="{html.escape(article.url)}"' in page or f'href="{article.url}"' in page
+        assert "<script" not in page and "<b>" not in page and 'href="javascript' not in page
+    hearing = pages[HEARING_SLUG]
+    assert "Senate hearing on water &lt;script&gt;alert(1)&lt;/script&gt;" in hearing
+    assert f"Critics called the rules {html.escape(BOLD)}" in hearing
+    assert f"Readers wrote {LIQUID} and {MARKDOWN_LINK}." in hearing  # Liquid never ran on it
+    assert SITE_TITLE not in hearing
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in pages[BUDGET_SLUG]
+    assert SCRIPT not in pages[BUDGET_SLUG]
