@@ -83,6 +83,7 @@ def test_no_credit_is_not_applicable() -> None:
         ("ABC News (Online)", "ABC News"),
         ("Chicago Sun-Times", "Chicago Sun-Times"),
         ("Fox 5", "Fox 5"),
+        ("Yahoo! News", "Yahoo! News"),
     ],
 )
 def test_a_dataset_desk_label_is_not_part_of_the_credit(outlet: str, shown: str) -> None:

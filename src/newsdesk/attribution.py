@@ -20,7 +20,7 @@ _LOWERABLE = frozenset(
     dozens hundreds thousands millions""".split()
 )
 
-_NAME = r"(?:the\s+)?[A-Z][\w.&'’-]*(?:\s+(?:of\s+|the\s+)?(?:[A-Z][\w.&'’-]*|\d+\b)){0,5}"
+_NAME = r"(?:the\s+)?[A-Z][\w.&'’!-]*(?:\s+(?:of\s+|the\s+)?(?:[A-Z][\w.&'’!-]*|\d+\b)){0,5}"
 _PATTERNS = (
     re.compile(rf"^According to (?P<outlet>{_NAME}),\s+(?P<claim>.+)$", re.S),
     re.compile(rf"^(?P<claim>.+?),\s+(?P<outlet>{_NAME}) reported\.$", re.S),
