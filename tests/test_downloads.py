@@ -34,9 +34,9 @@ from newsdesk.ingest.downloads import (
     FetchRequest,
     Kind,
     fetch_all,
-    parse_retry_after,
 )
 from newsdesk.ingest.netguard import static_resolver
+from newsdesk.retrying import retry_after
 from web_server import (
     HAVE_SAMPLE,
     NO_SAMPLE_REASON,
@@ -228,11 +228,11 @@ def test_retry_after_as_an_http_date(server: WebServer) -> None:
     assert len(waits.waits) == 1 and 27.0 <= waits.waits[0] <= 30.0
 
 
-def test_parse_retry_after() -> None:
-    assert parse_retry_after("120") == 120.0
-    assert parse_retry_after(None) is None
-    assert parse_retry_after("soon") is None
-    assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
+def test_retry_after() -> None:
+    assert retry_after("120") == 120.0
+    assert retry_after(None) is None
+    assert retry_after("soon") is None
+    assert retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
 
 
 def test_a_server_that_stays_down_is_given_up_on(server: WebServer) -> None:

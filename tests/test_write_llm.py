@@ -21,11 +21,12 @@ from newsdesk.attribution import attribute, split_attribution
 from newsdesk.config import Config, IngestSettings, LLMSettings, WriteSettings, load_config
 from newsdesk.errors import ConfigError
 from newsdesk.records import Article, Draft, Sentence, SourceRef, Story
+from newsdesk.retrying import retry_after
 from newsdesk.store import open_store
 from newsdesk.text import sentences, word_count
 from newsdesk.write.base import Flag, WriterError
 from newsdesk.write.categories import classify
-from newsdesk.write.llm import LLMWriter, retry_after
+from newsdesk.write.llm import LLMWriter
 from newsdesk.write.prompts import DATA_NOTICE
 from newsdesk.write.quotes import find_quotes
 from openai_server import ChatServer, Reply, Request, Source, running

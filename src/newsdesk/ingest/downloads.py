@@ -30,7 +30,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 from types import TracebackType
 from typing import Literal
@@ -46,6 +45,7 @@ from newsdesk.ingest.netguard import (
     Resolver,
 )
 from newsdesk.ingest.robots import MAX_ROBOTS_BYTES, Robots, RobotsFile, RobotsResponse
+from newsdesk.retrying import retry_after
 
 __all__ = [
     "BlockedURL",
@@ -441,7 +441,7 @@ class Downloader:
                     url,
                     _status_text(status),
                     status=status,
-                    retry_after=parse_retry_after(response.headers.get("retry-after")),
+                    retry_after=retry_after(response.headers.get("retry-after")),
                 )
                 raise _Retryable(error)
             body = b""
@@ -544,22 +544,6 @@ def looks_like(kind: Kind, body: bytes) -> bool:
             return False
         return any(tag in head for tag in (b"<rss", b"<feed", b"<rdf:rdf"))
     return True
-
-
-def parse_retry_after(value: str | None) -> float | None:
-    """Retry-After in seconds from either form: a number of seconds or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def _fetched(url: str, response: httpx.Response, body: bytes) -> Fetched:
