@@ -122,6 +122,10 @@ def test_attribution_round_trips(sentence: str, expected: str) -> None:
         ('"Nobody likes him, nobody wants to work with him," Clinton said.', "Clinton"),
         ("Pelosi said: “The president is not above the law at all.”", "Pelosi"),
         ("“We will fight this all the way,” he said.", None),
+        (
+            '"It is the most partisan impeachment," said House Minority Leader Kevin McCarthy.',
+            "House Minority Leader Kevin McCarthy",
+        ),
     ],
 )
 def test_speaker_of(sentence: str, speaker: str | None) -> None:

@@ -14,7 +14,7 @@ from newsdesk.records import Article, Citation
 from newsdesk.text import sentences, word_count
 
 _SAY = r"(?:said|says|added|wrote|told reporters|told \w+|tweeted|stated|argued|explained)"
-_PERSON = r"(?P<speaker>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})"
+_PERSON = r"(?P<speaker>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,5})"
 _TITLE = r"(?:,\s+(?:the\s+)?[a-z][\w\s-]{0,40}?)?"
 SPEAKER_PATTERNS = (
     # “...,” said Jane Doe / ”... ," Jane Doe said
