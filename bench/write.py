@@ -43,19 +43,18 @@ import numpy.typing as npt
 from rouge_score import rouge_scorer
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from newsdesk.config import Config
+from newsdesk.config import Config, VerifySettings
 from newsdesk.ingest import parse_article
 from newsdesk.records import Article, Draft, Story
 from newsdesk.text import sentences
 from newsdesk.verify.checker import (
     Check,
     Evidence,
-    check_sentence,
     combined_support,
     lexical_support,
 )
 from newsdesk.verify.support import check_support
-from newsdesk.write.gate import run_gate
+from newsdesk.write.gate import check_draft_sentences, run_gate
 from newsdesk.write.stage import offline_writer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -246,15 +245,11 @@ def support_hook(use_model: bool, min_coverage: float) -> SupportFn:
 
 
 def supported(
-    draft: Draft, articles: Sequence[Article], min_coverage: float, support: SupportFn
+    draft: Draft, articles: Sequence[Article], settings: VerifySettings, support: SupportFn
 ) -> list[bool]:
-    """The checker's verdict on every sentence of ``draft``, as the verify stage reaches it."""
-    sources = {a.id: a for a in articles}
-    return [
-        check_sentence(s, sources, min_coverage, as_of=draft.date, support=support).label
-        == "supported"
-        for s in draft.sentences
-    ]
+    """The checker's verdict on every sentence of ``draft``, as the gate reaches it."""
+    results = check_draft_sentences(draft, articles, settings, support)
+    return [result.label == "supported" for result in results]
 
 
 @dataclass(frozen=True)
@@ -332,9 +327,8 @@ def evaluate_story(
     outcome = run_story(config, support, reference.story, articles)
     seconds = time.perf_counter() - start
     draft, published, held = outcome.drafted, outcome.published, outcome.held
-    min_coverage = config.verify.min_coverage
-    before = supported(draft, articles, min_coverage, support)
-    after = [] if held else supported(published, articles, min_coverage, support)
+    before = supported(draft, articles, config.verify, support)
+    after = [] if held else supported(published, articles, config.verify, support)
     text = "" if held else article_text(published)
     budget = len(text.split())
     rouge = {

@@ -55,10 +55,8 @@ from newsdesk.verify.languages import (
 from newsdesk.verify.links import check_link
 from newsdesk.verify.retrieval import Candidate, candidates_of, select
 from newsdesk.verify.support import SupportModel, check_support, default_model
+from newsdesk.write.categories import best_of, fits
 from newsdesk.write.categories import scores as section_scores
-
-FIT_RATIO = 2
-"""A declared section fits when its score is at least 1/FIT_RATIO of the best section's."""
 
 RETRIEVED = 2
 """Spans the support model adds per claim sentence beside the lexical cover."""
@@ -308,9 +306,8 @@ def _check_category(unit: Unit, body: str) -> ClaimResult:
         detail = f"{unit.clean!r} is not a section of the taxonomy ({', '.join(CATEGORIES)})"
         return ClaimResult("unsupported", detail, (Check("category", "fail", detail),), ())
     scores = section_scores([Article("article", "", "", "", body)])
-    best, top = max(CATEGORIES, key=lambda c: (scores[c], -CATEGORIES.index(c))), 0
-    top = scores[best]
-    if top == 0 or declared == best or scores[declared] * FIT_RATIO >= top:
+    best = best_of(scores)
+    if fits(declared, scores):
         detail = f"{declared} fits the content (section scores: {_top_scores(scores)})"
         return ClaimResult("supported", "", (Check("category", "pass", detail),), ())
     detail = f"the content reads as {best}, not {declared} (section scores: {_top_scores(scores)})"

@@ -45,7 +45,25 @@ def scores(articles: Sequence[Article]) -> Counter[str]:
     return counts
 
 
-def classify(articles: Sequence[Article]) -> str:
+FIT_RATIO = 2
+"""A declared section fits when it scores at least 1/FIT_RATIO of the best section."""
+
+
+def best_of(counts: Counter[str]) -> str:
     """The best-scoring section; ties go to the earlier section in ``CATEGORIES``."""
-    counts = scores(articles)
     return max(CATEGORIES, key=lambda section: (counts[section], -CATEGORIES.index(section)))
+
+
+def classify(articles: Sequence[Article]) -> str:
+    """The best-scoring section of ``articles``."""
+    return best_of(scores(articles))
+
+
+def fits(declared: str, counts: Counter[str]) -> bool:
+    """Whether ``declared`` (a section of the taxonomy) fits content that scored ``counts``.
+
+    Close calls pass: a story about a trade deal is Business or World. A section
+    scoring less than half the best one does not (peace talks are not Markets).
+    """
+    top = counts[best_of(counts)]
+    return top == 0 or declared == best_of(counts) or counts[declared] * FIT_RATIO >= top

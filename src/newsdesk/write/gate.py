@@ -33,14 +33,12 @@ from newsdesk.verify.checker import Check, ClaimResult, Evidence, check_sentence
 from newsdesk.verify.links import normalize_url
 from newsdesk.verify.support import check_support
 from newsdesk.write.base import Flag, Writer
+from newsdesk.write.categories import best_of, fits
 from newsdesk.write.categories import scores as section_scores
 
 log = logging.getLogger("newsdesk.write.gate")
 
 Support = Callable[[str, Sequence[Evidence]], Check]
-
-FIT_RATIO = 2
-"""A category fits when it scores at least 1/FIT_RATIO of the best section (as ``check``)."""
 
 
 @dataclass(frozen=True)
@@ -166,11 +164,8 @@ def _renumber(sentences: Sequence[Sentence]) -> list[Sentence]:
 def _fit_category(draft: Draft, articles: Sequence[Article]) -> tuple[Draft, str]:
     """Refile a draft whose category does not fit its sources (peace talks are not Markets)."""
     scores = section_scores(articles)
-    best = max(CATEGORIES, key=lambda c: (scores[c], -CATEGORIES.index(c)))
-    declared = draft.category if draft.category in CATEGORIES else None
-    if declared is not None and (
-        scores[best] == 0 or declared == best or scores[declared] * FIT_RATIO >= scores[best]
-    ):
+    best = best_of(scores)
+    if draft.category in CATEGORIES and fits(draft.category, scores):
         return draft, ""
     note = f"category {draft.category!r} does not fit the sources; filed under {best}"
     return replace(draft, category=best), note
