@@ -80,7 +80,8 @@ def run_gate(
     revised = 0
     notes: list[str] = []
     draft, category_note = _fit_category(draft, articles)
-    notes.extend(filter(None, [category_note]))
+    if category_note:
+        notes.append(category_note)
     draft, link_notes = _known_sources(draft, articles)
     notes.extend(link_notes)
     rounds = 0
