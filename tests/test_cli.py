@@ -41,7 +41,7 @@ def test_bad_settings_file_is_a_one_line_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["status", "--config", str(settings)])
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines() == [
-        "error: unknown setting [stories] 'threshhold'; known: threshold, window_days"
+        "error: unknown setting [stories] 'threshhold'; known: threshold, window_days, device"
     ]
 
 

@@ -29,6 +29,7 @@ from newsdesk.ingest.warc import WarcResult
 from newsdesk.records import GateRecord, Run
 from newsdesk.store import Store, open_store
 from newsdesk.store.base import FeedState
+from newsdesk.stories.embeddings import check_device
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -431,39 +432,156 @@ def feed_status(state: FeedState | None) -> str:
 @config_options
 @click.argument("story_id", required=False)
 @click.option("--update", is_flag=True, help="Cluster new articles first.")
-def stories(config: Config, story_id: str | None, update: bool) -> None:
-    """List stories, or show one story's articles.
+@click.option(
+    "--eval",
+    "labelled",
+    type=click.Path(path_type=Path),
+    help="Cluster a labelled JSONL file (or folder) as one stream and print BCubed scores.",
+)
+@click.option("--split", help="With --eval: only the clusters of this split (train, val, test).")
+@click.option(
+    "--device",
+    type=click.Choice(["cpu", "cuda"]),
+    help="Where MiniLM embeds the articles (cuda: an NVIDIA GPU). Default: [stories] device.",
+)
+def stories(
+    config: Config,
+    story_id: str | None,
+    update: bool,
+    labelled: Path | None,
+    split: str | None,
+    device: str | None,
+) -> None:
+    """List stories, show one story's articles, or score clustering on labelled data.
+
+    A story groups the articles about one event across outlets; syndicated
+    copies of one wire story count as one independent source. A story is
+    developing until no article has joined it for the clustering window, then
+    settled. The id of a story merged into another still shows the story it
+    joined. --eval clusters a file in the shared cluster schema (articles
+    with a cluster_id) from scratch, in date order, and prints BCubed
+    precision, recall and F1 against its labels.
 
     Example:
 
     \b
         newsdesk stories --update
         newsdesk stories s-1a2b3c4d5e6f
+        newsdesk stories --eval clusters/articles.jsonl.gz --split test
     """
+    device = device or config.stories.device
+    with reported_errors():
+        check_device(device)
+    if labelled is not None:
+        evaluate_clustering(config, labelled, split, device)
+        return
     if update:
-        run_stages(config, ["stories"])
+        update_stories(config, device)
     with opened(config) as store:
         if story_id:
-            story = store.story(story_id)
-            if story is None:
-                fail(f"no story {story_id!r}")
-                return
-            console.print(f"[bold]{story.title}[/bold]  ({story.id}, version {story.version})")
-            table = Table("published", "outlet", "title", "url")
-            for article in store.articles(story.article_ids):
-                table.add_row(article.published or "", article.outlet, article.title, article.url)
-            console.print(table)
+            show_story(store, story_id)
             return
-        table = Table("id", "last seen", "articles", "outlets", "title")
-        for story in store.stories():
+        table = Table()
+        for heading in ("id", "last seen", "articles", "outlets", "sources"):
+            table.add_column(heading, no_wrap=True)
+        table.add_column("title")
+        listed = store.stories()
+        for story in listed:
             table.add_row(
                 story.id,
                 story.last_seen or "",
                 str(len(story.article_ids)),
                 str(len(story.outlets)),
+                str(story.sources),
                 story.title,
+                style="bold" if story.status == "developing" else None,
             )
+        developing = sum(1 for story in listed if story.status == "developing")
+        table.caption = (
+            f"{developing} developing (bold), {len(listed) - developing} settled;"
+            " sources: outlets with syndicated copies counted once"
+        )
         console.print(table)
+
+
+def update_stories(config: Config, device: str) -> None:
+    """Run the stories stage alone, embedding on ``device``."""
+    from newsdesk.engine import Engine
+    from newsdesk.stories import StoriesStage
+
+    with opened(config) as store:
+        with reported_errors(), progress_bars() as progress:
+            run = Engine(store, config, progress).run([StoriesStage(device)])
+        console.print(run_table(run, store))
+    print_stage_errors(run)
+
+
+def show_story(store: Store, story_id: str) -> None:
+    """One story: what it is, where its reporting comes from, and its articles."""
+    story = store.story(story_id)
+    if story is None:
+        fail(f"no story {story_id!r}")
+        return
+    if story.id != story_id:
+        console.print(f"{story_id} was merged into {story.id}", highlight=False)
+    console.print(
+        Text.assemble(
+            (story.title, "bold"), f"  ({story.id}, version {story.version}, {story.status})"
+        ),
+        soft_wrap=True,
+    )
+    dates = " to ".join(dict.fromkeys(d for d in (story.first_seen, story.last_seen) if d))
+    languages = ", ".join(story.languages) or "unknown"
+    console.print(
+        f"section {story.category or 'not filed'}; {dates or 'undated'}; language {languages}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    single = " (single source)" if story.single_source else ""
+    console.print(
+        f"{len(story.article_ids)} articles from {len(story.outlets)} outlets"
+        f" ({', '.join(story.outlets)}); {story.sources} independent sources{single}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    if story.merged_ids:
+        console.print(f"merged from {', '.join(story.merged_ids)}", highlight=False)
+    table = Table("published", "outlet", "title")
+    table.add_column("url", overflow="fold")
+    for article in store.articles(story.article_ids):
+        table.add_row(article.published or "", article.outlet, article.title, article.url)
+    console.print(table)
+
+
+def evaluate_clustering(config: Config, path: Path, split: str | None, device: str) -> None:
+    """Cluster a labelled set as one stream and print its BCubed scores."""
+    from newsdesk.stories import Params, bcubed, cluster_stream, read_labelled
+    from newsdesk.stories.embeddings import Embedder
+
+    params = Params.of(config.stories, config.ingest.near_duplicate)
+    with reported_errors():
+        labelled = read_labelled(path, split)
+        for problem in labelled.problems[:20]:
+            report("warning", problem)
+        result = cluster_stream(
+            labelled.articles, params, Embedder(device), names=params.names_weight > 0
+        )
+    scores = bcubed(result.assignment, labelled.gold)
+    events = len(set(labelled.gold.values()))
+    console.print(
+        f"{path}{f' ({split})' if split else ''}: {len(labelled.articles)} articles,"
+        f" {events} events; {labelled.undated} without a date"
+        f" ({labelled.dated_by_story} dated by their story)",
+        highlight=False,
+        soft_wrap=True,
+    )
+    console.print(
+        f"BCubed precision {scores['precision']:.4f}, recall {scores['recall']:.4f},"
+        f" F1 {scores['f1']:.4f}; {result.stories} stories ({result.merges} merges,"
+        f" {result.moves} moves, {result.copies} copies, {len(result.skipped)} skipped)",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 @cli.command()

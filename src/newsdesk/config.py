@@ -91,10 +91,39 @@ class FetchSettings:
                 ) from None
 
 
+DEVICES = ("cpu", "cuda")
+"""Where MiniLM can run: the CPU, or an NVIDIA GPU (``cuda:N`` picks one of several)."""
+
+
 @dataclass(frozen=True)
 class StorySettings:
-    threshold: float = 0.15
+    """How articles are grouped into stories (see ``stories/clusterer.py``).
+
+    An article joins the open story it is most similar to when the similarity
+    (the mean over the story's articles of MiniLM and TF-IDF cosines) is at
+    least ``threshold``, and only a story with an article within
+    ``window_days`` of its date: the window moves with the story's newest
+    article. The other weights and thresholds are ``stories.clusterer.Params``;
+    all were tuned together on the train split of the AllSides full-text
+    clusters (``bench/stories.py --tune``).
+    """
+
+    threshold: float = 0.26
     window_days: int = 1
+    device: str = "cpu"
+    """Where MiniLM embeds new articles: ``cpu``, or ``cuda`` on a machine with an NVIDIA GPU."""
+
+    def __post_init__(self) -> None:
+        """Refuse settings that cannot cluster anything, at load time."""
+        if self.threshold < 0:
+            raise ConfigError("setting [stories] 'threshold' must be >= 0")
+        if self.window_days < 0:
+            raise ConfigError("setting [stories] 'window_days' must be >= 0")
+        if self.device not in DEVICES and not self.device.startswith("cuda:"):
+            known = ", ".join(DEVICES)
+            raise ConfigError(
+                f"setting [stories] 'device' must be one of {known}, not {self.device!r}"
+            )
 
 
 @dataclass(frozen=True)

@@ -76,9 +76,20 @@ class Article:
         )
 
 
+StoryStatus = Literal["developing", "settled"]
+"""``settled`` once no article has joined for the clustering window: the story is closed."""
+
+
 @dataclass(frozen=True)
 class Story:
-    """Articles about one event. ``version`` increases when new reporting joins."""
+    """Articles about one event. ``version`` increases when new reporting joins.
+
+    ``independent_sources`` counts outlets with syndicated copies counted once
+    (a wire story re-run by three papers is one source); ``None`` on a story
+    built by hand, where every outlet counts. ``merged`` lists ``(id, founding
+    title)`` of the stories that turned out to be this event and now redirect
+    here (the title named the merged story's page).
+    """
 
     id: str
     title: str
@@ -87,6 +98,25 @@ class Story:
     first_seen: str | None
     last_seen: str | None
     version: int = 1
+    independent_sources: int | None = None
+    languages: tuple[str, ...] = ()
+    category: str | None = None
+    status: StoryStatus = "developing"
+    merged: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def merged_ids(self) -> tuple[str, ...]:
+        return tuple(story_id for story_id, _ in self.merged)
+
+    @property
+    def sources(self) -> int:
+        """Independent sources: syndicated copies count once."""
+        return len(self.outlets) if self.independent_sources is None else self.independent_sources
+
+    @property
+    def single_source(self) -> bool:
+        """Whether all the reporting comes from one source (however many outlets ran it)."""
+        return self.sources <= 1
 
     @property
     def hash(self) -> str:

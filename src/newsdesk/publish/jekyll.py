@@ -9,6 +9,10 @@ site. Unlike a site page, a post is listed by Jekyll just for being in
 ``_posts``, so the post of a story that is no longer published (the gate now
 holds or blocks its draft) is removed; other files there are never touched.
 
+When stories merge, the post of the story that joined another is removed
+and the surviving post lists the old URL in ``redirect_from`` (read by the
+jekyll-redirect-from plugin; ignored without it).
+
 A rewritten story keeps its post: the slug never changes, a post already on
 disk for the story keeps its file name (a second file would make Jekyll list
 the story twice), and ``permalink`` pins the URL to the site's story path, so
@@ -53,12 +57,14 @@ def build_jekyll(
     posts = Path(directory) / POSTS
     result = SiteResult(pages=len(selection.stories), drafts=selection.drafts)
     existing = _existing_posts(posts)
+    retired = list(selection.withheld)
     for story in newest_first(selection.stories):
         name = existing.get(story.slug) or f"{post_day(story)}-{story.slug}.md"
         data = render_post(story, author=settings.site_title).encode("utf-8")
         path = f"{POSTS}/{name}"
         (result.written if write_if_changed(posts / name, data) else result.unchanged).append(path)
-    for slug in selection.withheld:
+        retired += story.redirects
+    for slug in retired:
         if slug in existing:
             (posts / existing[slug]).unlink(missing_ok=True)
             result.removed.append(f"{POSTS}/{existing[slug]}")
@@ -108,6 +114,8 @@ def front_matter(story: PublishedStory, author: str) -> dict[str, Any]:
         matter["version"] = story.version
         matter["updated"] = datetime.date.fromisoformat(post_day(story))  # a copy: no YAML alias
         matter["changes"] = [front_matter_text(change) for change in story.changes]
+    if story.redirects:
+        matter["redirect_from"] = [f"/stories/{slug}.html" for slug in story.redirects]
     matter["sources"] = [
         {
             "title": front_matter_text(source.title),

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from newsdesk.engine import Progress, SilentProgress
 from newsdesk.publish.text import human_date, iso_day, safe_url, slugify, story_slug
@@ -110,6 +110,8 @@ class PublishedStory:
     timeline: tuple[TimelineEntry, ...] = ()
     version: int = 1
     changes: tuple[str, ...] = ()
+    redirects: tuple[str, ...] = ()
+    """Slugs of stories that turned out to be this event: their pages now lead here."""
 
     @property
     def path(self) -> str:
@@ -173,6 +175,7 @@ def published_stories(
             stories.append(story)
         else:
             withheld.append(page_slug(store, draft.story_id))
+            withheld += merged_slugs(store, draft.story_id)
         progress.advance(stage)
     return Selection(stories, withheld, len(drafts))
 
@@ -182,6 +185,13 @@ def page_slug(store: Store, story_id: str) -> str:
     so a rewrite under a new headline keeps its URL (the story id alone when none is stored)."""
     story = store.story(story_id)
     return story_slug(story.title if story else "", story_id)
+
+
+def merged_slugs(store: Store, story_id: str) -> tuple[str, ...]:
+    """Page names of the stories merged into this one (their pages redirect to it)."""
+    story = store.story(story_id)
+    merged = story.merged if story is not None else ()
+    return tuple(story_slug(title, old) for old, title in merged)
 
 
 def publishable(store: Store, draft: Draft, min_outlets: int) -> PublishedStory | None:
@@ -197,7 +207,10 @@ def publishable(store: Store, draft: Draft, min_outlets: int) -> PublishedStory 
         return None
     articles: Mapping[str, Article] = {a.id: a for a in store.articles(article_ids(draft))}
     slug = page_slug(store, draft.story_id)
-    return published_story(draft, verdicts, articles, min_outlets, slug=slug)
+    found = published_story(draft, verdicts, articles, min_outlets, slug=slug)
+    if found is None:
+        return None
+    return replace(found, redirects=merged_slugs(store, draft.story_id))
 
 
 def published_story(

@@ -7,10 +7,11 @@ one on disk and leave unchanged files (and their mtimes) alone, and lets the
 ``publications`` table stay untouched on a re-run.
 
 A story page keeps its path when the story is rewritten (see
-``PublishedStory.slug``). Files from earlier runs whose story is no longer
-published (the verify gate now blocks or holds it) are left in place: removing
-files is a decision for the operator, and the index, category pages and feed
-no longer link to them.
+``PublishedStory.slug``). When stories merge, the page of the story that
+joined another becomes a redirect to the surviving story's page. Files from
+earlier runs whose story is no longer published (the verify gate now blocks
+or holds it) are left in place: removing files is a decision for the
+operator, and the index, category pages and feed no longer link to them.
 """
 
 from __future__ import annotations
@@ -109,6 +110,7 @@ def render_site(stories: Iterable[PublishedStory], settings: PublishSettings) ->
     top = {**common, "root": "", "current_section": ""}
     files = [_render("index.html", "index.html", top, stories=ordered)]
     files += [_story_page(story, nested) for story in ordered]
+    files += [page for story in ordered for page in _redirect_pages(story, nested)]
     files += [_category_page(section, nested) for section in sections]
     files.append(_render("feed.atom", "feed.atom", top, stories=ordered, updated=_updated(ordered)))
     files.append(_render("style.css", "style.css", {}))
@@ -120,6 +122,15 @@ def _story_page(story: PublishedStory, common: Mapping[str, Any]) -> RenderedFil
     context = {**common, "current_section": story.category_slug, "story": story}
     page = _render("story.html", story.path, context)
     return RenderedFile(page.path, page.data, story.story_id)
+
+
+def _redirect_pages(story: PublishedStory, common: Mapping[str, Any]) -> list[RenderedFile]:
+    """The old page of every story merged into ``story`` sends readers (and links) to it."""
+    pages = []
+    for slug in story.redirects:
+        page = _render("redirect.html", f"stories/{slug}.html", {**common, "story": story})
+        pages.append(RenderedFile(page.path, page.data, story.story_id))
+    return pages
 
 
 def _category_page(section: Section, common: Mapping[str, Any]) -> RenderedFile:

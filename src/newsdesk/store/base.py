@@ -130,6 +130,81 @@ class DuplicateLink:
     similarity: float
 
 
+@dataclass(frozen=True)
+class StoredFeatures:
+    """What story clustering computed for one article (see ``stories/features.py``).
+
+    Vectors are little-endian float32 bytes; ``article_hash`` and ``model`` say
+    what they were computed from, so a changed article or another model is
+    computed again. ``names`` and ``sections`` are JSON (``names`` is ``None``
+    when entities were not computed).
+    """
+
+    article_id: str
+    article_hash: str
+    model: str
+    lead: bytes
+    title: bytes
+    term_indices: bytes
+    term_weights: bytes
+    names: str | None
+    sections: str
+
+
+@dataclass(frozen=True)
+class WordCounts:
+    """Document frequencies of hashed words over every article clustered so far."""
+
+    documents: int
+    counts: bytes
+
+
+@dataclass(frozen=True)
+class Placement:
+    """One step of story clustering, stored in one transaction.
+
+    ``article`` joins ``story_id`` (a new story when none is stored) on ``day``
+    (its date, or the day it was imported). ``merged`` lists ``(old id, id)``:
+    stories that turned out to be the same event, whose articles move and
+    whose id redirects from then on. ``moved`` lists ``(article id, story id)``:
+    articles of open stories that suit another story better. ``copy_of`` is
+    set when the article is a near copy of an article of the story.
+    ``categories`` gives the section of each story the step changed.
+    """
+
+    article: Article
+    story_id: str
+    day: str | None
+    merged: tuple[tuple[str, str], ...] = ()
+    moved: tuple[tuple[str, str], ...] = ()
+    copy_of: DuplicateLink | None = None
+    categories: tuple[tuple[str, str], ...] = ()
+
+
+def independent_sources(outlets: dict[str, str], links: Sequence[tuple[str, str]]) -> int:
+    """Outlets of a story's articles (id -> outlet), a syndicated copy counting once.
+
+    ``links`` are ``(copy, original)`` pairs; every group of copies counts as
+    its original's outlet (or as one source of its own when the original is
+    not in the story), so AP's story and its re-runs in three papers are one
+    source, and the AP story plus a Reuters one are two.
+    """
+    parent = {article: article for article in outlets}
+
+    def root(article: str) -> str:
+        seen = set()
+        while parent.get(article, article) != article and article not in seen:
+            seen.add(article)
+            article = parent[article]
+        return article
+
+    for copy, original in links:
+        if copy in outlets:
+            parent.setdefault(original, original)
+            parent[root(copy)] = root(original)
+    return len({outlets.get(root(a), "copy of " + root(a)) for a in outlets})
+
+
 class Store(Protocol):
     """Persistence for articles, stories, drafts, verdicts, publications and runs."""
 
@@ -153,9 +228,35 @@ class Store(Protocol):
 
     def assign(self, article: Article, story_id: str, run_id: int | None) -> None: ...
 
+    def place(self, placement: Placement, run_id: int | None) -> None: ...
+
+    def skip_article(self, article: Article, reason: str) -> None: ...
+
+    def skipped_articles(self) -> dict[str, str]: ...
+
     def stories(self) -> list[Story]: ...
 
     def story(self, story_id: str) -> Story | None: ...
+
+    def resolve_story(self, story_id: str) -> str | None: ...
+
+    def open_stories(self, since: str | None) -> list[Story]: ...
+
+    def newest_story_day(self) -> str | None: ...
+
+    def settle_stories(self, before: str) -> int: ...
+
+    def story_days(self, story_id: str) -> dict[str, str | None]: ...
+
+    def import_days(self, article_ids: Sequence[str]) -> dict[str, str]: ...
+
+    def originals(self, article_ids: Sequence[str]) -> dict[str, str]: ...
+
+    def features(self, article_ids: Sequence[str]) -> dict[str, StoredFeatures]: ...
+
+    def save_features(self, features: Sequence[StoredFeatures], counts: WordCounts) -> None: ...
+
+    def word_counts(self) -> WordCounts | None: ...
 
     # drafts and verdicts
     def stories_to_write(self) -> list[Story]: ...

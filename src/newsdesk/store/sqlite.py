@@ -43,7 +43,11 @@ from newsdesk.store.base import (
     FeedState,
     Fingerprint,
     PendingEntry,
+    Placement,
     Snapshot,
+    StoredFeatures,
+    WordCounts,
+    independent_sources,
 )
 
 COUNTED_TABLES = (
@@ -215,67 +219,171 @@ class SQLiteStore:
     # -- stories ----------------------------------------------------------
 
     def unassigned_articles(self) -> list[Article]:
+        """Articles in no story, except those skipped for their current content."""
         rows = self._all(
             "SELECT a.* FROM articles a LEFT JOIN story_articles s ON s.article_id = a.id"
-            " WHERE s.article_id IS NULL ORDER BY coalesce(a.published, ''), a.id"
+            " LEFT JOIN story_skips k ON k.article_id = a.id AND k.hash = a.hash"
+            " WHERE s.article_id IS NULL AND k.article_id IS NULL"
+            " ORDER BY coalesce(a.published, ''), a.id"
         )
         return [self._article(r) for r in rows]
 
     def assign(self, article: Article, story_id: str, run_id: int | None) -> None:
         """Put ``article`` in ``story_id``, creating the story or bumping its version."""
+        self.place(Placement(article, story_id, article.published), run_id)
+
+    def place(self, placement: Placement, run_id: int | None) -> None:
+        """Store one clustering step in one transaction (see ``Placement``).
+
+        The article's story is created when it is new (named after the
+        article's title). A merged story's articles move to the story it
+        joined, its draft is dropped (the merged story is rewritten) and its
+        id redirects, as do the ids that redirected to it. Every story that
+        changed gets its dates, hash and section recomputed; a story that
+        gained reporting in a later run than its last gets the next version.
+        """
+        article = placement.article
         with self.transaction():
-            row = self._one("SELECT * FROM stories WHERE id = ?", (story_id,))
-            date = article.published
-            if row is None:
+            grown = {placement.story_id}
+            changed = {placement.story_id}
+            self._ensure_story(placement.story_id, article.title, run_id)
+            for old, new in placement.merged:
                 self.db.execute(
-                    "INSERT INTO stories (id, title, first_seen, last_seen, version, hash, run_id)"
-                    " VALUES (?, ?, ?, ?, 1, '', ?)",
-                    (story_id, article.title, date, date, run_id),
+                    "UPDATE story_articles SET story_id = ? WHERE story_id = ?", (new, old)
                 )
-            else:
-                dates = [d for d in (row["first_seen"], row["last_seen"], date) if d]
-                new_version = row["version"] + (1 if row["run_id"] != run_id else 0)
+                self._retire(old, new, run_id)
+                grown.add(new)
+                changed.add(new)
+                changed.discard(old)
+            for article_id, to in placement.moved:
+                row = self._one(
+                    "SELECT story_id FROM story_articles WHERE article_id = ?", (article_id,)
+                )
+                if row is not None:
+                    changed.add(row["story_id"])
                 self.db.execute(
-                    "UPDATE stories SET first_seen = ?, last_seen = ?, version = ?, run_id = ?"
-                    " WHERE id = ?",
-                    (
-                        min(dates, default=None),
-                        max(dates, default=None),
-                        new_version,
-                        run_id,
-                        story_id,
-                    ),
+                    "UPDATE story_articles SET story_id = ? WHERE article_id = ?", (to, article_id)
                 )
+                grown.add(to)
+                changed.add(to)
             self.db.execute(
-                "INSERT INTO story_articles (article_id, story_id) VALUES (?, ?)",
-                (article.id, story_id),
+                "INSERT INTO story_articles (article_id, story_id, day) VALUES (?, ?, ?)",
+                (article.id, placement.story_id, placement.day),
             )
-            members = [
-                r[0]
-                for r in self._all(
-                    "SELECT article_id FROM story_articles WHERE story_id = ?", (story_id,)
+            link = placement.copy_of
+            if link is not None:
+                self.db.execute(
+                    "INSERT OR REPLACE INTO story_copies (article_id, copy_of, similarity)"
+                    " VALUES (?, ?, ?)",
+                    (link.article_id, link.duplicate_of, link.similarity),
                 )
-            ]
-            self.db.execute(
-                "UPDATE stories SET hash = ? WHERE id = ?",
-                (content_hash(story_id, sorted(members)), story_id),
-            )
+            categories = dict(placement.categories)
+            for story_id in sorted(changed):
+                self._refresh(story_id, run_id, story_id in grown, categories.get(story_id))
+
+    def _ensure_story(self, story_id: str, title: str, run_id: int | None) -> None:
+        self.db.execute(
+            "INSERT OR IGNORE INTO stories (id, title, first_seen, last_seen, version, hash,"
+            " run_id) VALUES (?, ?, NULL, NULL, 1, '', ?)",
+            (story_id, title, run_id),
+        )
+
+    def _retire(self, old: str, new: str, run_id: int | None) -> None:
+        """Drop a merged story (and its draft); its id and those pointing at it redirect.
+
+        The story's founding title is kept with the redirect: it named the
+        story's page, which publishing turns into a redirect.
+        """
+        row = self._one("SELECT title FROM stories WHERE id = ?", (old,))
+        self.db.execute("DELETE FROM drafts WHERE story_id = ?", (old,))
+        self.db.execute("DELETE FROM stories WHERE id = ?", (old,))
+        self.db.execute("UPDATE story_redirects SET story_id = ? WHERE story_id = ?", (new, old))
+        self.db.execute(
+            "INSERT OR REPLACE INTO story_redirects (old_id, story_id, title, run_id)"
+            " VALUES (?, ?, ?, ?)",
+            (old, new, row["title"] if row is not None else "", run_id),
+        )
+
+    def _refresh(self, story_id: str, run_id: int | None, grew: bool, category: str | None) -> None:
+        """Recompute a changed story's dates and hash (and version, when it grew)."""
+        row = self._one("SELECT * FROM stories WHERE id = ?", (story_id,))
+        if row is None:
+            return
+        members = self._all(
+            "SELECT s.article_id, coalesce(s.day, a.published) AS day FROM story_articles s"
+            " JOIN articles a ON a.id = s.article_id WHERE s.story_id = ?",
+            (story_id,),
+        )
+        if not members:
+            self.db.execute("DELETE FROM drafts WHERE story_id = ?", (story_id,))
+            self.db.execute("DELETE FROM stories WHERE id = ?", (story_id,))
+            return
+        days = [m["day"] for m in members if m["day"]]
+        version, owner = row["version"], row["run_id"]
+        if grew and row["hash"] and owner != run_id:
+            version += 1
+        self.db.execute(
+            "UPDATE stories SET first_seen = ?, last_seen = ?, version = ?, run_id = ?, hash = ?,"
+            " category = coalesce(?, category), status = 'developing' WHERE id = ?",
+            (
+                min(days, default=None),
+                max(days, default=None),
+                version,
+                run_id if grew else owner,
+                content_hash(story_id, sorted(m["article_id"] for m in members)),
+                category,
+                story_id,
+            ),
+        )
+
+    def skip_article(self, article: Article, reason: str) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO story_skips (article_id, hash, reason) VALUES (?, ?, ?)",
+            (article.id, article.hash, reason),
+        )
+
+    def skipped_articles(self) -> dict[str, str]:
+        rows = self._all(
+            "SELECT k.article_id, k.reason FROM story_skips k JOIN articles a"
+            " ON a.id = k.article_id AND a.hash = k.hash ORDER BY k.article_id"
+        )
+        return {r["article_id"]: r["reason"] for r in rows}
 
     def _story(self, row: sqlite3.Row) -> Story:
+        story_id = row["id"]
         members = self._all(
-            "SELECT a.id, a.outlet FROM story_articles s JOIN articles a ON a.id = s.article_id"
-            " WHERE s.story_id = ? ORDER BY coalesce(a.published, ''), a.id",
-            (row["id"],),
+            "SELECT a.id, a.outlet, a.lang FROM story_articles s"
+            " JOIN articles a ON a.id = s.article_id WHERE s.story_id = ?"
+            " ORDER BY coalesce(a.published, s.day, ''), a.id",
+            (story_id,),
+        )
+        links = self._all(
+            "SELECT l.article_id, l.duplicate_of FROM article_links l"
+            " JOIN story_articles s ON s.article_id = l.article_id WHERE s.story_id = ?"
+            " UNION SELECT c.article_id, c.copy_of FROM story_copies c"
+            " JOIN story_articles s ON s.article_id = c.article_id WHERE s.story_id = ?",
+            (story_id, story_id),
+        )
+        merged = self._all(
+            "SELECT old_id, title FROM story_redirects WHERE story_id = ? ORDER BY old_id",
+            (story_id,),
         )
         outlets = tuple(dict.fromkeys(m["outlet"] for m in members))
         return Story(
-            id=row["id"],
+            id=story_id,
             title=row["title"],
             article_ids=tuple(m["id"] for m in members),
             outlets=outlets,
             first_seen=row["first_seen"],
             last_seen=row["last_seen"],
             version=row["version"],
+            independent_sources=independent_sources(
+                {m["id"]: m["outlet"] for m in members}, [(r[0], r[1]) for r in links]
+            ),
+            languages=tuple(dict.fromkeys(m["lang"] for m in members if m["lang"])),
+            category=row["category"],
+            status="settled" if row["status"] == "settled" else "developing",
+            merged=tuple((r["old_id"], r["title"]) for r in merged),
         )
 
     def stories(self) -> list[Story]:
@@ -283,8 +391,133 @@ class SQLiteStore:
         return [self._story(r) for r in rows]
 
     def story(self, story_id: str) -> Story | None:
-        row = self._one("SELECT * FROM stories WHERE id = ?", (story_id,))
+        """The story ``story_id`` names, following the redirect of a merged id."""
+        resolved = self.resolve_story(story_id)
+        if resolved is None:
+            return None
+        row = self._one("SELECT * FROM stories WHERE id = ?", (resolved,))
         return None if row is None else self._story(row)
+
+    def resolve_story(self, story_id: str) -> str | None:
+        """The id ``story_id`` is stored under now (itself, or where it was merged), if any."""
+        seen = set()
+        while story_id not in seen:
+            seen.add(story_id)
+            if self._one("SELECT 1 FROM stories WHERE id = ?", (story_id,)) is not None:
+                return story_id
+            row = self._one("SELECT story_id FROM story_redirects WHERE old_id = ?", (story_id,))
+            if row is None:
+                return None
+            story_id = row["story_id"]
+        return None
+
+    def open_stories(self, since: str | None) -> list[Story]:
+        """Stories whose newest article is on or after ``since`` (all when ``None``)."""
+        rows = self._all(
+            "SELECT * FROM stories WHERE ? IS NULL OR last_seen IS NULL OR last_seen >= ?"
+            " ORDER BY coalesce(first_seen, ''), id",
+            (since, since),
+        )
+        return [self._story(r) for r in rows]
+
+    def newest_story_day(self) -> str | None:
+        row = self._one("SELECT max(last_seen) AS day FROM stories")
+        return None if row is None else row["day"]
+
+    def settle_stories(self, before: str) -> int:
+        """Mark settled the stories whose newest article is older than ``before``."""
+        cursor = self.db.execute(
+            "UPDATE stories SET status = 'settled' WHERE status != 'settled' AND last_seen < ?",
+            (before,),
+        )
+        return cursor.rowcount
+
+    def story_days(self, story_id: str) -> dict[str, str | None]:
+        """The day each article of a story was clustered on."""
+        rows = self._all(
+            "SELECT article_id, day FROM story_articles WHERE story_id = ?", (story_id,)
+        )
+        return {r["article_id"]: r["day"] for r in rows}
+
+    def _chunks(self, ids: Sequence[str]) -> Iterator[list[str]]:
+        for start in range(0, len(ids), 500):
+            yield list(ids[start : start + 500])
+
+    def import_days(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """When each article was imported (the start of the run that stored it)."""
+        found = {}
+        for chunk in self._chunks(article_ids):
+            marks = ",".join("?" * len(chunk))
+            for row in self._all(
+                f"SELECT a.id, r.started FROM articles a JOIN runs r ON r.id = a.run_id"
+                f" WHERE a.id IN ({marks})",
+                chunk,
+            ):
+                found[row["id"]] = row["started"]
+        return found
+
+    def originals(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """The original each of these articles is a syndicated copy of (ingest's links)."""
+        found = {}
+        for chunk in self._chunks(article_ids):
+            marks = ",".join("?" * len(chunk))
+            for row in self._all(
+                f"SELECT article_id, duplicate_of FROM article_links WHERE article_id IN ({marks})",
+                chunk,
+            ):
+                found[row["article_id"]] = row["duplicate_of"]
+        return found
+
+    def features(self, article_ids: Sequence[str]) -> dict[str, StoredFeatures]:
+        found = {}
+        for chunk in self._chunks(article_ids):
+            marks = ",".join("?" * len(chunk))
+            for row in self._all(
+                f"SELECT * FROM article_features WHERE article_id IN ({marks})", chunk
+            ):
+                found[row["article_id"]] = StoredFeatures(
+                    article_id=row["article_id"],
+                    article_hash=row["article_hash"],
+                    model=row["model"],
+                    lead=bytes(row["lead"]),
+                    title=bytes(row["title"]),
+                    term_indices=bytes(row["term_indices"]),
+                    term_weights=bytes(row["term_weights"]),
+                    names=row["names"],
+                    sections=row["sections"],
+                )
+        return found
+
+    def save_features(self, features: Sequence[StoredFeatures], counts: WordCounts) -> None:
+        """Store a chunk's features with the word counts as of that chunk, in one transaction."""
+        with self.transaction():
+            self.db.executemany(
+                "INSERT OR REPLACE INTO article_features (article_id, article_hash, model, lead,"
+                " title, term_indices, term_weights, names, sections)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        f.article_id,
+                        f.article_hash,
+                        f.model,
+                        f.lead,
+                        f.title,
+                        f.term_indices,
+                        f.term_weights,
+                        f.names,
+                        f.sections,
+                    )
+                    for f in features
+                ],
+            )
+            self.db.execute(
+                "INSERT OR REPLACE INTO word_counts (id, documents, counts) VALUES (1, ?, ?)",
+                (counts.documents, counts.counts),
+            )
+
+    def word_counts(self) -> WordCounts | None:
+        row = self._one("SELECT documents, counts FROM word_counts WHERE id = 1")
+        return None if row is None else WordCounts(row["documents"], bytes(row["counts"]))
 
     # -- drafts -----------------------------------------------------------
 

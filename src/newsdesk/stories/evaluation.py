@@ -1,9 +1,27 @@
-"""Clustering quality against labelled events: BCubed precision, recall and F1."""
+"""Clustering quality against labelled events: BCubed precision, recall and F1.
+
+Labelled sets use the shared cluster schema: one article per line with the
+ingest fields plus ``cluster_id`` (equal ids: the same event), optionally
+gzipped, optionally beside a ``stories.jsonl`` whose rows give each cluster's
+``split`` and ``date``. An article with no date takes its story's date from
+there when one is given (the date a newsroom would have from the feed), and
+otherwise stays undated.
+"""
 
 from __future__ import annotations
 
+import gzip
+import json
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+from newsdesk.errors import InputError
+from newsdesk.ingest.dumps import parse_article
+from newsdesk.records import Article
 
 
 def bcubed(predicted: Mapping[str, str], gold: Mapping[str, str]) -> dict[str, float]:
@@ -20,3 +38,110 @@ def bcubed(predicted: Mapping[str, str], gold: Mapping[str, str]) -> dict[str, f
     recall /= len(items)
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {"precision": precision, "recall": recall, "f1": f1}
+
+
+@dataclass
+class Labelled:
+    """A labelled set: its articles, their events, and the lines that could not be read."""
+
+    name: str
+    articles: list[Article]
+    gold: dict[str, str]
+    problems: list[str] = field(default_factory=list)
+    dated_by_story: int = 0
+
+    @property
+    def undated(self) -> int:
+        return sum(1 for a in self.articles if not a.published)
+
+
+def article_file(path: Path) -> Path:
+    """``path`` itself, or the ``articles.jsonl[.gz]`` in the folder ``path``."""
+    if path.is_dir():
+        for name in ("articles.jsonl", "articles.jsonl.gz"):
+            if (path / name).is_file():
+                return path / name
+        raise InputError(f"{path}: no articles.jsonl or articles.jsonl.gz in this folder")
+    if not path.is_file():
+        raise InputError(f"{path}: file not found")
+    return path
+
+
+def _open(path: Path) -> IO[str]:
+    if path.name.endswith(".gz"):
+        return gzip.open(path, "rt", encoding="utf-8")
+    return path.open(encoding="utf-8")
+
+
+def _lines(path: Path) -> Iterator[tuple[int, str]]:
+    try:
+        with _open(path) as handle:
+            for number, line in enumerate(handle, start=1):
+                if line.strip():
+                    yield number, line
+    except (OSError, UnicodeDecodeError, EOFError) as exc:
+        raise InputError(f"{path}: cannot read: {exc}") from None
+
+
+def story_rows(folder: Path) -> dict[str, dict[str, Any]]:
+    """``stories.jsonl`` beside the articles, by ``cluster_id`` (empty when there is none)."""
+    path = folder / "stories.jsonl"
+    if not path.is_file():
+        return {}
+    rows = {}
+    for number, line in _lines(path):
+        try:
+            row = json.loads(line)
+            rows[str(row["cluster_id"])] = row
+        except (json.JSONDecodeError, KeyError, TypeError):
+            raise InputError(f"{path}:{number}: not a story row with a cluster_id") from None
+    return rows
+
+
+def _date(value: object) -> str | None:
+    """The ``YYYY-MM-DD`` of an ISO date or timestamp, or ``None``."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value[:10]).isoformat()
+    except ValueError:
+        return None
+
+
+def read_labelled(path: Path, split: str | None = None) -> Labelled:
+    """The labelled articles of ``path`` (only those of ``split`` when stories carry splits)."""
+    source = article_file(path)
+    stories = story_rows(source.parent)
+    result = Labelled(
+        name=source.parent.name if path.is_dir() else source.name, articles=[], gold={}
+    )
+    for number, line in _lines(source):
+        where = f"{source}:{number}"
+        try:
+            record = json.loads(line)
+            article = parse_article(record)
+        except json.JSONDecodeError as exc:
+            result.problems.append(f"{where}: invalid JSON: {exc.msg}")
+            continue
+        except ValueError as exc:
+            result.problems.append(f"{where}: {exc}")
+            continue
+        cluster = record.get("cluster_id")
+        if cluster in (None, ""):
+            result.problems.append(f"{where}: no cluster_id")
+            continue
+        row = stories.get(str(cluster), {})
+        if split is not None and row.get("split", split) != split:
+            continue
+        if article.id in result.gold:
+            result.problems.append(f"{where}: duplicate id {article.id!r}")
+            continue
+        story_date = _date(row.get("date"))
+        if not article.published and story_date is not None:
+            article = replace(article, published=story_date)
+            result.dated_by_story += 1
+        result.articles.append(article)
+        result.gold[article.id] = str(cluster)
+    if not result.articles:
+        raise InputError(f"{source}: no labelled articles (each line needs a cluster_id)")
+    return result

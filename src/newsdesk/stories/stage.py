@@ -1,43 +1,167 @@
-"""The stories stage: place every unassigned article in a story."""
+"""The stories stage: place every new article in a story, one committed step at a time.
+
+The stage loads the stories still open around the new articles' dates (their
+articles' stored features: memory follows the window, not the archive),
+computes and stores the features of the new articles chunk by chunk, then
+feeds the new articles to the clusterer in (date, id) order. Each step (the
+article's story, any merge or move it caused, a detected copy, the sections
+of the stories it changed) is one transaction, so a killed run resumes with
+the next article from exactly the state an uninterrupted run had.
+
+An article without a date is placed on the day it was imported. One with
+neither title nor text is recorded as skipped with the reason, and not
+offered again until its content changes.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from newsdesk.engine import Context
-from newsdesk.records import StageRun
-from newsdesk.stories.clustering import OnlineClusterer, fit_vectorizer
+from newsdesk.records import Article, StageRun
+from newsdesk.store import Store
+from newsdesk.store.base import DuplicateLink, Placement, WordCounts
+from newsdesk.stories.clusterer import Clusterer, Decision, Params, day_number, day_text
+from newsdesk.stories.embeddings import MODEL_NAME, Embedder, shared_embedder
+from newsdesk.stories.features import Features, featurize, has_text
+from newsdesk.stories.stream import CHUNK, EMPTY_TEXT
+from newsdesk.stories.terms import DocumentCounts
 
 
 class StoriesStage:
     """Online clustering over the stored articles, resuming where the last run stopped.
 
-    Articles already in a story stay there; each new article is committed with
-    its story in one transaction, so a killed run resumes with the next one.
+    ``device`` is where MiniLM embeds the new articles: ``cpu`` or ``cuda``
+    (``[stories] device`` by default). ``params`` replaces the clustering
+    constants (``Params.of`` the settings by default).
     """
 
     name = "stories"
 
+    def __init__(self, device: str | None = None, params: Params | None = None) -> None:
+        self.device = device
+        self.params = params
+
     def run(self, context: Context) -> StageRun:
-        store, settings = context.store, context.config.stories
+        store, config = context.store, context.config
+        settings = config.stories
         record = StageRun(self.name)
         pending = store.unassigned_articles()
         record.items_in = len(pending)
         if not pending:
             return record
-        articles = store.articles()
-        by_id = {a.id: a for a in articles}
-        clusterer = OnlineClusterer(
-            fit_vectorizer(articles), settings.threshold, settings.window_days
-        )
-        for story in store.stories():
-            for article_id in story.article_ids:
-                clusterer.add_existing(story.id, by_id[article_id])
-        context.progress.start(self.name, len(pending))
-        created = set()
+        usable = []
         for article in pending:
-            story_id = clusterer.assign(article)
-            if store.story(story_id) is None:
-                created.add(story_id)
-            store.assign(article, story_id, context.run.id)
+            if has_text(article):
+                usable.append(article)
+                continue
+            store.skip_article(article, EMPTY_TEXT)
+            record.skipped += 1
+            record.errors.append(f"article {article.id!r}: {EMPTY_TEXT}")
+        if not usable:
+            return record
+        days = self._days(store, usable, context.run.started[:10])
+        ordered = sorted(usable, key=lambda a: (days[a.id], a.id))
+        embedder = shared_embedder(self.device or settings.device)
+        params = self.params or Params.of(settings, config.ingest.near_duplicate)
+        names = params.names_weight > 0
+        clusterer = Clusterer(params)
+        context.progress.start(self.name, len(ordered))
+        features = self._features(store, ordered, embedder, names)
+        self._load_open_stories(store, clusterer, embedder, names, days[ordered[0].id])
+        originals = store.originals([a.id for a in ordered])
+        created = 0
+        for article in ordered:
+            day = days[article.id]
+            decision = clusterer.assign(
+                features[article.id], day_number(day), originals.get(article.id)
+            )
+            store.place(self._placement(article, day, decision, clusterer), context.run.id)
+            created += decision.created
             context.progress.advance(self.name)
-        record.items_out = len(created)
+        if clusterer.clock is not None:
+            store.settle_stories(str(day_text(clusterer.clock - settings.window_days)))
+        record.items_out = created
         return record
+
+    @staticmethod
+    def _days(store: Store, articles: Sequence[Article], today: str) -> dict[str, str]:
+        """Each article's date, or the day it was imported (today when that is unknown)."""
+        imported = store.import_days([a.id for a in articles if not a.published])
+        return {a.id: a.published or imported.get(a.id, today)[:10] for a in articles}
+
+    @staticmethod
+    def _features(
+        store: Store, articles: Sequence[Article], embedder: Embedder, names: bool
+    ) -> dict[str, Features]:
+        """Stored features where they are current; the rest computed and stored per chunk."""
+        stored = store.features([a.id for a in articles])
+        found: dict[str, Features] = {}
+        missing = []
+        for article in articles:
+            row = stored.get(article.id)
+            usable = (
+                row is not None
+                and row.article_hash == article.hash
+                and row.model == MODEL_NAME
+                and (row.names is not None or not names)
+            )
+            if row is not None and usable:
+                found[article.id] = Features.from_stored(row, article)
+            else:
+                missing.append(article)
+        if not missing:
+            return found
+        saved = store.word_counts()
+        counts = (
+            DocumentCounts.from_bytes(saved.documents, saved.counts) if saved else DocumentCounts()
+        )
+        for start in range(0, len(missing), CHUNK):
+            chunk = missing[start : start + CHUNK]
+            computed = featurize(chunk, embedder, counts, names=names)
+            store.save_features(
+                [f.to_stored(a.hash) for a, f in zip(chunk, computed, strict=True)],
+                WordCounts(counts.documents, counts.to_bytes()),
+            )
+            found.update((f.article_id, f) for f in computed)
+        return found
+
+    def _load_open_stories(
+        self, store: Store, clusterer: Clusterer, embedder: Embedder, names: bool, first: str
+    ) -> None:
+        """Put back the stories the first new article could still join, or any later one."""
+        since = day_number(first)
+        assert since is not None
+        for story in store.open_stories(day_text(since - clusterer.params.window_days)):
+            members = store.articles(story.article_ids)
+            member_days = store.story_days(story.id)
+            features = self._features(store, members, embedder, names)
+            clusterer.load(
+                story.id,
+                [
+                    (features[a.id], day_number(member_days.get(a.id) or a.published))
+                    for a in members
+                ],
+            )
+
+    @staticmethod
+    def _placement(
+        article: Article, day: str, decision: Decision, clusterer: Clusterer
+    ) -> Placement:
+        copy_of = None
+        if decision.copy_of is not None:
+            original, share = decision.copy_of
+            copy_of = DuplicateLink(article.id, original, "near", round(share, 4))
+        return Placement(
+            article=article,
+            story_id=decision.story_id,
+            day=day,
+            merged=decision.merged,
+            moved=decision.moved,
+            copy_of=copy_of,
+            categories=tuple(
+                (story_id, clusterer.stories[story_id].category())
+                for story_id in decision.touched
+                if story_id in clusterer.stories
+            ),
+        )

@@ -1,7 +1,7 @@
-"""Online story clustering: each article, in date order, joins the most similar
-open story or starts a new one.
+"""The previous story clusterer, kept as a peer in the benchmark: online TF-IDF.
 
-Articles are TF-IDF vectors of their title (counted twice, since headlines name
+Each article, in date order, joins the most similar open story or starts a
+new one. Articles are TF-IDF vectors of their title (counted twice, since headlines name
 the event) and lead. A story is the sum of its members' vectors; similarity is
 the cosine between an article and that sum. A story is open to an article only
 within ``window_days`` of the story's newest article, so the window moves with
@@ -10,7 +10,6 @@ the story and two same-named events weeks apart stay apart.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,13 +19,9 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from newsdesk.records import Article
+from newsdesk.stories.clusterer import story_id_for_article
 
 LEAD_CHARS = 2000
-
-
-def story_id_for(article: Article) -> str:
-    """A story is named after the article that started it, so ids are stable across runs."""
-    return "s-" + hashlib.sha256(article.id.encode("utf-8")).hexdigest()[:12]
 
 
 def document(article: Article) -> str:
@@ -59,7 +54,7 @@ def _day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-class OnlineClusterer:
+class TfidfClusterer:
     """Assign articles to stories one at a time, in the order given."""
 
     def __init__(self, vectorizer: TfidfVectorizer, threshold: float, window_days: int) -> None:
@@ -102,7 +97,7 @@ class OnlineClusterer:
             score = story.similarity(vector)
             if score >= best:
                 best_id, best = story.id, score
-        story_id = best_id or story_id_for(article)
+        story_id = best_id or story_id_for_article(article.id)
         self._join(story_id, article, vector)
         return story_id
 
@@ -113,9 +108,13 @@ def cluster(
     window_days: int,
     on_assign: Callable[[Article, str], None] | None = None,
 ) -> dict[str, str]:
-    """Cluster ``articles`` from scratch as one stream in date order: article id -> story id."""
+    """Cluster ``articles`` from scratch as one stream in date order: article id -> story id.
+
+    The vocabulary is fitted on all of ``articles`` first, which an online
+    clusterer cannot do in a real stream; the benchmark runs it as it was.
+    """
     ordered = sorted(articles, key=lambda a: (a.published or "", a.id))
-    clusterer = OnlineClusterer(fit_vectorizer(ordered), threshold, window_days)
+    clusterer = TfidfClusterer(fit_vectorizer(ordered), threshold, window_days)
     result = {}
     for article in ordered:
         result[article.id] = clusterer.assign(article)
