@@ -18,14 +18,15 @@ its train split with ``--tune``) and all of ``allsides_2021_excerpts``.
 
 Scale: the labelled articles replicated under new ids to 1k, 10k and 100k
 articles, each size clustered in a fresh process that reports articles per
-second and its peak RSS. ``--lanes`` replicas run side by side over the same
-days, each seeing the features through its own rotation (``Lanes``), at
-``--per-day`` articles a day each: 10 lanes of 2,000 make a busy newsroom
-whose open stories number in the thousands, so the approximate index is in
-use. Later replicas move on to later days, so the window, not history, bounds
-what is held. The largest size runs again with the index kept exact, its
-peer: the JSON's ``index`` gives both rates and how far their stories agree
-(BCubed F1 of one against the other). MiniLM vectors are computed once per
+second and its peak RSS, at ``--per-day`` articles a day (2,000: a busy
+newsroom). Each replica moves on to later days, so the window, not history,
+bounds what is held, and the cost per article should stay flat. To grow the
+set of open stories instead, ``--lanes`` replicas run side by side over the
+same days, each seeing the features through its own rotation (``Lanes``).
+The largest size runs twice more in ``--index-lanes`` lanes (40: some
+25,000 open stories), with the index approximate (usearch) and then exact
+throughout: the JSON's ``index`` gives both rates and how far their stories
+agree (BCubed F1 of one against the other). MiniLM vectors are computed once per
 distinct text and reused by the replicas, so the figures are clustering
 rates; the embedding rate is measured and printed separately.
 
@@ -79,8 +80,10 @@ TFIDF_THRESHOLD, TFIDF_WINDOW = 0.15, 1
 """The previous online TF-IDF clusterer's shipped settings."""
 DEFAULT_SIZES = (1000, 10_000, 100_000)
 PER_DAY = 2000
-LANES = 10
-"""Copies of the stream interleaved over the same days (``Lanes``): 20,000 articles a day."""
+LANES = 1
+"""Copies of the stream interleaved over the same days (``Lanes``) in the scale runs."""
+INDEX_LANES = 40
+"""Lanes of the index comparison: 80,000 articles a day, some 25,000 open stories."""
 
 
 # --------------------------------------------------------------------------- data
@@ -461,6 +464,7 @@ def scale(
     per_day: int,
     embedder: Embedder,
     lanes: int,
+    index_lanes: int,
 ) -> tuple[dict[str, Any], dict[str, Any], float]:
     """Each size in a fresh process (so that peak RSS is that size's), then the largest size
     again with the index exact and approximate throughout; and the embedding rate."""
@@ -478,7 +482,7 @@ def scale(
         cache = Path(folder) / "embeddings.npz"
         save_cache(embedder, cache)
 
-        def run(size: int, *extra: str) -> dict[str, Any]:
+        def run(size: int, *extra: str, lanes: int = lanes) -> dict[str, Any]:
             command = [sys.executable, __file__, "--scale-run", str(size), "--cache", str(cache)]
             command += ["--per-day", str(per_day), "--lanes", str(lanes), *extra]
             command += ["--data", *map(str, data)]
@@ -498,15 +502,23 @@ def scale(
         largest = max(sizes, default=0)
         if largest:
             ann_file, exact_file = Path(folder) / "ann.json", Path(folder) / "exact.json"
-            print(f"the index at {largest} articles, approximate then exact throughout:")
-            ann = run(largest, "--index", "approximate", "--assignments", str(ann_file))
-            exact = run(largest, "--index", "exact", "--assignments", str(exact_file))
+            print(
+                f"the index at {largest} articles in {index_lanes} lanes, approximate then"
+                " exact throughout:"
+            )
+            ann = run(
+                largest, "--index", "approximate", "--assignments", str(ann_file), lanes=index_lanes
+            )
+            exact = run(
+                largest, "--index", "exact", "--assignments", str(exact_file), lanes=index_lanes
+            )
             agreement = bcubed(
                 json.loads(ann_file.read_text(encoding="utf-8")),
                 json.loads(exact_file.read_text(encoding="utf-8")),
             )
             index = {
                 "articles": largest,
+                "lanes": index_lanes,
                 "open_stories_peak": ann["open_stories_peak"],
                 "approximate_articles_per_s": ann["articles_per_s"],
                 "exact_articles_per_s": exact["articles_per_s"],
@@ -535,6 +547,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--per-day", type=int, default=PER_DAY, help="scale: articles per day")
     parser.add_argument(
         "--lanes", type=int, default=LANES, help="scale: copies of the stream run side by side"
+    )
+    parser.add_argument(
+        "--index-lanes",
+        type=int,
+        default=INDEX_LANES,
+        help="lanes of the exact/approximate index comparison at the largest size",
     )
     parser.add_argument("--scale-run", type=int, help=argparse.SUPPRESS)
     parser.add_argument(
@@ -575,7 +593,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"\nscale ({args.lanes} lanes of {args.per_day or 'real dates'} articles/day; MiniLM"
             " vectors computed once per distinct text and reused by the replicas):"
         )
-        scale_figures, index, rate = scale(sizes, scale_data, args.per_day, embedder, args.lanes)
+        scale_figures, index, rate = scale(
+            sizes, scale_data, args.per_day, embedder, args.lanes, args.index_lanes
+        )
         print(f"embedding ({args.device}): {rate:.1f} articles/s (headline + lead, and headline)")
         save_cache(embedder, args.cache)
     summary: dict[str, Any] = {"datasets": results, "scale": scale_figures}
