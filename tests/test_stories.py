@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from newsdesk.config import Config
-from newsdesk.engine import Context, Engine
+from newsdesk.engine import Context, Engine, Stage
 from newsdesk.ingest import IngestStage
 from newsdesk.records import CATEGORIES, Article, Run, StageRun
 from newsdesk.store import SQLiteStore, Store, open_store
@@ -386,6 +386,26 @@ def test_new_reporting_bumps_the_story_version(
     store.close()
 
 
+def merging_dumps(
+    records: Sequence[dict[str, object]],
+    articles: Sequence[Article],
+    features: dict[str, Features],
+    folder: Path,
+) -> tuple[list[Path], Params]:
+    """Three one-article dumps of one event, on one day, and settings under which the first
+    two start separate stories that merge when the third arrives (one dump per run)."""
+    event = of_event(articles, EVENT)
+    # Embeddings only: the stage's word weights depend on the counts of its own runs.
+    vectors = replace(Params(), lead_weight=0.5, title_weight=0.5, words_weight=0.0)
+    order, params = merging_params([features[a.id] for a in event], vectors)
+    by_id = {str(r["id"]): r for r in records}
+    dumps = [
+        write_dump(folder / f"{step}.jsonl", [{**by_id[event[i].id], "published": "2020-02-01"}])
+        for step, i in enumerate(order)
+    ]
+    return dumps, params
+
+
 def test_a_merged_story_id_still_resolves(
     config: Config,
     sample_records: list[dict[str, object]],
@@ -393,16 +413,10 @@ def test_a_merged_story_id_still_resolves(
     features: dict[str, Features],
     tmp_path: Path,
 ) -> None:
-    event = of_event(sample_articles, EVENT)
-    # Embeddings only: the stage's word weights depend on the counts of its own runs.
-    vectors = replace(Params(), lead_weight=0.5, title_weight=0.5, words_weight=0.0)
-    order, params = merging_params([features[a.id] for a in event], vectors)
-    records = {str(r["id"]): r for r in sample_records}
+    dumps, params = merging_dumps(sample_records, sample_articles, features, tmp_path)
     store = open_store(config.store.database)
     ids = []
-    for step, index in enumerate(order):
-        record = {**records[event[index].id], "published": "2020-02-01"}
-        dump = write_dump(tmp_path / f"{step}.jsonl", [record])
+    for dump in dumps:
         Engine(store, config).run([IngestStage([dump]), StoriesStage(params=params)])
         ids.append({s.id for s in store.stories()})
     assert len(ids[1]) == 2
@@ -430,28 +444,23 @@ def test_a_merged_story_page_redirects_and_its_post_is_retired(
     from newsdesk.verify import VerifyStage
     from newsdesk.write import WriteStage
 
-    event = of_event(sample_articles, EVENT)
-    vectors = replace(Params(), lead_weight=0.5, title_weight=0.5, words_weight=0.0)
-    order, params = merging_params([features[a.id] for a in event], vectors)
-    records = {str(r["id"]): r for r in sample_records}
+    dumps, params = merging_dumps(sample_records, sample_articles, features, tmp_path)
     settings = replace(config, publish=replace(config.publish, min_outlets=1))
     store = open_store(config.store.database)
     posts = tmp_path / "blog"
 
-    def step(number: int, index: int) -> set[str]:
-        record = {**records[event[index].id], "published": "2020-02-01"}
-        dump = write_dump(tmp_path / f"{number}.jsonl", [record])
-        stages = [IngestStage([dump]), StoriesStage(params=params), WriteStage(), VerifyStage()]
-        Engine(store, settings).run([*stages, PublishStage()])
+    def step(dump: Path) -> set[str]:
+        stages: list[Stage] = [IngestStage([dump]), StoriesStage(params=params), WriteStage()]
+        Engine(store, settings).run([*stages, VerifyStage(), PublishStage()])
         build_jekyll(store, settings.publish, posts)
         return {s.id for s in store.stories()}
 
-    step(0, order[0])
-    before = step(1, order[1])
+    step(dumps[0])
+    before = step(dumps[1])
     assert len(before) == 2
     old_posts = {p.name for p in (posts / "_posts").iterdir()}
     assert len(old_posts) == 2
-    (survivor,) = step(2, order[2])
+    (survivor,) = step(dumps[2])
     (gone,) = before - {survivor}
     merged = store.story(survivor)
     assert merged is not None and merged.merged_ids == (gone,)

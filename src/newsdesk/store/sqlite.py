@@ -195,12 +195,10 @@ class SQLiteStore:
         if ids is None:
             rows = self._all("SELECT * FROM articles ORDER BY published, id")
             return [self._article(r) for r in rows]
-        by_id = {}
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start : start + 500])
-            marks = ",".join("?" * len(chunk))
-            for row in self._all(f"SELECT * FROM articles WHERE id IN ({marks})", chunk):
-                by_id[row["id"]] = self._article(row)
+        by_id = {
+            row["id"]: self._article(row)
+            for row in self._rows_for("SELECT * FROM articles WHERE id IN ({ids})", ids)
+        }
         return [by_id[i] for i in ids if i in by_id]
 
     def search(self, query: str, limit: int = 20) -> list[Article]:
@@ -439,54 +437,42 @@ class SQLiteStore:
         )
         return {r["article_id"]: r["day"] for r in rows}
 
-    def _chunks(self, ids: Sequence[str]) -> Iterator[list[str]]:
+    def _rows_for(self, sql: str, ids: Sequence[str]) -> Iterator[sqlite3.Row]:
+        """Rows of ``sql`` with ``{ids}`` standing for ``ids``, 500 at a time (SQLite caps
+        the number of parameters of one statement)."""
         for start in range(0, len(ids), 500):
-            yield list(ids[start : start + 500])
+            chunk = list(ids[start : start + 500])
+            yield from self._all(sql.format(ids=",".join("?" * len(chunk))), chunk)
 
     def import_days(self, article_ids: Sequence[str]) -> dict[str, str]:
         """When each article was imported (the start of the run that stored it)."""
-        found = {}
-        for chunk in self._chunks(article_ids):
-            marks = ",".join("?" * len(chunk))
-            for row in self._all(
-                f"SELECT a.id, r.started FROM articles a JOIN runs r ON r.id = a.run_id"
-                f" WHERE a.id IN ({marks})",
-                chunk,
-            ):
-                found[row["id"]] = row["started"]
-        return found
+        sql = (
+            "SELECT a.id, r.started FROM articles a JOIN runs r ON r.id = a.run_id"
+            " WHERE a.id IN ({ids})"
+        )
+        return {row["id"]: row["started"] for row in self._rows_for(sql, article_ids)}
 
     def originals(self, article_ids: Sequence[str]) -> dict[str, str]:
         """The original each of these articles is a syndicated copy of (ingest's links)."""
-        found = {}
-        for chunk in self._chunks(article_ids):
-            marks = ",".join("?" * len(chunk))
-            for row in self._all(
-                f"SELECT article_id, duplicate_of FROM article_links WHERE article_id IN ({marks})",
-                chunk,
-            ):
-                found[row["article_id"]] = row["duplicate_of"]
-        return found
+        sql = "SELECT article_id, duplicate_of FROM article_links WHERE article_id IN ({ids})"
+        return {row["article_id"]: row["duplicate_of"] for row in self._rows_for(sql, article_ids)}
 
     def features(self, article_ids: Sequence[str]) -> dict[str, StoredFeatures]:
-        found = {}
-        for chunk in self._chunks(article_ids):
-            marks = ",".join("?" * len(chunk))
-            for row in self._all(
-                f"SELECT * FROM article_features WHERE article_id IN ({marks})", chunk
-            ):
-                found[row["article_id"]] = StoredFeatures(
-                    article_id=row["article_id"],
-                    article_hash=row["article_hash"],
-                    model=row["model"],
-                    lead=bytes(row["lead"]),
-                    title=bytes(row["title"]),
-                    term_indices=bytes(row["term_indices"]),
-                    term_weights=bytes(row["term_weights"]),
-                    names=row["names"],
-                    sections=row["sections"],
-                )
-        return found
+        sql = "SELECT * FROM article_features WHERE article_id IN ({ids})"
+        return {
+            row["article_id"]: StoredFeatures(
+                article_id=row["article_id"],
+                article_hash=row["article_hash"],
+                model=row["model"],
+                lead=bytes(row["lead"]),
+                title=bytes(row["title"]),
+                term_indices=bytes(row["term_indices"]),
+                term_weights=bytes(row["term_weights"]),
+                names=row["names"],
+                sections=row["sections"],
+            )
+            for row in self._rows_for(sql, article_ids)
+        }
 
     def save_features(self, features: Sequence[StoredFeatures], counts: WordCounts) -> None:
         """Store a chunk's features with the word counts as of that chunk, in one transaction."""
