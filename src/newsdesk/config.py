@@ -108,7 +108,7 @@ class StorySettings:
     clusters (``bench/stories.py --tune``).
     """
 
-    threshold: float = 0.26
+    threshold: float = 0.3
     window_days: int = 1
     device: str = "cpu"
     """Where MiniLM embeds new articles: ``cpu``, or ``cuda`` on a machine with an NVIDIA GPU."""
