@@ -174,24 +174,24 @@ def published_stories(
         if story is not None:
             stories.append(story)
         else:
-            withheld.append(page_slug(store, draft.story_id))
-            withheld += merged_slugs(store, draft.story_id)
+            slug, merged = page_slugs(store, draft.story_id)
+            withheld += [slug, *merged]
         progress.advance(stage)
     return Selection(stories, withheld, len(drafts))
 
 
-def page_slug(store: Store, story_id: str) -> str:
-    """A story's page name: from its founding article's title, which the store never renames,
-    so a rewrite under a new headline keeps its URL (the story id alone when none is stored)."""
-    story = store.story(story_id)
-    return story_slug(story.title if story else "", story_id)
+def page_slugs(store: Store, story_id: str) -> tuple[str, tuple[str, ...]]:
+    """A story's page name, and those of the stories merged into it (their pages redirect).
 
-
-def merged_slugs(store: Store, story_id: str) -> tuple[str, ...]:
-    """Page names of the stories merged into this one (their pages redirect to it)."""
+    A page is named after its story's founding title, which the store never
+    renames, so a rewrite under a new headline keeps its URL (the story id
+    alone names it when no story is stored).
+    """
     story = store.story(story_id)
-    merged = story.merged if story is not None else ()
-    return tuple(story_slug(title, old) for old, title in merged)
+    if story is None:
+        return story_slug("", story_id), ()
+    merged = tuple(story_slug(title, old) for old, title in story.merged)
+    return story_slug(story.title, story_id), merged
 
 
 def publishable(store: Store, draft: Draft, min_outlets: int) -> PublishedStory | None:
@@ -206,11 +206,9 @@ def publishable(store: Store, draft: Draft, min_outlets: int) -> PublishedStory 
     if not verdicts:
         return None
     articles: Mapping[str, Article] = {a.id: a for a in store.articles(article_ids(draft))}
-    slug = page_slug(store, draft.story_id)
+    slug, merged = page_slugs(store, draft.story_id)
     found = published_story(draft, verdicts, articles, min_outlets, slug=slug)
-    if found is None:
-        return None
-    return replace(found, redirects=merged_slugs(store, draft.story_id))
+    return None if found is None else replace(found, redirects=merged)
 
 
 def published_story(
@@ -225,7 +223,7 @@ def published_story(
 
     A story reported by fewer than ``min_outlets`` different outlets is held:
     a multi-source article needs more than one source. ``slug`` names the page
-    (see ``page_slug``); without it the name rests on the story id, never on
+    (see ``page_slugs``); without it the name rests on the story id, never on
     the headline, which a rewrite may change.
     """
     if len({source.outlet for source in draft.sources}) < min_outlets:
