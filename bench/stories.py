@@ -57,10 +57,11 @@ from sklearn.cluster import AgglomerativeClustering
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from newsdesk.config import StorySettings
+from newsdesk.language.encoder import DIMENSIONS
 from newsdesk.records import Article
 from newsdesk.stories import cluster
 from newsdesk.stories.clusterer import Clusterer, Params, day_number
-from newsdesk.stories.embeddings import DIMENSIONS, Embedder, lead_text, title_text
+from newsdesk.stories.embeddings import Embedder, lead_text, title_text
 from newsdesk.stories.evaluation import Labelled, bcubed, read_labelled
 from newsdesk.stories.features import Features, has_text
 from newsdesk.stories.stream import Tracker, cluster_features, stream_features, stream_order

@@ -39,10 +39,10 @@ from typing import Any
 
 import numpy as np
 
+from newsdesk.language.text import sentences
 from newsdesk.records import Article
-from newsdesk.text import sentences
+from newsdesk.verify.checks.support import SupportModel, claim_sentences, clean
 from newsdesk.verify.consistency import balanced_accuracy, cut_of, read_jsonl
-from newsdesk.verify.support import SupportModel, claim_sentences, clean
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"

@@ -45,16 +45,12 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from newsdesk.config import Config, VerifySettings
 from newsdesk.ingest import parse_article
-from newsdesk.records import Article, Draft, Story
-from newsdesk.text import sentences
-from newsdesk.verify.checker import (
-    Check,
-    Evidence,
-    combined_support,
-    lexical_support,
-)
-from newsdesk.verify.support import check_support
-from newsdesk.write.gate import check_draft_sentences, run_gate
+from newsdesk.language.text import sentences
+from newsdesk.records import Article, Draft, Evidence, Story
+from newsdesk.verify.checker import combined_support, lexical_support
+from newsdesk.verify.checks import Check
+from newsdesk.verify.checks.support import check_support
+from newsdesk.verify.gate import check_draft_sentences, run_gate
 from newsdesk.write.stage import offline_writer
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsdesk.attribution import (
+from newsdesk.language.attribution import (
     attribute,
     credited_outlets,
     display_name,
@@ -12,8 +12,8 @@ from newsdesk.attribution import (
     same_outlet,
     split_attribution,
 )
-from newsdesk.records import Article
-from newsdesk.verify.checker import Evidence, check_attribution
+from newsdesk.records import Article, Evidence
+from newsdesk.verify.checks.attribution import check_attribution
 
 REUTERS = Article("r", "https://r.com/1", "Reuters", "T", "The Senate passed the bill on Friday.")
 AP = Article(

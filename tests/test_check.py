@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from newsdesk.errors import InputError
+from newsdesk.language.urls import normalize_url
 from newsdesk.records import Article
-from newsdesk.verify.articles import iso_date, markdown_links, parse_article
-from newsdesk.verify.links import normalize_url
-from newsdesk.verify.report import ClaimReport, Report, check_article
-from newsdesk.verify.sources import load_sources
+from newsdesk.verify.articles.parse import iso_date, markdown_links, parse_article
+from newsdesk.verify.articles.report import ClaimReport, Report, check_article
+from newsdesk.verify.articles.sources import load_sources
 
 FIXTURES = Path(__file__).parent / "fixtures" / "check"
 NBC = "baly-IHtW6TgHxlfrPJsk"

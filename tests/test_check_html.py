@@ -18,7 +18,7 @@ from click.testing import Result
 from newsdesk.errors import InputError
 from newsdesk.records import Article
 from newsdesk.verify import Report, check_article, load_sources, parse_article
-from newsdesk.verify.report import ClaimReport
+from newsdesk.verify.articles.report import ClaimReport
 
 FIXTURES = Path(__file__).parent / "fixtures" / "check"
 PAGE = (FIXTURES / "article.html").read_text(encoding="utf-8")

@@ -12,9 +12,8 @@ from datetime import date
 
 import pytest
 
-from newsdesk.records import Article
-from newsdesk.verify.checker import Evidence
-from newsdesk.verify.dates import DateMention, check_dates, date_mentions
+from newsdesk.language.dates import DateMention, check_dates, date_mentions
+from newsdesk.records import Article, Evidence
 
 TUESDAY = date(2020, 7, 14)
 D = date

@@ -20,12 +20,10 @@ from newsdesk.ingest.deduplication import (
     NEAR_DUPLICATE,
     DuplicateIndex,
     Fingerprinted,
-    containment,
-    shingles,
-    text_hash,
 )
 from newsdesk.ingest.stage import import_dump
 from newsdesk.ingest.web import Page, PageStore, Stored
+from newsdesk.language.shingles import containment, shingles, text_hash
 from newsdesk.store import open_store
 from newsdesk.store.base import Store
 from web_server import HAVE_SAMPLE, NO_SAMPLE_REASON, SAMPLE

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.attribution import split_attribution
 from newsdesk.config import VerifySettings, WriteSettings
+from newsdesk.language.attribution import split_attribution
+from newsdesk.language.text import sentences
 from newsdesk.records import Article, Citation, Draft, Sentence, SourceRef, Story
-from newsdesk.text import sentences
 from newsdesk.verify import load_sources
+from newsdesk.verify.gate import run_gate
 from newsdesk.write.base import Flag, Usage, WriterError
 from newsdesk.write.extractive import ExtractiveWriter
-from newsdesk.write.gate import run_gate
 
 FIXTURES = Path(__file__).parent / "fixtures" / "planted"
 FAKE_URL = "https://www.nbcnews.com/story_0000.html"

@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.records import Article
+from newsdesk.language.detection import language_of
+from newsdesk.records import Article, Evidence
 from newsdesk.verify import Report, check_article, load_sources
-from newsdesk.verify.checker import Check, ClaimResult, Evidence
-from newsdesk.verify.languages import language_of, matches, names, noted, numbers
-from newsdesk.verify.report import ClaimReport
+from newsdesk.verify.articles.report import ClaimReport
+from newsdesk.verify.checks import Check, ClaimResult
+from newsdesk.verify.checks.languages import matches, names, noted, numbers
 
 FIXTURES = Path(__file__).parent / "fixtures" / "check"
 FRENCH_URL = (

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from newsdesk.language.urls import is_placeholder, normalize_url
 from newsdesk.records import Article
-from newsdesk.verify.links import check_link, is_placeholder, normalize_url
+from newsdesk.verify.checks.links import check_link
 
 SOURCE = Article(
     "nbc-1",

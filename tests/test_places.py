@@ -16,10 +16,9 @@ import pytest
 
 from newsdesk.config import SAMPLE_DUMP
 from newsdesk.ingest import parse_article
-from newsdesk.records import Article
-from newsdesk.text import sentences
-from newsdesk.verify.checker import Evidence
-from newsdesk.verify.places import check_places, names, place_key, place_kind, places
+from newsdesk.language.text import sentences
+from newsdesk.records import Article, Evidence
+from newsdesk.verify.checks.places import check_places, names, place_key, place_kind, places
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 EXCERPTS = SHARED / "clusters" / "allsides_2021_excerpts" / "articles.jsonl"

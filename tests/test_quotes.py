@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from newsdesk.records import Article
-from newsdesk.verify.quotes import check_quotes
+from newsdesk.verify.checks.quotes import check_quotes
 
 QUOTE = (
     "It is shameful that the government saw fit to carry out this execution when counsel "

@@ -18,10 +18,9 @@ import pytest
 
 from newsdesk.config import SAMPLE_DUMP
 from newsdesk.ingest import parse_article
-from newsdesk.records import Article
-from newsdesk.text import sentences
-from newsdesk.verify.checker import Evidence
-from newsdesk.verify.roles import check_roles, parse_role, role_bindings, same_person
+from newsdesk.language.text import sentences
+from newsdesk.records import Article, Evidence
+from newsdesk.verify.checks.roles import check_roles, parse_role, role_bindings, same_person
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 EXCERPTS = SHARED / "clusters" / "allsides_2021_excerpts"

@@ -440,9 +440,8 @@ def test_a_merged_story_page_redirects_and_its_post_is_retired(
 ) -> None:
     """Two published stories turn out to be one event: readers of the old page and post
     land on the surviving story, and Jekyll no longer lists the old post."""
-    from newsdesk.publish import PublishStage, build_jekyll
-    from newsdesk.verify import VerifyStage
-    from newsdesk.write import WriteStage
+    from newsdesk.api import stages_for
+    from newsdesk.publish import build_jekyll
 
     dumps, params = merging_dumps(sample_records, sample_articles, features, tmp_path)
     settings = replace(config, publish=replace(config.publish, min_outlets=1))
@@ -450,8 +449,9 @@ def test_a_merged_story_page_redirects_and_its_post_is_retired(
     posts = tmp_path / "blog"
 
     def step(dump: Path) -> set[str]:
-        stages: list[Stage] = [IngestStage([dump]), StoriesStage(params=params), WriteStage()]
-        Engine(store, settings).run([*stages, VerifyStage(), PublishStage()])
+        later = stages_for(settings, ("write", "verify", "publish"))
+        stages: list[Stage] = [IngestStage([dump]), StoriesStage(params=params), *later]
+        Engine(store, settings).run(stages)
         build_jekyll(store, settings.publish, posts)
         return {s.id for s in store.stories()}
 

@@ -11,10 +11,9 @@ from dataclasses import replace
 
 import pytest
 
-from newsdesk.records import Article
-from newsdesk.text import paragraphs
-from newsdesk.verify.checker import Evidence
-from newsdesk.verify.support import (
+from newsdesk.language.text import paragraphs
+from newsdesk.records import Article, Evidence
+from newsdesk.verify.checks.support import (
     SupportModel,
     check_support,
     claim_sentences,

@@ -1,4 +1,4 @@
-from newsdesk.text import content_words, numbers, paragraphs, quotations, sentences
+from newsdesk.language.text import content_words, numbers, paragraphs, quotations, sentences
 
 
 def test_sentence_spans_are_exact_substrings(sample_records: list[dict[str, object]]) -> None:

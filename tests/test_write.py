@@ -7,11 +7,13 @@ import re
 
 import pytest
 
-from newsdesk.attribution import attribute, split_attribution
 from newsdesk.config import WriteSettings
+from newsdesk.language.attribution import attribute, split_attribution
+from newsdesk.language.sections import classify
+from newsdesk.language.speakers import speaker_of
 from newsdesk.records import CATEGORIES, Article, Story
 from newsdesk.stories import cluster
-from newsdesk.write import classify, speaker_of, write_story
+from newsdesk.write import write_story
 from newsdesk.write.base import Flag
 from newsdesk.write.extractive import ExtractiveWriter, candidates
 
@@ -168,7 +170,7 @@ def test_read_time_rule() -> None:
     ],
 )
 def test_dateline_is_not_part_of_the_cited_claim(text: str, kept: str) -> None:
-    from newsdesk.text import Span
+    from newsdesk.language.text import Span
     from newsdesk.write.extractive import without_dateline
 
     span = without_dateline(Span(0, len(text), text))

@@ -17,18 +17,18 @@ from typing import Any
 import pytest
 
 from newsdesk.api import run
-from newsdesk.attribution import attribute, split_attribution
 from newsdesk.config import Config, IngestSettings, LLMSettings, WriteSettings, load_config
 from newsdesk.errors import ConfigError
+from newsdesk.language.attribution import attribute, split_attribution
+from newsdesk.language.sections import classify
+from newsdesk.language.speakers import find_quotes
+from newsdesk.language.text import sentences, word_count
 from newsdesk.records import Article, Draft, Sentence, SourceRef, Story
 from newsdesk.retrying import retry_after
 from newsdesk.store import open_store
-from newsdesk.text import sentences, word_count
 from newsdesk.write.base import Flag, WriterError
-from newsdesk.write.categories import classify
 from newsdesk.write.llm import LLMWriter
 from newsdesk.write.prompts import DATA_NOTICE
-from newsdesk.write.quotes import find_quotes
 from openai_server import ChatServer, Reply, Request, Source, running
 
 KEY_ENV = "NEWSDESK_TEST_LLM_KEY"

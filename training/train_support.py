@@ -1,4 +1,4 @@
-"""Train the pairwise support model of ``newsdesk.verify.support``.
+"""Train the pairwise support model of ``newsdesk.verify.checks.support``.
 
 Usage (from the repository root, about 10 minutes on 2 CPU cores)::
 
@@ -52,10 +52,9 @@ import numpy.typing as npt
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import GroupKFold
 
+from newsdesk.language.text import sentences, words
 from newsdesk.records import Article
-from newsdesk.text import sentences, words
-from newsdesk.verify.consistency import balanced_accuracy, cut_of, read_jsonl
-from newsdesk.verify.support import (
+from newsdesk.verify.checks.support import (
     FEATURES,
     IdfTable,
     SentenceFeatures,
@@ -65,6 +64,7 @@ from newsdesk.verify.support import (
     content_stems,
     number_values,
 )
+from newsdesk.verify.consistency import balanced_accuracy, cut_of, read_jsonl
 
 ROOT = Path(__file__).resolve().parents[1]
 USE_SYNONYMS = True

@@ -6,6 +6,7 @@ Each function opens the configured store, runs one or more stages through the
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -24,17 +25,22 @@ STAGE_NAMES = ("ingest", "stories", "write", "verify", "publish")
 
 
 def stages_for(config: Config, names: Sequence[str] = STAGE_NAMES) -> list[Stage]:
-    """The stage objects for ``names``, in pipeline order."""
+    """The stage objects for ``names``, in pipeline order.
+
+    The verify gate sends flagged sentences back to the writer that wrote
+    them, so the write and verify stages share their writers.
+    """
+    unknown = [n for n in names if n not in STAGE_NAMES]
+    if unknown:
+        raise ValueError(f"unknown stage {unknown[0]!r}; stages: {', '.join(STAGE_NAMES)}")
+    write = functools.cache(lambda: WriteStage.for_config(config))
     factories: dict[str, Callable[[], Stage]] = {
         "ingest": lambda: IngestStage.for_config(config),
         "stories": StoriesStage,
-        "write": WriteStage,
-        "verify": VerifyStage,
+        "write": write,
+        "verify": lambda: VerifyStage(write().writers),
         "publish": PublishStage,
     }
-    unknown = [n for n in names if n not in factories]
-    if unknown:
-        raise ValueError(f"unknown stage {unknown[0]!r}; stages: {', '.join(STAGE_NAMES)}")
     return [factories[n]() for n in STAGE_NAMES if n in names]
 
 
@@ -54,9 +60,14 @@ def run(
     """
     config = config or load_config()
     store = open_store(config.store.database)
+    chosen = stages_for(config, stages)
     try:
-        return Engine(store, config, progress).run(stages_for(config, stages))
+        return Engine(store, config, progress).run(chosen)
     finally:
+        for stage in chosen:
+            close = getattr(stage, "close", None)
+            if callable(close):
+                close()
         store.close()
 
 

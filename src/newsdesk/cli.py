@@ -26,10 +26,10 @@ from newsdesk.config import Config, load_config
 from newsdesk.errors import InputError, NewsdeskError
 from newsdesk.ingest import import_dump
 from newsdesk.ingest.warc import WarcResult
+from newsdesk.language.encoder import check_device
 from newsdesk.records import GateRecord, Run
 from newsdesk.store import Store, open_store
 from newsdesk.store.base import FeedState
-from newsdesk.stories.embeddings import check_device
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -81,6 +81,22 @@ StoryStatus = Literal["developing", "settled"]
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """A span of a source that a claim rests on: the writer's citations and the checker's
+    evidence are both resolved to these."""
+
+    source: Article
+    start: int
+    end: int
+    field: Literal["text", "title"] = "text"
+
+    @property
+    def quote(self) -> str:
+        body = self.source.title if self.field == "title" else self.source.text
+        return body[self.start : self.end]
+
+
+@dataclass(frozen=True)
 class Story:
     """Articles about one event. ``version`` increases when new reporting joins.
 
@@ -175,6 +191,11 @@ class Draft:
     writer: str = "extractive"
     version: int = 1
     changes: tuple[str, ...] = ()
+    note: str = ""
+    """What the write stage has to say about the draft (a writer that failed and was
+    replaced); the gate's record carries it on. Not part of the draft's hash."""
+    sources_changed: bool = False
+    """Set by the store when a cited page changed after writing: the story is written again."""
 
     @property
     def headline(self) -> str:

@@ -1,6 +1,6 @@
 """Ingest: bring reporting into the store from JSONL dumps, feeds, web pages and WARC archives."""
 
-from newsdesk.ingest.dumps import ImportProblem, parse_article, read_jsonl
+from newsdesk.dumps import ImportProblem, parse_article, read_jsonl
 from newsdesk.ingest.stage import ImportResult, IngestStage, import_dump
 
 __all__ = [

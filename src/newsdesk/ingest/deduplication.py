@@ -31,9 +31,6 @@ of copies always points at one article.
 
 from __future__ import annotations
 
-import hashlib
-import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal, cast
@@ -41,9 +38,9 @@ from typing import Literal, cast
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
+from newsdesk.language.shingles import containment, shingles, text_hash
 from newsdesk.store.base import DuplicateLink, Fingerprint, Store
 
-SHINGLE_WORDS = 5
 NUM_PERM = 128
 SEED = 1
 SCHEME = "affine32"
@@ -51,30 +48,6 @@ SCHEME = "affine32"
 stored signatures are compared with new ones across runs."""
 CANDIDATE_JACCARD = 0.2
 NEAR_DUPLICATE = 0.65
-_WORD = re.compile(r"\w+")
-
-
-def normalized_words(text: str) -> list[str]:
-    """The words of ``text`` with case, accents' composition and punctuation folded away."""
-    return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
-
-
-def text_hash(text: str) -> str:
-    """Hash of the normalised text: equal for copies that differ only in markup or spacing."""
-    return hashlib.sha256(" ".join(normalized_words(text)).encode("utf-8")).hexdigest()
-
-
-def shingles(text: str, size: int = SHINGLE_WORDS) -> set[str]:
-    """Word ``size``-grams of the normalised text (the whole text when it is shorter)."""
-    words = normalized_words(text)
-    return {" ".join(words[i : i + size]) for i in range(max(1, len(words) - size + 1))}
-
-
-def containment(a: set[str], b: set[str]) -> float:
-    """Share of the smaller set found in the other: 1.0 when one text copies the other."""
-    if not a or not b:
-        return 0.0
-    return len(a & b) / min(len(a), len(b))
 
 
 def minhash(shingle_set: Iterable[str]) -> MinHash:

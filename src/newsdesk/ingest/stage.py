@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsdesk.config import Config
+from newsdesk.dumps import ImportProblem, read_jsonl
 from newsdesk.engine import Context
 from newsdesk.ingest.downloads import Downloader
-from newsdesk.ingest.dumps import ImportProblem, read_jsonl
 from newsdesk.ingest.web import DownloaderFactory, FeedPoller, PollSummary, all_feeds
 from newsdesk.records import Article, StageRun
 from newsdesk.store import Store

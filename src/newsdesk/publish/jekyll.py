@@ -29,9 +29,9 @@ from typing import Any
 
 import yaml
 
-from newsdesk.attribution import attribute
 from newsdesk.config import PublishSettings
 from newsdesk.engine import Progress
+from newsdesk.language.attribution import attribute
 from newsdesk.publish.files import write_if_changed
 from newsdesk.publish.markdown import front_matter_text, md_link, md_text, md_url
 from newsdesk.publish.model import Line, PublishedStory, SourceItem, published_stories

@@ -18,10 +18,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from newsdesk.engine import Progress, SilentProgress
+from newsdesk.language.text import word_count
 from newsdesk.publish.text import human_date, iso_day, safe_url, slugify, story_slug
 from newsdesk.records import Article, Citation, Draft, Sentence, Verdict
 from newsdesk.store import Store
-from newsdesk.text import word_count
 
 WORDS_PER_MINUTE = 265
 LEAN_FIELDS = ("bias", "lean")

@@ -510,7 +510,8 @@ class SQLiteStore:
     def stories_to_write(self) -> list[Story]:
         rows = self._all(
             "SELECT s.* FROM stories s LEFT JOIN drafts d ON d.story_id = s.id"
-            " WHERE d.story_id IS NULL OR d.story_hash != s.hash ORDER BY s.id"
+            " WHERE d.story_id IS NULL OR d.story_hash != s.hash OR d.sources_changed"
+            " ORDER BY s.id"
         )
         return [self._story(r) for r in rows]
 
@@ -521,7 +522,7 @@ class SQLiteStore:
             self.db.execute("DELETE FROM drafts WHERE story_id = ?", (draft.story_id,))
             self.db.execute(
                 "INSERT INTO drafts (story_id, story_hash, hash, category, date, writer, sources,"
-                " version, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " version, changes, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     draft.story_id,
                     draft.story_hash,
@@ -532,6 +533,7 @@ class SQLiteStore:
                     sources,
                     draft.version,
                     json.dumps(list(draft.changes), ensure_ascii=False),
+                    draft.note,
                 ),
             )
             for position, sentence in enumerate(draft.sentences):
@@ -593,6 +595,8 @@ class SQLiteStore:
             writer=row["writer"],
             version=row["version"],
             changes=tuple(json.loads(row["changes"])),
+            note=row["note"],
+            sources_changed=bool(row["sources_changed"]),
         )
 
     def draft(self, story_id: str) -> Draft | None:
@@ -603,10 +607,10 @@ class SQLiteStore:
         for row in self._all("SELECT * FROM drafts ORDER BY coalesce(date, '') DESC, story_id"):
             yield self._draft(row)
 
-    def drafts_to_verify(self) -> list[Draft]:
+    def drafts_to_gate(self, checker: str) -> list[Draft]:
         rows = self._all(
-            "SELECT * FROM drafts WHERE verified_hash IS NULL OR verified_hash != hash"
-            " ORDER BY story_id"
+            "SELECT * FROM drafts WHERE checker IS NULL OR checker != ? ORDER BY story_id",
+            (checker,),
         )
         return [self._draft(r) for r in rows]
 
@@ -617,16 +621,19 @@ class SQLiteStore:
                 "INSERT INTO verdicts (story_id, position, label, reason) VALUES (?, ?, ?, ?)",
                 [(draft.story_id, v.position, v.label, v.reason) for v in verdicts],
             )
-            self.db.execute(
-                "UPDATE drafts SET verified_hash = ? WHERE story_id = ?",
-                (draft.hash, draft.story_id),
-            )
 
-    def save_gated(self, draft: Draft, verdicts: Sequence[Verdict], record: GateRecord) -> None:
+    def save_gated(
+        self,
+        draft: Draft,
+        verdicts: Sequence[Verdict],
+        record: GateRecord,
+        checker: str | None = None,
+    ) -> None:
         """Store a draft that went through the verify gate, its verdicts and the gate's record.
 
         One transaction: a killed run leaves either the old draft or the whole
         new one, never a draft without the verdicts that decide what is published.
+        ``checker`` names the checker that gated it (see ``drafts_to_gate``).
         """
         with self.transaction():
             self.save_draft(draft)
@@ -634,6 +641,9 @@ class SQLiteStore:
             self.db.execute(
                 "INSERT INTO gate_records (story_id, record) VALUES (?, ?)",
                 (draft.story_id, json.dumps(asdict(record), ensure_ascii=False)),
+            )
+            self.db.execute(
+                "UPDATE drafts SET checker = ? WHERE story_id = ?", (checker, draft.story_id)
             )
 
     def gate_record(self, story_id: str) -> GateRecord | None:
@@ -923,7 +933,7 @@ class SQLiteStore:
             ),
         )
         self.db.execute(
-            "UPDATE drafts SET story_hash = 'sources changed' WHERE story_id IN"
+            "UPDATE drafts SET sources_changed = 1 WHERE story_id IN"
             " (SELECT story_id FROM story_articles WHERE article_id = ?)",
             (article.id,),
         )

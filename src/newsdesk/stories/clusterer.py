@@ -48,8 +48,8 @@ import numpy as np
 import numpy.typing as npt
 
 from newsdesk.config import StorySettings
+from newsdesk.language.encoder import DIMENSIONS
 from newsdesk.records import CATEGORIES
-from newsdesk.stories.embeddings import DIMENSIONS
 from newsdesk.stories.features import Features, containment
 from newsdesk.stories.index import StoryIndex
 from newsdesk.stories.terms import BUCKETS, TermVector

@@ -21,14 +21,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from newsdesk.errors import InputError
+from newsdesk.language.encoder import DIMENSIONS, check_device, load_encoder
 from newsdesk.records import Article
 
 Vectors = npt.NDArray[np.float32]
 
-MODEL_NAME = "all-MiniLM-L6-v2"
-"""Stored with each article's features: vectors of another model are recomputed."""
-DIMENSIONS = 384
 LEAD_CHARS = 1000
 """Characters of the text embedded after the title: MiniLM reads 256 word pieces at most."""
 MAX_TOKENS = 256
@@ -46,27 +43,12 @@ def title_text(article: Article) -> str:
     return article.title.strip() or article.text[:LEAD_CHARS].strip()
 
 
-def check_device(device: str) -> None:
-    """Raise an ``InputError`` when ``device`` names a GPU this machine does not have."""
-    if device == "cpu":
-        return
-    import torch
-
-    if device.startswith("cuda") and not torch.cuda.is_available():
-        raise InputError(f"device {device!r}: no CUDA GPU is available here; use --device cpu")
-    if device == "mps" and not torch.backends.mps.is_available():
-        raise InputError("device 'mps': not available here; use --device cpu")
-
-
 @functools.cache
 def _encoder(device: str) -> Any:
     """all-MiniLM-L6-v2 from the pinned package, loaded once per device."""
-    from newsdesk.verify.support import load_encoder
-
-    encoder = load_encoder()
+    encoder = load_encoder(MAX_TOKENS)
     if device != "cpu":
         encoder = encoder.to(device)
-    encoder.max_seq_length = MAX_TOKENS
     return encoder
 
 

@@ -19,8 +19,8 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
+from newsdesk.dumps import parse_article
 from newsdesk.errors import InputError
-from newsdesk.ingest.dumps import parse_article
 from newsdesk.records import Article
 
 

@@ -20,17 +20,13 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from newsdesk.ingest.deduplication import shingles
+from newsdesk.language.encoder import DIMENSIONS, MODEL_NAME
+from newsdesk.language.entities import analyse_many
+from newsdesk.language.sections import scores
+from newsdesk.language.shingles import shingles
 from newsdesk.records import Article
 from newsdesk.store.base import StoredFeatures
-from newsdesk.stories.embeddings import (
-    DIMENSIONS,
-    MODEL_NAME,
-    Embedder,
-    Vectors,
-    lead_text,
-    title_text,
-)
+from newsdesk.stories.embeddings import Embedder, Vectors, lead_text, title_text
 from newsdesk.stories.terms import DocumentCounts, TermVector
 
 Shingles = npt.NDArray[np.uint32]
@@ -117,8 +113,6 @@ def has_text(article: Article) -> bool:
 
 def named_entities(articles: Sequence[Article]) -> list[frozenset[str]]:
     """Case-folded names of people, places and organisations in each headline and lead."""
-    from newsdesk.verify.entities import analyse_many
-
     analyses = analyse_many(lead_text(a) for a in articles)
     return [frozenset(e.text.casefold() for e in analysis.entities) for analysis in analyses]
 
@@ -131,8 +125,6 @@ def featurize(
     names: bool = False,
 ) -> list[Features]:
     """Features of one chunk of the stream, in order; ``counts`` is updated with the chunk."""
-    from newsdesk.write.categories import scores
-
     if not articles:
         return []
     vectors = embedder.embed([lead_text(a) for a in articles] + [title_text(a) for a in articles])

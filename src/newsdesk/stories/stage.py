@@ -18,11 +18,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from newsdesk.engine import Context
+from newsdesk.language.encoder import MODEL_NAME
 from newsdesk.records import Article, StageRun
 from newsdesk.store import Store
 from newsdesk.store.base import DuplicateLink, Placement, WordCounts
 from newsdesk.stories.clusterer import Clusterer, Decision, Params, day_number, day_text
-from newsdesk.stories.embeddings import MODEL_NAME, Embedder, shared_embedder
+from newsdesk.stories.embeddings import Embedder, shared_embedder
 from newsdesk.stories.features import Features, featurize, has_text
 from newsdesk.stories.stream import CHUNK, EMPTY_TEXT
 from newsdesk.stories.terms import DocumentCounts

@@ -5,20 +5,16 @@ pipeline's gate); ``check_article`` judges any article, retrieving evidence
 from the given sources (``newsdesk check``). Both use ``check_claim``.
 """
 
-from newsdesk.attribution import same_outlet
-from newsdesk.verify.articles import Link, ParsedArticle, Unit, parse_article
-from newsdesk.verify.checker import (
-    Check,
-    ClaimResult,
-    Evidence,
-    check_claim,
-    check_sentence,
-    resolve,
-)
-from newsdesk.verify.languages import language_of
-from newsdesk.verify.links import check_link, normalize_url
-from newsdesk.verify.report import ClaimReport, Report, check_article, check_draft
-from newsdesk.verify.sources import load_sources
+from newsdesk.language.attribution import same_outlet
+from newsdesk.language.detection import language_of
+from newsdesk.language.urls import normalize_url
+from newsdesk.records import Evidence
+from newsdesk.verify.articles.parse import Link, ParsedArticle, Unit, parse_article
+from newsdesk.verify.articles.report import ClaimReport, Report, check_article, check_draft
+from newsdesk.verify.articles.sources import load_sources
+from newsdesk.verify.checker import check_claim, check_sentence, resolve
+from newsdesk.verify.checks import Check, ClaimResult
+from newsdesk.verify.checks.links import check_link
 from newsdesk.verify.stage import VerifyStage
 
 __all__ = [

@@ -1,8 +1,8 @@
 """Grounding checks: is a claim backed by the source spans it rests on?
 
-``check_claim`` runs every check and combines them: attribution (here),
-quote and speaker (``quotes``), number (``numbers``), date (``dates``), role
-(``roles``), place (``places``) and support (``support``, or word coverage).
+``check_claim`` runs every check of ``checks.CHECKS`` on one ``Claim`` and
+combines them: attribution, quote and speaker, number, date, role, place and
+support (the learned model, or word coverage).
 A claim is *contradicted* when a source says otherwise (a failed check names
 it in ``conflict``), *unsupported* when the sources do not back it, and
 *supported* only when every check passes or does not apply.
@@ -10,66 +10,14 @@ it in ``conflict``), *unsupported* when the sources do not back it, and
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Literal
 
-from newsdesk.attribution import credited_outlets, same_outlet, split_attribution
-from newsdesk.records import Article, Citation, Sentence, VerdictLabel
-from newsdesk.text import content_words
-
-CheckKind = Literal[
-    "support",
-    "number",
-    "date",
-    "quote",
-    "speaker",
-    "role",
-    "place",
-    "attribution",
-    "url",
-    "category",
-]
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """A span of a source that a claim rests on."""
-
-    source: Article
-    start: int
-    end: int
-    field: Literal["text", "title"] = "text"
-
-    @property
-    def quote(self) -> str:
-        body = self.source.title if self.field == "title" else self.source.text
-        return body[self.start : self.end]
-
-
-@dataclass(frozen=True)
-class Check:
-    """One test applied to a claim.
-
-    ``conflict`` is set on a failed check when a source says something else
-    (another number, date, office-holder, place): the claim is then
-    *contradicted*, not merely *unsupported*, and the reason names that source.
-    """
-
-    kind: CheckKind
-    verdict: Literal["pass", "fail", "n/a"]
-    detail: str = ""
-    conflict: Evidence | None = None
-
-
-@dataclass(frozen=True)
-class ClaimResult:
-    """The verdict on one claim, the checks behind it and the evidence used."""
-
-    label: VerdictLabel
-    reason: str
-    checks: tuple[Check, ...]
-    evidence: tuple[Evidence, ...]
+from newsdesk.language.attribution import split_attribution
+from newsdesk.language.text import content_words
+from newsdesk.records import Article, Citation, Evidence, Sentence
+from newsdesk.verify.checks import CHECKS, Check, Claim, ClaimResult, verdict_of
+from newsdesk.verify.checks.quotes import check_quotes
 
 
 def resolve(citations: Sequence[Citation], sources: Mapping[str, Article]) -> list[Evidence] | str:
@@ -138,47 +86,6 @@ def combined_support(
     return check
 
 
-def check_attribution(
-    claim: str, evidence: Sequence[Evidence], sources: Sequence[Article]
-) -> Check:
-    """Every outlet the claim credits must be the outlet of supporting text, or be cited by it.
-
-    "According to Reuters" passes on a Reuters source, or on another source
-    that itself says Reuters reported it; otherwise the credit is unfounded.
-    """
-    known = {s.outlet for s in sources}
-    credited = credited_outlets(claim, known)
-    if not credited:
-        return Check("attribution", "n/a")
-    outlets = sorted({e.source.outlet for e in evidence})
-    for name in credited:
-        if any(same_outlet(name, outlet) for outlet in outlets):
-            continue
-        if any(same_outlet(name, m) for e in evidence for m in credited_outlets(e.quote, known)):
-            continue
-        where = f"the supporting text is from {', '.join(outlets)}" if outlets else "no source"
-        if not any(same_outlet(name, outlet) for outlet in known):
-            where += f"; {name} is not among the sources"
-        return Check("attribution", "fail", f"credits {name}, but {where}")
-    return Check("attribution", "pass", ", ".join(credited))
-
-
-def verdict_of(checks: Sequence[Check], evidence: Sequence[Evidence]) -> ClaimResult:
-    """Contradicted when a failed check names a source that says otherwise; unsupported when
-    any check fails; supported when none does."""
-    failed = [c for c in checks if c.verdict == "fail"]
-    conflicting = next((c for c in failed if c.conflict is not None), None)
-    if conflicting is not None:
-        assert conflicting.conflict is not None
-        seen = list(evidence)
-        if conflicting.conflict not in seen:
-            seen.append(conflicting.conflict)
-        return ClaimResult("contradicted", conflicting.detail, tuple(checks), tuple(seen))
-    if failed:
-        return ClaimResult("unsupported", failed[0].detail, tuple(checks), tuple(evidence))
-    return ClaimResult("supported", "", tuple(checks), tuple(evidence))
-
-
 def check_claim(
     text: str,
     evidence: Sequence[Evidence],
@@ -197,12 +104,6 @@ def check_claim(
     claim. ``as_of`` is the date the claim speaks from. ``support`` scores
     entailment (default: ``lexical_support`` with ``min_coverage``).
     """
-    from newsdesk.verify.dates import check_dates
-    from newsdesk.verify.numbers import check_numbers
-    from newsdesk.verify.places import check_places
-    from newsdesk.verify.quotes import check_quotes
-    from newsdesk.verify.roles import check_roles
-
     if not evidence:
         check = Check("support", "fail", "no source span is cited")
         return ClaimResult("unsupported", check.detail, (check,), ())
@@ -211,19 +112,21 @@ def check_claim(
         if sources is not None
         else list({e.source.id: e.source for e in evidence}.values())
     )
-    claim = split_attribution(text).claim
-    quote, said, quoted = check_quotes(claim, pool, speaker)
+    body = split_attribution(text).claim
+    quote, said, quoted = check_quotes(body, pool, speaker)
     seen = list(evidence) + [e for e in quoted if e not in evidence]
-    checks = [
-        check_attribution(text, evidence, pool),
-        quote,
-        said,
-        check_numbers(claim, seen, pool),
-        check_dates(claim, seen, pool, as_of),
-        check_roles(claim, seen, pool, as_of),
-        check_places(claim, seen, pool),
-        support(claim, seen) if support else lexical_support(claim, seen, min_coverage),
-    ]
+    claim = Claim(
+        text=text,
+        body=body,
+        cited=tuple(evidence),
+        evidence=tuple(seen),
+        sources=tuple(pool),
+        speaker=speaker,
+        as_of=as_of,
+        quoted=(quote, said),
+        support=support or functools.partial(lexical_support, min_coverage=min_coverage),
+    )
+    checks = [check(claim) for check in CHECKS]
     return verdict_of(checks, seen)
 
 

@@ -1,44 +1,88 @@
-"""The verify stage: a verdict for every sentence of every new or changed draft."""
+"""The verify stage: the gate between every draft and the reader.
+
+Each draft the write stage stored is checked sentence by sentence against its
+story's sources (``gate.run_gate``); flagged sentences go back to the writer
+that wrote them, what still fails is dropped, and the result is stored with
+its verdicts and the gate's record. Drafts are keyed on the checker's version
+(``checker_version``): when the rules, the support model or the ``[verify]``
+settings change, every stored draft is judged again, published ones included.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, replace
+
+from newsdesk.config import VerifySettings
 from newsdesk.engine import Context
-from newsdesk.records import StageRun, Verdict
-from newsdesk.verify.checker import check_sentence, combined_support
-from newsdesk.verify.support import check_support
+from newsdesk.records import StageRun
+from newsdesk.verify.checker import combined_support
+from newsdesk.verify.checks.support import MODEL_PATH, check_support
+from newsdesk.verify.gate import run_gate
+from newsdesk.write.base import Writer
+
+log = logging.getLogger("newsdesk.verify")
+
+RULES_VERSION = 1
+"""Raise when a check's rules change what it passes: stored drafts are then judged again."""
+
+
+def checker_version(settings: VerifySettings) -> str:
+    """Names the checker a draft was gated by: rules, support model and settings."""
+    model = hashlib.sha256(MODEL_PATH.read_bytes()).hexdigest()[:12]
+    knobs = json.dumps(asdict(settings), sort_keys=True, default=str)
+    return f"{RULES_VERSION}-{model}-{hashlib.sha256(knobs.encode()).hexdigest()[:8]}"
 
 
 class VerifyStage:
-    """Check each draft whose verdicts are missing or belong to an older version of it.
+    """Gate every draft that the current checker has not judged.
 
-    The verdicts of one draft are stored together with the draft hash they
-    judged, in one transaction; ``items_out`` counts supported sentences.
+    ``writers`` revise flagged sentences, each the drafts it wrote (by
+    ``Writer.name``); a draft whose writer is not among them is revised by the
+    first. A draft judged before by another checker keeps the record of what
+    was dropped then (see ``run_gate``). ``items_out`` counts drafts cleared for publication,
+    ``skipped`` those held for review.
     """
 
     name = "verify"
 
+    def __init__(self, writers: Sequence[Writer]) -> None:
+        if not writers:
+            raise ValueError("the verify gate needs a writer to send flagged sentences back to")
+        self.writers: Mapping[str, Writer] = {}
+        for writer in writers:
+            self.writers.setdefault(writer.name, writer)
+        self.default = writers[0]
+
     def run(self, context: Context) -> StageRun:
         store = context.store
+        settings = context.config.verify
         record = StageRun(self.name)
-        drafts = store.drafts_to_verify()
+        checker = checker_version(settings)
+        drafts = store.drafts_to_gate(checker)
+        record.items_in = len(drafts)
         context.progress.start(self.name, len(drafts))
-        min_coverage = context.config.verify.min_coverage
-        # Copied sentences pass on word coverage; the learned model (loaded only if
-        # needed) judges the rest.
-        support = combined_support(check_support, min_coverage)
+        spent = [(w, replace(w.usage)) for w in {id(w): w for w in self.writers.values()}.values()]
+        support = combined_support(check_support, settings.min_coverage)
         for draft in drafts:
             story = store.story(draft.story_id)
-            cited = {c.article_id for s in draft.sentences for c in s.citations}
-            ids = sorted(cited | set(story.article_ids if story else ()))
-            sources = {a.id: a for a in store.articles(ids)}
-            verdicts = []
-            for position, sentence in enumerate(draft.sentences):
-                result = check_sentence(
-                    sentence, sources, min_coverage, as_of=draft.date, support=support
-                )
-                verdicts.append(Verdict(position, result.label, result.reason))
-                record.items_in += 1
-                record.items_out += result.label == "supported"
-            store.save_verdicts(draft, verdicts)
+            cited = sorted({c.article_id for s in draft.sentences for c in s.citations})
+            articles = store.articles(story.article_ids if story else cited)
+            writer = self.writers.get(draft.writer, self.default)
+            earlier = store.gate_record(draft.story_id)
+            gated = run_gate(draft, articles, writer, settings, support=support, earlier=earlier)
+            store.save_gated(gated.draft, gated.verdicts, gated.record, checker)
+            if gated.held:
+                record.skipped += 1
+                log.info("story %s held for review: %s", draft.story_id, gated.record.note)
+            else:
+                record.items_out += 1
             context.progress.advance(self.name)
+        for writer, before in spent:
+            record.tokens_in += writer.usage.tokens_in - before.tokens_in
+            record.tokens_out += writer.usage.tokens_out - before.tokens_out
+            record.cost_usd += writer.usage.cost_usd - before.cost_usd
         return record

@@ -1,8 +1,17 @@
-"""Write: one multi-source article per story."""
+"""Write: one multi-source article per story, by the offline or an LLM writer."""
 
-from newsdesk.write.categories import classify
-from newsdesk.write.extractive import write_story
-from newsdesk.write.quotes import find_quotes, speaker_of
-from newsdesk.write.stage import WriteStage
+from newsdesk.write.base import Flag, Usage, Writer, WriterError
+from newsdesk.write.extractive import ExtractiveWriter, write_story
+from newsdesk.write.stage import WriteStage, make_writer, offline_writer
 
-__all__ = ["WriteStage", "classify", "find_quotes", "speaker_of", "write_story"]
+__all__ = [
+    "ExtractiveWriter",
+    "Flag",
+    "Usage",
+    "WriteStage",
+    "Writer",
+    "WriterError",
+    "make_writer",
+    "offline_writer",
+    "write_story",
+]

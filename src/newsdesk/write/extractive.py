@@ -18,14 +18,14 @@ from math import inf
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from newsdesk.attribution import attribute
 from newsdesk.config import WriteSettings
+from newsdesk.language.attribution import attribute
+from newsdesk.language.dates import date_mentions
+from newsdesk.language.sections import classify
+from newsdesk.language.speakers import find_quotes
+from newsdesk.language.text import Span, quotations, sentences, word_count, words
 from newsdesk.records import Article, Citation, Draft, Sentence, SourceRef, Story
-from newsdesk.text import Span, quotations, sentences, word_count, words
-from newsdesk.verify.dates import date_mentions
 from newsdesk.write.base import Flag, Usage
-from newsdesk.write.categories import classify
-from newsdesk.write.quotes import find_quotes
 
 _DANGLING_START = frozenset(
     """he she they it this that these those his her their its him them we i but and also however

@@ -30,24 +30,24 @@ from typing import Any, TypeVar
 
 import httpx
 
-from newsdesk.attribution import credited_outlets, same_outlet
 from newsdesk.config import LLMSettings, WriteSettings
 from newsdesk.errors import ConfigError
+from newsdesk.language.attribution import credited_outlets, same_outlet
+from newsdesk.language.retrieval import find_evidence
+from newsdesk.language.sections import classify
 from newsdesk.records import (
     CATEGORIES,
     Article,
     Citation,
     Draft,
+    Evidence,
     Sentence,
     SentenceKind,
     SourceRef,
     Story,
 )
 from newsdesk.retrying import retry_after
-from newsdesk.verify.checker import Evidence
-from newsdesk.verify.retrieval import find_evidence
 from newsdesk.write.base import Flag, Usage, WriterError
-from newsdesk.write.categories import classify
 from newsdesk.write.prompts import (
     Claim,
     Message,

@@ -1,4 +1,4 @@
-"""The write stage: draft, gate and store an article for every story with new reporting."""
+"""The write stage: a draft for every story with new reporting, stored for the verify gate."""
 
 from __future__ import annotations
 
@@ -9,12 +9,11 @@ from dataclasses import replace
 from newsdesk.config import Config
 from newsdesk.engine import Context
 from newsdesk.errors import ConfigError
+from newsdesk.language.encoder import default_encoder
 from newsdesk.records import Article, Draft, StageRun, Story
-from newsdesk.verify.checker import combined_support
-from newsdesk.verify.support import check_support, default_model
 from newsdesk.write.base import Writer, WriterError
 from newsdesk.write.extractive import ExtractiveWriter
-from newsdesk.write.gate import Gated, Support, run_gate
+from newsdesk.write.llm import LLMWriter
 
 log = logging.getLogger("newsdesk.write")
 
@@ -26,8 +25,6 @@ def make_writer(config: Config) -> Writer:
     if config.write.writer == "extractive":
         return offline_writer(config)
     if config.write.writer == "llm":
-        from newsdesk.write.llm import LLMWriter
-
         return LLMWriter(config.llm, config.write)
     raise ConfigError(
         f"unknown setting [write] writer = {config.write.writer!r}; known: {', '.join(WRITERS)}"
@@ -36,7 +33,7 @@ def make_writer(config: Config) -> Writer:
 
 def offline_writer(config: Config) -> ExtractiveWriter:
     """The extractive writer, ranking with MiniLM unless ``[write] embeddings`` is off."""
-    embed = default_model().embed if config.write.embeddings else None
+    embed = default_encoder().embed if config.write.embeddings else None
     return ExtractiveWriter(config.write, embed)
 
 
@@ -45,13 +42,21 @@ class WriteStage:
 
     A draft is keyed on its story's hash (the set of its articles), so a story
     with nothing new is not rewritten, and a killed run redoes only the stories
-    whose drafts were not yet committed. Every draft goes through the verify
-    gate before it is stored, with its verdicts and the gate's record, in one
-    transaction. A writer that fails hands the story to the offline writer;
-    the run goes on. ``items_out`` counts drafts cleared for publication.
+    whose drafts were not yet committed. The draft is stored as written; the
+    verify stage gates it before anything is published. A writer that fails
+    hands the story to the offline writer (``fallback``) and the run goes on.
+    ``items_out`` counts drafts written.
     """
 
     name = "write"
+
+    def __init__(self, writer: Writer, fallback: Writer) -> None:
+        self.writer = writer
+        self.fallback = fallback
+
+    @classmethod
+    def for_config(cls, config: Config) -> WriteStage:
+        return cls(make_writer(config), offline_writer(config))
 
     def run(self, context: Context) -> StageRun:
         store = context.store
@@ -59,51 +64,38 @@ class WriteStage:
         stories = store.stories_to_write()
         record.items_in = len(stories)
         context.progress.start(self.name, len(stories))
-        writer = make_writer(context.config)
-        fallback = offline_writer(context.config)
-        support = combined_support(check_support, context.config.verify.min_coverage)
+        spent = [(w, replace(w.usage)) for w in {id(w): w for w in self.writers}.values()]
         for story in stories:
             articles = store.articles(story.article_ids)
-            gated = self._write(context, story, articles, writer, fallback, support)
-            previous = store.draft(story.id)
-            draft = _versioned(gated.draft, previous, articles)
-            store.save_gated(draft, gated.verdicts, replace(gated.record, story_id=draft.story_id))
-            if gated.held:
-                record.skipped += 1
-                log.info("story %s held for review: %s", story.id, gated.record.note)
-            else:
-                record.items_out += 1
+            draft = _versioned(self._write(story, articles), store.draft(story.id), articles)
+            store.save_draft(draft)
+            record.items_out += 1
             context.progress.advance(self.name)
-        for used in {id(writer): writer, id(fallback): fallback}.values():
-            record.tokens_in += used.usage.tokens_in
-            record.tokens_out += used.usage.tokens_out
-            record.cost_usd += used.usage.cost_usd
-            close = getattr(used, "close", None)
-            if callable(close):
-                close()
+        for writer, before in spent:
+            record.tokens_in += writer.usage.tokens_in - before.tokens_in
+            record.tokens_out += writer.usage.tokens_out - before.tokens_out
+            record.cost_usd += writer.usage.cost_usd - before.cost_usd
         return record
 
-    def _write(
-        self,
-        context: Context,
-        story: Story,
-        articles: Sequence[Article],
-        writer: Writer,
-        fallback: Writer,
-        support: Support,
-    ) -> Gated:
-        settings = context.config.verify
+    def close(self) -> None:
+        """Close the writers' connections (an LLM writer holds an HTTP client)."""
+        for writer in {id(w): w for w in self.writers}.values():
+            close = getattr(writer, "close", None)
+            if callable(close):
+                close()
+
+    @property
+    def writers(self) -> tuple[Writer, ...]:
+        """The writers this stage may use, by name: the gate revises a draft with its own."""
+        return (self.writer, self.fallback)
+
+    def _write(self, story: Story, articles: Sequence[Article]) -> Draft:
         try:
-            draft = writer.write(story, articles)
+            return self.writer.write(story, articles)
         except WriterError as error:
-            note = f"{writer.name} writer failed ({error}); the extractive writer took over"
+            note = f"{self.writer.name} writer failed ({error}); the extractive writer took over"
             log.warning("story %s: %s", story.id, note)
-            gated = run_gate(
-                fallback.write(story, articles), articles, fallback, settings, support=support
-            )
-            joined = "; ".join(filter(None, [note, gated.record.note]))
-            return replace(gated, record=replace(gated.record, note=joined))
-        return run_gate(draft, articles, writer, settings, support=support)
+            return replace(self.fallback.write(story, articles), note=note)
 
 
 def _versioned(draft: Draft, previous: Draft | None, articles: Sequence[Article]) -> Draft:
@@ -112,7 +104,9 @@ def _versioned(draft: Draft, previous: Draft | None, articles: Sequence[Article]
     A rewrite after new reporting is the next version, and its change log
     gains a line naming the outlets whose reporting is new.
     """
-    if previous is None or previous.story_hash == draft.story_hash:
+    if previous is None or (
+        previous.story_hash == draft.story_hash and not previous.sources_changed
+    ):
         return draft
     known = {ref.article_id for ref in previous.sources}
     new = [a for a in articles if a.id not in known]

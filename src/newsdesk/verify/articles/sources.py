@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from newsdesk.dumps import ImportProblem, read_jsonl
 from newsdesk.errors import InputError
-from newsdesk.ingest.dumps import ImportProblem, read_jsonl
 from newsdesk.records import Article
 
 

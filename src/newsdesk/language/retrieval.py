@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from newsdesk.attribution import split_attribution
-from newsdesk.records import Article
-from newsdesk.text import content_words, sentences
-from newsdesk.verify.checker import Evidence
+from newsdesk.language.attribution import split_attribution
+from newsdesk.language.text import content_words, sentences
+from newsdesk.records import Article, Evidence
 
 MAX_EVIDENCE = 3
 """Spans a claim may rest on: enough for a sentence that merges two source sentences."""

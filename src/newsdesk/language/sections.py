@@ -14,13 +14,13 @@ from collections import Counter
 from collections.abc import Sequence
 from importlib import resources
 
+from newsdesk.language.text import words
 from newsdesk.records import CATEGORIES, Article
-from newsdesk.text import words
 
 
 def _lexicon() -> dict[str, frozenset[str]]:
     """Section -> words, from ``sections.toml`` beside this module."""
-    text = (resources.files("newsdesk.write") / "sections.toml").read_text(encoding="utf-8")
+    text = (resources.files("newsdesk.language") / "sections.toml").read_text(encoding="utf-8")
     table = tomllib.loads(text)
     unknown = set(table) - set(CATEGORIES)
     if unknown:

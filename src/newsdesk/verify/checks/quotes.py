@@ -12,10 +12,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from newsdesk.records import Article
-from newsdesk.text import normalize, quotations, sentences, words
-from newsdesk.verify.checker import Check, Evidence
-from newsdesk.write.quotes import speaker_of
+from newsdesk.language.speakers import speaker_of
+from newsdesk.language.text import normalize, quotations, sentences, words
+from newsdesk.records import Article, Evidence
+from newsdesk.verify.checks.base import Check, Claim
 
 _ELLIPSIS = re.compile(r"\s*(?:\.\s?\.\s?\.|…)\s*")
 _BRACKETED = re.compile(r"\[[^\]]*\]")
@@ -150,3 +150,13 @@ def _mentions(speaker: str, context: str) -> bool:
     """Whether the context names the speaker (by surname)."""
     names = words(speaker)
     return bool(names) and names[-1] in words(context)
+
+
+def quote_check(claim: Claim) -> Check:
+    """Whether the claim's quotations are in a source (found before the checks run)."""
+    return claim.quoted[0]
+
+
+def speaker_check(claim: Claim) -> Check:
+    """Whether the source gives the quotation to the speaker the claim names."""
+    return claim.quoted[1]

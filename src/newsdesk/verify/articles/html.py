@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from html import unescape
 from html.parser import HTMLParser
 
-from newsdesk.verify.articles import (
+from newsdesk.language.urls import normalize_url
+from newsdesk.verify.articles.parse import (
     BARE_URL,
     CITATION_MARK,
     SOURCE_HEADINGS,
@@ -37,7 +38,6 @@ from newsdesk.verify.articles import (
     is_web_url,
     iso_date,
 )
-from newsdesk.verify.links import normalize_url
 
 _JUNK_TAGS = frozenset(
     "script style noscript template nav footer aside form head svg iframe button select "

@@ -10,55 +10,27 @@ rests on another language says so.
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 
-from newsdesk.records import Article
-from newsdesk.text import STOPWORDS
-from newsdesk.verify.checker import Check, ClaimResult, Evidence, verdict_of
-from newsdesk.verify.retrieval import Candidate
+from newsdesk.language.detection import ENGLISH, LETTERS, language_name
+from newsdesk.language.retrieval import Candidate
+from newsdesk.language.text import STOPWORDS
+from newsdesk.records import Evidence
+from newsdesk.verify.checks.base import Check, ClaimResult, verdict_of
 
-ENGLISH = "en"
 MIN_FACTS = 2
 """Names plus numbers a claim needs for a name-and-number match to mean anything: one
 name alone ("Lee") is in most sentences of a story."""
 
-NAMES = {
-    "ar": "Arabic",
-    "ca": "Catalan",
-    "da": "Danish",
-    "de": "German",
-    "el": "Greek",
-    "en": "English",
-    "es": "Spanish",
-    "fi": "Finnish",
-    "fr": "French",
-    "he": "Hebrew",
-    "hi": "Hindi",
-    "it": "Italian",
-    "ja": "Japanese",
-    "ko": "Korean",
-    "nl": "Dutch",
-    "no": "Norwegian",
-    "pl": "Polish",
-    "pt": "Portuguese",
-    "ro": "Romanian",
-    "ru": "Russian",
-    "sv": "Swedish",
-    "tr": "Turkish",
-    "uk": "Ukrainian",
-    "zh": "Chinese",
-}
 DECIMAL_COMMA = frozenset(
     "ca cs da de el es fi fr hr hu id it lt lv nl no pl pt ro ru sk sl sr sv tr uk".split()
 )
 """Languages that write 2,5 for two and a half and 2 500 or 2.500 for two thousand five hundred."""
 
-_LETTERS = re.compile(r"[^\W\d_]+")
 _CAPITALISED = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _POINT_NUMBER = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\d.,])\d+(?:\.\d+)?")
 _COMMA_NUMBER = re.compile(
@@ -76,29 +48,6 @@ _NUMBER_WORDS = frozenset(
 """Capitalised only at the start of a sentence, and translated."""
 
 
-def language_of(source: Article) -> str:
-    """The source's language as a two-letter code: its ``lang`` when given, else detected."""
-    if source.lang and source.lang.strip():
-        return source.lang.strip().lower().replace("_", "-").split("-")[0]
-    return detect(f"{source.title}\n{source.text}")
-
-
-@functools.lru_cache(maxsize=4096)
-def detect(text: str) -> str:
-    """``py3langid``'s guess at the language of ``text`` (English when there is no text)."""
-    if not _LETTERS.search(text):
-        return ENGLISH
-    import py3langid  # loads its model on first use
-
-    code, _ = py3langid.classify(text[:5000])
-    return str(code)
-
-
-def language_name(code: str) -> str:
-    """``French`` for ``fr``; the code itself for a language not listed."""
-    return NAMES.get(code, code)
-
-
 def names(claim: str) -> set[str]:
     """The claim's names, folded: capitalised words that are not function words or days.
 
@@ -113,7 +62,7 @@ def names(claim: str) -> set[str]:
         folded = fold(word)
         if folded in STOPWORDS or folded in _CALENDAR or folded in _NUMBER_WORDS:
             continue
-        found.update(part for part in _LETTERS.findall(folded) if len(part) > 1)
+        found.update(part for part in LETTERS.findall(folded) if len(part) > 1)
     return found
 
 
@@ -148,7 +97,7 @@ def matches(claim: str, sentence: str, language: str) -> bool:
     values = numbers(claim)
     if len(wanted) + len(values) < MIN_FACTS:
         return False
-    words = set(_LETTERS.findall(fold(sentence)))
+    words = set(LETTERS.findall(fold(sentence)))
     return wanted <= words and values <= numbers(sentence, language, lenient=True)
 
 
@@ -173,7 +122,7 @@ def best_match(
 ) -> Evidence | None:
     """The source span, in a language other than English, that holds every name and
     number of ``claim`` (see ``matches``); of several, the one sharing most of its words."""
-    claim_words = set(_LETTERS.findall(fold(claim)))
+    claim_words = set(LETTERS.findall(fold(claim)))
     found = [
         candidate.evidence
         for candidate in candidates
@@ -181,7 +130,7 @@ def best_match(
     ]
     return max(
         found,
-        key=lambda e: (len(claim_words & set(_LETTERS.findall(fold(e.quote)))), -len(e.quote)),
+        key=lambda e: (len(claim_words & set(LETTERS.findall(fold(e.quote)))), -len(e.quote)),
         default=None,
     )
 

@@ -14,11 +14,14 @@ mislead by omission.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from newsdesk.config import VerifySettings
 from newsdesk.errors import NewsdeskError
+from newsdesk.language.sections import best_of, fits
+from newsdesk.language.sections import scores as section_scores
+from newsdesk.language.urls import normalize_url
 from newsdesk.records import (
     CATEGORIES,
     Article,
@@ -29,16 +32,15 @@ from newsdesk.records import (
     SourceRef,
     Verdict,
 )
-from newsdesk.verify.checker import Check, ClaimResult, Evidence, check_sentence, combined_support
-from newsdesk.verify.links import normalize_url
-from newsdesk.verify.support import check_support
+from newsdesk.verify.checker import check_sentence, combined_support
+from newsdesk.verify.checks import ClaimResult
+from newsdesk.verify.checks.base import SupportFn
+from newsdesk.verify.checks.support import check_support
 from newsdesk.write.base import Flag, Writer
-from newsdesk.write.categories import best_of, fits
-from newsdesk.write.categories import scores as section_scores
 
-log = logging.getLogger("newsdesk.write.gate")
+log = logging.getLogger("newsdesk.verify.gate")
 
-Support = Callable[[str, Sequence[Evidence]], Check]
+Support = SupportFn
 
 
 @dataclass(frozen=True)
@@ -72,13 +74,19 @@ def run_gate(
     settings: VerifySettings,
     *,
     support: Support | None = None,
+    earlier: GateRecord | None = None,
 ) -> Gated:
-    """Check, revise and prune ``draft`` until every sentence left is supported."""
+    """Check, revise and prune ``draft`` until every sentence left is supported.
+
+    ``earlier`` is the record of a gate this draft already went through (a
+    checker since replaced): what it dropped stays on the record, and the share
+    of sentences kept is counted against the draft as first written.
+    """
     support = support or combined_support(check_support, settings.min_coverage)
-    drafted = len(draft.sentences)
-    dropped: list[Dropped] = []
-    revised = 0
-    notes: list[str] = []
+    drafted = earlier.drafted if earlier else len(draft.sentences)
+    dropped: list[Dropped] = list(earlier.dropped) if earlier else []
+    revised = earlier.revised if earlier else 0
+    notes: list[str] = [draft.note] if draft.note else []
     draft, category_note = _fit_category(draft, articles)
     if category_note:
         notes.append(category_note)
