@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import ipaddress
 import tomllib
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from importlib import resources
+from os import PathLike
 from pathlib import Path
 from typing import Any
 
@@ -196,35 +198,45 @@ class Config:
         return self.ingest.dumps or (Path(str(SAMPLE_DUMP)),)
 
 
-def _section(cls: type, values: dict[str, Any], name: str, base: Path) -> Any:
+def _value(cls: type, name: str, key: str, value: Any, base: Path | None) -> Any:
+    """``value`` for the field ``key`` of section ``[name]`` (class ``cls``), checked and
+    coerced to the default's type: an int is taken for a float, a string for a path
+    (relative paths are joined to ``base`` unless it is ``None``), a list of strings for a
+    tuple. A wrong type is a one-line ``ConfigError``."""
     known = {f.name: f for f in fields(cls)}
-    kwargs: dict[str, Any] = {}
-    for key, value in values.items():
-        if key not in known:
-            raise ConfigError(f"unknown setting [{name}] {key!r}; known: {', '.join(known)}")
-        default = getattr(cls(), key)
-        try:
-            if isinstance(default, Path):
-                value = base / Path(value)
-            elif isinstance(default, tuple):
-                if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                    raise TypeError
-                paths = "Path" in str(known[key].type)
-                value = tuple(base / Path(v) for v in value) if paths else tuple(value)
-            elif isinstance(default, bool):
-                if not isinstance(value, bool):
-                    raise TypeError
-            elif not isinstance(value, type(default)) or isinstance(value, bool):
-                if isinstance(default, float) and isinstance(value, int):
-                    value = float(value)
-                else:
-                    raise TypeError
-        except TypeError:
-            raise ConfigError(
-                f"setting [{name}] {key!r} must be {type(default).__name__}, got {value!r}"
-            ) from None
-        kwargs[key] = value
-    return cls(**kwargs)
+    if key not in known:
+        raise ConfigError(f"unknown setting [{name}] {key!r}; known: {', '.join(known)}")
+    default = getattr(cls(), key)
+    try:
+        if isinstance(default, Path):
+            if not isinstance(value, str | PathLike):
+                raise TypeError
+            value = Path(value) if base is None else base / Path(value)
+        elif isinstance(default, tuple):
+            paths = "Path" in str(known[key].type)
+            kinds: tuple[type, ...] = (str, PathLike) if paths else (str,)
+            if not isinstance(value, list | tuple) or not all(isinstance(v, kinds) for v in value):
+                raise TypeError
+            if paths:
+                value = tuple(Path(v) if base is None else base / Path(v) for v in value)
+            else:
+                value = tuple(value)
+        elif isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise TypeError
+        elif not isinstance(value, type(default)) or isinstance(value, bool):
+            if isinstance(default, float) and isinstance(value, int):
+                value = float(value)
+            else:
+                raise TypeError
+    except TypeError:
+        kind = "Path" if isinstance(default, Path) else type(default).__name__
+        raise ConfigError(f"setting [{name}] {key!r} must be {kind}, got {value!r}") from None
+    return value
+
+
+def _section(cls: type, values: dict[str, Any], name: str, base: Path) -> Any:
+    return cls(**{key: _value(cls, name, key, value, base) for key, value in values.items()})
 
 
 def _feeds(tables: Any, path: Path) -> tuple[Feed, ...]:
@@ -247,11 +259,16 @@ def _feeds(tables: Any, path: Path) -> tuple[Feed, ...]:
     return tuple(feeds)
 
 
-def load_config(path: str | Path | None = None, **overrides: Any) -> Config:
+def load_config(
+    path: str | Path | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    **settings: Any,
+) -> Config:
     """Read ``path`` (default: ``./newsdesk.toml`` if it exists) over the defaults.
 
-    ``overrides`` replace whole sections' fields, e.g.
-    ``load_config(database="x.db", site_dir="out")``.
+    Then ``overrides`` and ``settings`` set single fields, as ``apply_overrides`` does:
+    ``load_config(path, {"store.database": "x.db", "publish.site_dir": "out"})``, or by a
+    name only one section has, ``load_config(database="x.db", site_dir="out")``.
     """
     config = Config()
     if path is None and Path("newsdesk.toml").is_file():
@@ -275,21 +292,70 @@ def load_config(path: str | Path | None = None, **overrides: Any) -> Config:
                 raise ConfigError(f"{path}: unknown section [{name}]; known: {', '.join(sections)}")
             values[name] = _section(type(getattr(config, name)), table, name, base)
         config = replace(config, **values)
-    return apply_overrides(config, **overrides)
+    return apply_overrides(config, overrides, **settings)
 
 
-def apply_overrides(config: Config, **overrides: Any) -> Config:
-    """Set single fields by name (``database=...``), wherever they live; ``None`` is ignored."""
-    for key, value in overrides.items():
+SECTIONS: dict[str, type] = {
+    f.name: type(getattr(Config(), f.name))
+    for f in fields(Config)
+    if is_dataclass(getattr(Config(), f.name))
+}
+"""The settings sections (``[store]``, ``[ingest]``, ...) and their dataclasses, in order."""
+
+
+def _owners() -> dict[str, tuple[str, ...]]:
+    """Each setting name and the sections that have it, in section order."""
+    owners: dict[str, tuple[str, ...]] = {}
+    for section, cls in SECTIONS.items():
+        for f in fields(cls):
+            owners[f.name] = (*owners.get(f.name, ()), section)
+    return owners
+
+
+AMBIGUOUS: tuple[str, ...] = tuple(sorted(k for k, v in _owners().items() if len(v) > 1))
+"""Setting names that more than one section has; an override must name their section."""
+
+
+def _where(name: str) -> tuple[str, str]:
+    """The section and key an override ``name`` (``section.key`` or a bare key) sets."""
+    if "." in name:
+        section, key = name.split(".", 1)
+        if section not in SECTIONS:
+            raise ConfigError(
+                f"unknown setting section {section!r} in {name!r}; known: {', '.join(SECTIONS)}"
+            )
+        if key not in {f.name for f in fields(SECTIONS[section])}:
+            known = ", ".join(f.name for f in fields(SECTIONS[section]))
+            raise ConfigError(f"unknown setting [{section}] {key!r}; known: {known}")
+        return section, key
+    owners = _owners().get(name, ())
+    if not owners:
+        raise ConfigError(f"unknown setting {name!r}; say section.key, e.g. store.database")
+    if len(owners) > 1:
+        candidates = [f"{section}.{name}" for section in owners]
+        choice = ", ".join(candidates[:-1]) + " or " + candidates[-1]
+        raise ConfigError(f"ambiguous setting {name!r}: say {choice}")
+    return owners[0], name
+
+
+def apply_overrides(
+    config: Config, overrides: Mapping[str, Any] | None = None, **settings: Any
+) -> Config:
+    """Set single fields: ``apply_overrides(config, {"store.database": "x.db"})``.
+
+    A name is ``section.key``, or a bare key (``database=...``, also accepted in
+    ``overrides``) when only one section has it. These bare names are in several
+    sections and must be qualified, or it is an error: ``backoff_s`` (ingest, fetch,
+    llm), ``base_url`` (llm, publish), ``connect_timeout_s`` (fetch, llm),
+    ``max_retries`` (fetch, llm), ``max_wait_s`` (fetch, llm), ``min_words`` (ingest,
+    write); ``AMBIGUOUS`` holds them. Values are checked and coerced as in a settings
+    file, except that relative paths stay as given. ``None`` is ignored.
+    """
+    for name, value in [*(overrides or {}).items(), *settings.items()]:
         if value is None:
             continue
-        for section in fields(Config):
-            current: Any = getattr(config, section.name)
-            if isinstance(current, tuple) or key not in {f.name for f in fields(current)}:
-                continue
-            updated: Any = replace(current, **{key: value})
-            config = replace(config, **{section.name: updated})
-            break
-        else:
-            raise ConfigError(f"unknown setting {key!r}")
+        section, key = _where(name)
+        value = _value(SECTIONS[section], section, key, value, None)
+        updated: Any = replace(getattr(config, section), **{key: value})
+        config = replace(config, **{section: updated})
     return config
