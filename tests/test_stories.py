@@ -14,9 +14,8 @@ import pytest
 from newsdesk.config import Config
 from newsdesk.engine import Context, Engine, Stage
 from newsdesk.ingest import IngestStage
-from newsdesk.records import CATEGORIES, Article, Run, StageRun
+from newsdesk.records import CATEGORIES, Article, Placement, Run, StageRun, StoryVersion
 from newsdesk.store import SQLiteStore, Store, open_store
-from newsdesk.store.base import Placement
 from newsdesk.stories import (
     Clusterer,
     Params,
@@ -30,6 +29,7 @@ from newsdesk.stories.clusterer import OpenStory, day_number
 from newsdesk.stories.embeddings import shared_embedder
 from newsdesk.stories.features import Features
 from newsdesk.stories.stream import stream_features, stream_order
+from newsdesk.stories.versions import next_version, step_versions
 
 EVENT = "allsides-train-1746"
 """Three outlets on one event of the sample."""
@@ -61,6 +61,7 @@ def memberships(store: Store) -> dict[str, tuple[str, ...]]:
 # --------------------------------------------------------------------------- the algorithm
 
 
+@pytest.mark.slow
 def test_sample_clusters_match_the_labelled_events(sample_articles: list[Article]) -> None:
     result = cluster_stream(sample_articles, Params(), shared_embedder())
     scores = bcubed(result.assignment, gold(sample_articles))
@@ -510,6 +511,37 @@ def test_merge_moves_articles_drops_the_old_draft_and_redirects(tmp_path: Path) 
     store.close()
 
 
+def test_a_story_gets_one_new_version_per_later_run() -> None:
+    assert next_version(None, 7) == 1
+    assert next_version(StoryVersion("s-1", 2, 5), 5) == 2
+    assert next_version(StoryVersion("s-1", 2, 5), 7) == 3
+    assert next_version(StoryVersion("s-1", 1, None), None) == 1
+    article = Article("a1", "https://example.org/1", "Outlet", "Title", "Text.", None)
+    step = Placement(article, "s-1", None, merged=(("s-3", "s-2"),), moved=(("a0", "s-4"),))
+    assert step.grown == {"s-1", "s-2", "s-4"}
+    stored = {"s-1": StoryVersion("s-1", 1, 7), "s-2": StoryVersion("s-2", 4, 6)}
+    assert step_versions(step, stored, 7) == (("s-1", 1), ("s-2", 5), ("s-4", 1))
+
+
+def test_the_store_writes_the_versions_it_is_given(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "db.sqlite")
+    articles = [
+        Article(f"a{n}", f"https://example.org/{n}", f"Outlet {n}", f"Title {n}", "Text.", None)
+        for n in range(3)
+    ]
+    for article in articles:
+        store.add_article(article, None)
+    store.place(Placement(articles[0], "s-1", "2020-01-01", versions=(("s-1", 1),)), 1)
+    assert store.story_versions(["s-1", "s-9"]) == {"s-1": StoryVersion("s-1", 1, 1)}
+    store.place(Placement(articles[1], "s-1", "2020-01-02", versions=(("s-1", 2),)), 2)
+    assert store.story_versions(["s-1"]) == {"s-1": StoryVersion("s-1", 2, 2)}
+    store.place(Placement(articles[2], "s-1", "2020-01-03"), 3)  # no version given: kept
+    assert store.story_versions(["s-1"]) == {"s-1": StoryVersion("s-1", 2, 3)}
+    story = store.story("s-1")
+    assert story is not None and story.version == 2
+    store.close()
+
+
 def test_syndicated_copies_count_once(
     config: Config, sample_records: list[dict[str, object]], tmp_path: Path
 ) -> None:
@@ -605,6 +637,7 @@ def test_a_gpu_that_is_not_there_is_one_clear_error(config: Config, tmp_path: Pa
     assert "[stories] 'device' must be one of cpu, cuda, not 'tpu'" in bad.stderr
 
 
+@pytest.mark.slow
 def test_stories_eval_prints_bcubed(sample_path: Path, tmp_path: Path) -> None:
     from click.testing import CliRunner
 

@@ -6,12 +6,19 @@ made of ``Sentence`` + ``Citation`` (write) -> ``Verdict`` per sentence
 a ``Run`` did. Records are plain frozen dataclasses so that every stage can be
 tested on its own with records built by hand, and so that the store is the
 only place that knows about SQL.
+
+The records the store keeps for one stage come last: a feed's entries and
+polling state, a page's versions, snapshot, fingerprint and duplicate links
+(ingest); an article's clustering features, the word counts, a story's
+version and one clustering step's ``Placement`` (stories).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -302,3 +309,209 @@ class Run:
 
     def stage(self, name: str) -> StageRun | None:
         return next((s for s in self.stages if s.stage == name), None)
+
+
+# -- what the store keeps for ingest: feeds and pages -------------------------
+
+EntryStatus = Literal["pending", "stored", "unchanged", "duplicate", "failed"]
+"""What became of a feed entry: ``pending`` until its page is stored or given up on."""
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One item of a feed: a candidate article whose page is still to be fetched.
+
+    ``key`` is the item's guid/id (its link when it has none): the identity
+    that tells a new item from one already seen. ``published`` is an ISO date,
+    ``updated`` the item's last-modified time as the feed gives it.
+    """
+
+    url: str
+    key: str
+    title: str = ""
+    published: str | None = None
+    updated: str | None = None
+    summary: str = ""
+    content: str = ""
+    authors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PendingEntry:
+    """A feed entry whose page has not been stored yet, with the attempts made so far."""
+
+    feed_url: str
+    entry: FeedEntry
+    attempts: int = 0
+
+
+@dataclass(frozen=True)
+class FeedState:
+    """How polling one feed went: validators for conditional GET, errors and backoff.
+
+    Times are ISO timestamps in UTC; ``failures`` counts consecutive failed
+    polls and sets how far ``next_poll`` is pushed back.
+    """
+
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    last_status: int | None = None
+    last_polled: str | None = None
+    last_error: str | None = None
+    last_error_at: str | None = None
+    failures: int = 0
+    next_poll: str | None = None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A page exactly as fetched, zlib-compressed, for audit: ``sha256`` is of the raw bytes."""
+
+    sha256: str
+    url: str
+    fetched_at: str
+    content_type: str | None
+    data: bytes
+
+    @property
+    def body(self) -> bytes:
+        """The raw bytes of the page."""
+        return zlib.decompress(self.data)
+
+
+@dataclass(frozen=True)
+class ArticleVersion:
+    """One version of an article read from a page; a changed page adds the next one."""
+
+    article_id: str
+    version: int
+    text_hash: str
+    title: str
+    text: str
+    fetched_at: str
+    snapshot: str | None = None
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What duplicate detection compares: the normalised-text hash and a MinHash signature."""
+
+    article_id: str
+    outlet: str
+    text_hash: str
+    signature: bytes
+
+
+@dataclass(frozen=True)
+class DuplicateLink:
+    """``article_id`` is a copy (``exact`` or ``near``) of ``duplicate_of``.
+
+    ``similarity`` is the share of the shorter text's word shingles found in
+    the other text (1.0 for an exact copy).
+    """
+
+    article_id: str
+    duplicate_of: str
+    kind: Literal["exact", "near"]
+    similarity: float
+
+
+# -- what the store keeps for stories ------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredFeatures:
+    """What story clustering computed for one article (see ``stories/features.py``).
+
+    Vectors are little-endian float32 bytes; ``article_hash`` and ``model`` say
+    what they were computed from, so a changed article or another model is
+    computed again. ``names`` and ``sections`` are JSON (``names`` is ``None``
+    when entities were not computed).
+    """
+
+    article_id: str
+    article_hash: str
+    model: str
+    lead: bytes
+    title: bytes
+    term_indices: bytes
+    term_weights: bytes
+    names: str | None
+    sections: str
+
+
+@dataclass(frozen=True)
+class WordCounts:
+    """Document frequencies of hashed words over every article clustered so far."""
+
+    documents: int
+    counts: bytes
+
+
+@dataclass(frozen=True)
+class StoryVersion:
+    """A stored story's ``version`` and the run that last added reporting to it
+    (``None`` when that happened outside a run)."""
+
+    story_id: str
+    version: int
+    run_id: int | None
+
+
+@dataclass(frozen=True)
+class Placement:
+    """One step of story clustering, stored in one transaction.
+
+    ``article`` joins ``story_id`` (a new story when none is stored) on ``day``
+    (its date, or the day it was imported). ``merged`` lists ``(old id, id)``:
+    stories that turned out to be the same event, whose articles move and
+    whose id redirects from then on. ``moved`` lists ``(article id, story id)``:
+    articles of open stories that suit another story better. ``copy_of`` is
+    set when the article is a near copy of an article of the story.
+    ``categories`` gives the section of each story the step changed.
+    ``versions`` gives the version of each story the step added reporting to
+    (see ``grown``), as the stories stage decided it (``stories/versions.py``);
+    a story it does not list keeps its stored version.
+    """
+
+    article: Article
+    story_id: str
+    day: str | None
+    merged: tuple[tuple[str, str], ...] = ()
+    moved: tuple[tuple[str, str], ...] = ()
+    copy_of: DuplicateLink | None = None
+    categories: tuple[tuple[str, str], ...] = ()
+    versions: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def grown(self) -> frozenset[str]:
+        """The stories the step adds reporting to: the article's, the stories merged
+        stories join and the stories articles move to."""
+        return frozenset(
+            (self.story_id, *(new for _, new in self.merged), *(to for _, to in self.moved))
+        )
+
+
+def independent_sources(outlets: dict[str, str], links: Sequence[tuple[str, str]]) -> int:
+    """Outlets of a story's articles (id -> outlet), a syndicated copy counting once.
+
+    ``links`` are ``(copy, original)`` pairs; every group of copies counts as
+    its original's outlet (or as one source of its own when the original is
+    not in the story), so AP's story and its re-runs in three papers are one
+    source, and the AP story plus a Reuters one are two.
+    """
+    parent = {article: article for article in outlets}
+
+    def root(article: str) -> str:
+        seen = set()
+        while parent.get(article, article) != article and article not in seen:
+            seen.add(article)
+            article = parent[article]
+        return article
+
+    for copy, original in links:
+        if copy in outlets:
+            parent.setdefault(original, original)
+            parent[root(copy)] = root(original)
+    return len({outlets.get(root(a), "copy of " + root(a)) for a in outlets})

@@ -1,20 +1,50 @@
-"""Persistence. Stages see only the ``Store`` protocol; ``open_store`` picks the backend."""
+"""Persistence. Stages see only the store's protocols; ``open_store`` picks the backend.
+
+``Store`` is the whole store: every part (``ArticleStore``, ``StoryStore``,
+``DraftStore``, ``FeedStore``, ``RunStore``) with opening and closing. A stage
+is typed against the parts it uses (see ``store/base.py``).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Protocol
 
-from newsdesk.store.base import Store
+from newsdesk.errors import ConfigError
+from newsdesk.store.articles import ArticleStore
+from newsdesk.store.base import Transactional
+from newsdesk.store.drafts import DraftStore
+from newsdesk.store.feeds import FeedStore
+from newsdesk.store.runs import RunStore
 from newsdesk.store.sqlite import SQLiteStore
+from newsdesk.store.stories import StoryStore
 
-__all__ = ["SQLiteStore", "Store", "open_store"]
+__all__ = [
+    "ArticleStore",
+    "DraftStore",
+    "FeedStore",
+    "RunStore",
+    "SQLiteStore",
+    "Store",
+    "StoryStore",
+    "Transactional",
+    "open_store",
+]
+
+
+class Store(ArticleStore, StoryStore, DraftStore, FeedStore, RunStore, Protocol):
+    """Persistence for articles, stories, drafts, verdicts, publications, feeds and runs."""
+
+    def close(self) -> None: ...
+
+    def migrate(self) -> None:
+        """Bring the schema up to date (opening a store does)."""
+        ...
 
 
 def open_store(database: str | Path) -> Store:
     """Open (and migrate) the store at ``database``: a SQLite path or ``:memory:``."""
     text = str(database)
     if text.startswith(("postgres://", "postgresql://")):
-        from newsdesk.errors import ConfigError
-
         raise ConfigError(f"database {text!r}: PostgreSQL is not supported yet; use a SQLite path")
     return SQLiteStore(text.removeprefix("sqlite:///"))

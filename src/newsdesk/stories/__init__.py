@@ -2,7 +2,7 @@
 
 from newsdesk.records import Article
 from newsdesk.stories.clusterer import Clusterer, Decision, Params, story_id_for_article
-from newsdesk.stories.evaluation import bcubed, read_labelled
+from newsdesk.stories.evaluation import Evaluation, bcubed, evaluate, read_labelled
 from newsdesk.stories.stage import StoriesStage
 from newsdesk.stories.stream import cluster_stream
 from newsdesk.stories.tfidf import TfidfClusterer, cluster
@@ -16,12 +16,14 @@ def story_id_for(article: Article) -> str:
 __all__ = [
     "Clusterer",
     "Decision",
+    "Evaluation",
     "Params",
     "StoriesStage",
     "TfidfClusterer",
     "bcubed",
     "cluster",
     "cluster_stream",
+    "evaluate",
     "read_labelled",
     "story_id_for",
 ]

@@ -22,6 +22,9 @@ from typing import IO, Any
 from newsdesk.dumps import parse_article
 from newsdesk.errors import InputError
 from newsdesk.records import Article
+from newsdesk.stories.clusterer import Params
+from newsdesk.stories.embeddings import Embedder
+from newsdesk.stories.stream import StreamResult, cluster_stream
 
 
 def bcubed(predicted: Mapping[str, str], gold: Mapping[str, str]) -> dict[str, float]:
@@ -145,3 +148,26 @@ def read_labelled(path: Path, split: str | None = None) -> Labelled:
     if not result.articles:
         raise InputError(f"{source}: no labelled articles (each line needs a cluster_id)")
     return result
+
+
+@dataclass
+class Evaluation:
+    """How clustering a labelled set from scratch, as one stream, scored against its labels."""
+
+    labelled: Labelled
+    stream: StreamResult
+    precision: float
+    recall: float
+    f1: float
+
+    @property
+    def events(self) -> int:
+        """The labelled events (distinct cluster ids) in the set."""
+        return len(set(self.labelled.gold.values()))
+
+
+def evaluate(labelled: Labelled, params: Params, embedder: Embedder) -> Evaluation:
+    """Cluster ``labelled`` as one stream, in date order, and score it with BCubed."""
+    stream = cluster_stream(labelled.articles, params, embedder, names=params.names_weight > 0)
+    scores = bcubed(stream.assignment, labelled.gold)
+    return Evaluation(labelled, stream, scores["precision"], scores["recall"], scores["f1"])

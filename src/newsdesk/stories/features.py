@@ -24,8 +24,7 @@ from newsdesk.language.encoder import DIMENSIONS, MODEL_NAME
 from newsdesk.language.entities import analyse_many
 from newsdesk.language.sections import scores
 from newsdesk.language.shingles import shingles
-from newsdesk.records import Article
-from newsdesk.store.base import StoredFeatures
+from newsdesk.records import Article, StoredFeatures
 from newsdesk.stories.embeddings import Embedder, Vectors, lead_text, title_text
 from newsdesk.stories.terms import DocumentCounts, TermVector
 

@@ -16,17 +16,23 @@ offered again until its content changes.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
+from typing import Protocol
 
 from newsdesk.engine import Context
 from newsdesk.language.encoder import MODEL_NAME
-from newsdesk.records import Article, StageRun
-from newsdesk.store import Store
-from newsdesk.store.base import DuplicateLink, Placement, WordCounts
+from newsdesk.records import Article, DuplicateLink, Placement, StageRun, WordCounts
+from newsdesk.store import ArticleStore, StoryStore
 from newsdesk.stories.clusterer import Clusterer, Decision, Params, day_number, day_text
 from newsdesk.stories.embeddings import Embedder, shared_embedder
 from newsdesk.stories.features import Features, featurize, has_text
 from newsdesk.stories.stream import CHUNK, EMPTY_TEXT
 from newsdesk.stories.terms import DocumentCounts
+from newsdesk.stories.versions import step_versions
+
+
+class ClusterStore(ArticleStore, StoryStore, Protocol):
+    """What the stories stage uses: articles to place, and the stories they join."""
 
 
 class StoriesStage:
@@ -44,7 +50,8 @@ class StoriesStage:
         self.params = params
 
     def run(self, context: Context) -> StageRun:
-        store, config = context.store, context.config
+        store: ClusterStore = context.store
+        config = context.config
         settings = config.stories
         record = StageRun(self.name)
         pending = store.unassigned_articles()
@@ -77,7 +84,8 @@ class StoriesStage:
             decision = clusterer.assign(
                 features[article.id], day_number(day), originals.get(article.id)
             )
-            store.place(self._placement(article, day, decision, clusterer), context.run.id)
+            placement = self._placement(article, day, decision, clusterer)
+            store.place(self._versioned(store, placement, context.run.id), context.run.id)
             created += decision.created
             context.progress.advance(self.name)
         if clusterer.clock is not None:
@@ -86,14 +94,14 @@ class StoriesStage:
         return record
 
     @staticmethod
-    def _days(store: Store, articles: Sequence[Article], today: str) -> dict[str, str]:
+    def _days(store: ArticleStore, articles: Sequence[Article], today: str) -> dict[str, str]:
         """Each article's date, or the day it was imported (today when that is unknown)."""
         imported = store.import_days([a.id for a in articles if not a.published])
         return {a.id: a.published or imported.get(a.id, today)[:10] for a in articles}
 
     @staticmethod
     def _features(
-        store: Store, articles: Sequence[Article], embedder: Embedder, names: bool
+        store: StoryStore, articles: Sequence[Article], embedder: Embedder, names: bool
     ) -> dict[str, Features]:
         """Stored features where they are current; the rest computed and stored per chunk."""
         stored = store.features([a.id for a in articles])
@@ -128,7 +136,12 @@ class StoriesStage:
         return found
 
     def _load_open_stories(
-        self, store: Store, clusterer: Clusterer, embedder: Embedder, names: bool, first: str
+        self,
+        store: ClusterStore,
+        clusterer: Clusterer,
+        embedder: Embedder,
+        names: bool,
+        first: str,
     ) -> None:
         """Put back the stories the first new article could still join, or any later one."""
         since = day_number(first)
@@ -166,3 +179,10 @@ class StoriesStage:
                 if story_id in clusterer.stories
             ),
         )
+
+    @staticmethod
+    def _versioned(store: StoryStore, placement: Placement, run_id: int | None) -> Placement:
+        """``placement`` with the version of every story it adds reporting to (see
+        ``stories/versions.py``)."""
+        stored = store.story_versions(sorted(placement.grown))
+        return replace(placement, versions=step_versions(placement, stored, run_id))

@@ -1,0 +1,217 @@
+"""The articles part of the SQLite store (``ArticleStore``)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+
+from newsdesk.errors import StoreError
+from newsdesk.records import Article, ArticleVersion, DuplicateLink, Fingerprint, Snapshot
+from newsdesk.store.sqlite.base import SQLiteDatabase
+
+
+class SQLiteArticleStore(SQLiteDatabase):
+    """Articles, search, page versions, snapshots, fingerprints and duplicate links."""
+
+    def article_hash(self, article_id: str) -> str | None:
+        row = self._one("SELECT hash FROM articles WHERE id = ?", (article_id,))
+        return None if row is None else str(row["hash"])
+
+    def add_article(self, article: Article, run_id: int | None) -> None:
+        self.db.execute(
+            "INSERT INTO articles"
+            " (id, url, outlet, title, text, published, lang, extra, hash, run_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                article.id,
+                article.url,
+                article.outlet,
+                article.title,
+                article.text,
+                article.published,
+                article.lang,
+                json.dumps(article.extra, ensure_ascii=False, sort_keys=True),
+                article.hash,
+                run_id,
+            ),
+        )
+
+    def article(self, article_id: str) -> Article | None:
+        row = self._one("SELECT * FROM articles WHERE id = ?", (article_id,))
+        return None if row is None else self._article(row)
+
+    def articles(self, ids: Sequence[str] | None = None) -> list[Article]:
+        if ids is None:
+            rows = self._all("SELECT * FROM articles ORDER BY published, id")
+            return [self._article(r) for r in rows]
+        by_id = {
+            row["id"]: self._article(row)
+            for row in self._rows_for("SELECT * FROM articles WHERE id IN ({ids})", ids)
+        }
+        return [by_id[i] for i in ids if i in by_id]
+
+    def search(self, query: str, limit: int = 20) -> list[Article]:
+        """Full-text search over titles and texts (SQLite FTS5 query syntax)."""
+        try:
+            rows = self._all(
+                "SELECT articles.* FROM articles_fts"
+                " JOIN articles ON articles.rowid = articles_fts.rowid"
+                " WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?",
+                (query, limit),
+            )
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"bad search query {query!r}: {exc}") from exc
+        return [self._article(r) for r in rows]
+
+    def import_days(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """When each article was imported (the start of the run that stored it)."""
+        sql = (
+            "SELECT a.id, r.started FROM articles a JOIN runs r ON r.id = a.run_id"
+            " WHERE a.id IN ({ids})"
+        )
+        return {row["id"]: row["started"] for row in self._rows_for(sql, article_ids)}
+
+    def originals(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """The original each of these articles is a syndicated copy of (ingest's links)."""
+        sql = "SELECT article_id, duplicate_of FROM article_links WHERE article_id IN ({ids})"
+        return {row["article_id"]: row["duplicate_of"] for row in self._rows_for(sql, article_ids)}
+
+    # -- web articles: versions, snapshots, fingerprints, duplicates -------
+
+    @staticmethod
+    def _version(row: sqlite3.Row) -> ArticleVersion:
+        return ArticleVersion(
+            article_id=row["article_id"],
+            version=row["version"],
+            text_hash=row["text_hash"],
+            title=row["title"],
+            text=row["text"],
+            fetched_at=row["fetched_at"],
+            snapshot=row["snapshot"],
+        )
+
+    def latest_version(self, article_id: str) -> ArticleVersion | None:
+        row = self._one(
+            "SELECT * FROM article_versions WHERE article_id = ? ORDER BY version DESC LIMIT 1",
+            (article_id,),
+        )
+        return None if row is None else self._version(row)
+
+    def article_versions(self, article_id: str) -> list[ArticleVersion]:
+        rows = self._all(
+            "SELECT * FROM article_versions WHERE article_id = ? ORDER BY version", (article_id,)
+        )
+        return [self._version(r) for r in rows]
+
+    def save_page_article(
+        self,
+        article: Article,
+        version: ArticleVersion,
+        snapshot: Snapshot | None,
+        signature: bytes,
+        link: DuplicateLink | None,
+        run_id: int | None,
+    ) -> None:
+        """Store an article read from a page, or its next version, in one transaction.
+
+        A new version replaces the text in ``articles`` (earlier versions stay in
+        ``article_versions``) and marks the draft of the article's story as
+        written from other sources, because its citations point into the old
+        text: the next write stage rewrites it as the draft's next version.
+        """
+        with self.transaction():
+            if snapshot is not None:
+                self.db.execute(
+                    "INSERT OR IGNORE INTO snapshots (sha256, url, fetched_at, content_type, data)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (
+                        snapshot.sha256,
+                        snapshot.url,
+                        snapshot.fetched_at,
+                        snapshot.content_type,
+                        snapshot.data,
+                    ),
+                )
+            if self.article_hash(article.id) is None:
+                self.add_article(article, run_id)
+            else:
+                self._replace_article(article, run_id)
+            self.db.execute(
+                "INSERT INTO article_versions"
+                " (article_id, version, text_hash, title, text, snapshot, fetched_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    version.article_id,
+                    version.version,
+                    version.text_hash,
+                    version.title,
+                    version.text,
+                    version.snapshot,
+                    version.fetched_at,
+                ),
+            )
+            self.save_fingerprint(article.id, version.text_hash, signature)
+            if link is not None:
+                self.db.execute(
+                    "INSERT OR REPLACE INTO article_links"
+                    " (article_id, duplicate_of, kind, similarity) VALUES (?, ?, ?, ?)",
+                    (link.article_id, link.duplicate_of, link.kind, link.similarity),
+                )
+
+    def _replace_article(self, article: Article, run_id: int | None) -> None:
+        self.db.execute(
+            "UPDATE articles SET url = ?, outlet = ?, title = ?, text = ?, published = ?,"
+            " lang = ?, extra = ?, hash = ?, run_id = ? WHERE id = ?",
+            (
+                article.url,
+                article.outlet,
+                article.title,
+                article.text,
+                article.published,
+                article.lang,
+                json.dumps(article.extra, ensure_ascii=False, sort_keys=True),
+                article.hash,
+                run_id,
+                article.id,
+            ),
+        )
+        self.db.execute(
+            "UPDATE drafts SET sources_changed = 1 WHERE story_id IN"
+            " (SELECT story_id FROM story_articles WHERE article_id = ?)",
+            (article.id,),
+        )
+
+    def snapshot(self, sha256: str) -> Snapshot | None:
+        row = self._one("SELECT * FROM snapshots WHERE sha256 = ?", (sha256,))
+        return None if row is None else Snapshot(**dict(row))
+
+    def fingerprints(self) -> list[Fingerprint]:
+        rows = self._all(
+            "SELECT f.article_id, a.outlet, f.text_hash, f.signature FROM article_fingerprints f"
+            " JOIN articles a ON a.id = f.article_id ORDER BY a.rowid"
+        )
+        return [
+            Fingerprint(r["article_id"], r["outlet"], r["text_hash"], bytes(r["signature"]))
+            for r in rows
+        ]
+
+    def articles_without_fingerprint(self) -> list[Article]:
+        rows = self._all(
+            "SELECT a.* FROM articles a LEFT JOIN article_fingerprints f ON f.article_id = a.id"
+            " WHERE f.article_id IS NULL ORDER BY a.rowid"
+        )
+        return [self._article(r) for r in rows]
+
+    def save_fingerprint(self, article_id: str, text_hash: str, signature: bytes) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO article_fingerprints (article_id, text_hash, signature)"
+            " VALUES (?, ?, ?)",
+            (article_id, text_hash, signature),
+        )
+
+    def duplicate_links(self) -> list[DuplicateLink]:
+        return [
+            DuplicateLink(r["article_id"], r["duplicate_of"], r["kind"], r["similarity"])
+            for r in self._all("SELECT * FROM article_links ORDER BY duplicate_of, article_id")
+        ]

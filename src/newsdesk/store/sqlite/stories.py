@@ -1,0 +1,281 @@
+"""The stories part of the SQLite store (``StoryStore``).
+
+The store writes what the stories stage decided (see ``Placement``): which
+story an article joins, merges and moves, sections and versions; it only
+recomputes what follows from the rows, a story's dates and hash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from newsdesk.records import (
+    Article,
+    Placement,
+    StoredFeatures,
+    Story,
+    StoryVersion,
+    WordCounts,
+    content_hash,
+)
+from newsdesk.store.sqlite.base import SQLiteDatabase
+
+
+class SQLiteStoryStore(SQLiteDatabase):
+    """Stories, placements, redirects, skips, clustering features and word counts."""
+
+    def unassigned_articles(self) -> list[Article]:
+        """Articles in no story, except those skipped for their current content."""
+        rows = self._all(
+            "SELECT a.* FROM articles a LEFT JOIN story_articles s ON s.article_id = a.id"
+            " LEFT JOIN story_skips k ON k.article_id = a.id AND k.hash = a.hash"
+            " WHERE s.article_id IS NULL AND k.article_id IS NULL"
+            " ORDER BY coalesce(a.published, ''), a.id"
+        )
+        return [self._article(r) for r in rows]
+
+    def assign(self, article: Article, story_id: str, run_id: int | None) -> None:
+        """Put ``article`` in ``story_id``, creating the story when it is new.
+
+        The story keeps its version: the stories stage decides versions and
+        ``place``s them with the article.
+        """
+        self.place(Placement(article, story_id, article.published), run_id)
+
+    def place(self, placement: Placement, run_id: int | None) -> None:
+        """Store one clustering step in one transaction (see ``Placement``).
+
+        The article's story is created when it is new (named after the
+        article's title). A merged story's articles move to the story it
+        joined, its draft is dropped (the merged story is rewritten) and its
+        id redirects, as do the ids that redirected to it. Every story that
+        changed gets its dates, hash and section recomputed; a story that
+        gained reporting (``Placement.grown``) gets the version the placement
+        gives it and is marked as grown in ``run_id``.
+        """
+        article = placement.article
+        grown = placement.grown
+        with self.transaction():
+            changed = {placement.story_id}
+            self._ensure_story(placement.story_id, article.title, run_id)
+            for old, new in placement.merged:
+                self.db.execute(
+                    "UPDATE story_articles SET story_id = ? WHERE story_id = ?", (new, old)
+                )
+                self._retire(old, new, run_id)
+                changed.add(new)
+                changed.discard(old)
+            for article_id, to in placement.moved:
+                row = self._one(
+                    "SELECT story_id FROM story_articles WHERE article_id = ?", (article_id,)
+                )
+                if row is not None:
+                    changed.add(row["story_id"])
+                self.db.execute(
+                    "UPDATE story_articles SET story_id = ? WHERE article_id = ?", (to, article_id)
+                )
+                changed.add(to)
+            self.db.execute(
+                "INSERT INTO story_articles (article_id, story_id, day) VALUES (?, ?, ?)",
+                (article.id, placement.story_id, placement.day),
+            )
+            link = placement.copy_of
+            if link is not None:
+                self.db.execute(
+                    "INSERT OR REPLACE INTO story_copies (article_id, copy_of, similarity)"
+                    " VALUES (?, ?, ?)",
+                    (link.article_id, link.duplicate_of, link.similarity),
+                )
+            categories = dict(placement.categories)
+            versions = dict(placement.versions)
+            for story_id in sorted(changed):
+                self._refresh(
+                    story_id,
+                    run_id,
+                    story_id in grown,
+                    categories.get(story_id),
+                    versions.get(story_id),
+                )
+
+    def _ensure_story(self, story_id: str, title: str, run_id: int | None) -> None:
+        self.db.execute(
+            "INSERT OR IGNORE INTO stories (id, title, first_seen, last_seen, version, hash,"
+            " run_id) VALUES (?, ?, NULL, NULL, 1, '', ?)",
+            (story_id, title, run_id),
+        )
+
+    def _retire(self, old: str, new: str, run_id: int | None) -> None:
+        """Drop a merged story (and its draft); its id and those pointing at it redirect.
+
+        The story's founding title is kept with the redirect: it named the
+        story's page, which publishing turns into a redirect.
+        """
+        row = self._one("SELECT title FROM stories WHERE id = ?", (old,))
+        self.db.execute("DELETE FROM drafts WHERE story_id = ?", (old,))
+        self.db.execute("DELETE FROM stories WHERE id = ?", (old,))
+        self.db.execute("UPDATE story_redirects SET story_id = ? WHERE story_id = ?", (new, old))
+        self.db.execute(
+            "INSERT OR REPLACE INTO story_redirects (old_id, story_id, title, run_id)"
+            " VALUES (?, ?, ?, ?)",
+            (old, new, row["title"] if row is not None else "", run_id),
+        )
+
+    def _refresh(
+        self,
+        story_id: str,
+        run_id: int | None,
+        grew: bool,
+        category: str | None,
+        version: int | None,
+    ) -> None:
+        """Recompute a changed story's dates and hash; store its section and version
+        when given, and ``run_id`` as the run that grew it when it ``grew``."""
+        row = self._one("SELECT * FROM stories WHERE id = ?", (story_id,))
+        if row is None:
+            return
+        members = self._all(
+            "SELECT s.article_id, coalesce(s.day, a.published) AS day FROM story_articles s"
+            " JOIN articles a ON a.id = s.article_id WHERE s.story_id = ?",
+            (story_id,),
+        )
+        if not members:
+            self.db.execute("DELETE FROM drafts WHERE story_id = ?", (story_id,))
+            self.db.execute("DELETE FROM stories WHERE id = ?", (story_id,))
+            return
+        days = [m["day"] for m in members if m["day"]]
+        owner = row["run_id"]
+        self.db.execute(
+            "UPDATE stories SET first_seen = ?, last_seen = ?, version = ?, run_id = ?, hash = ?,"
+            " category = coalesce(?, category), status = 'developing' WHERE id = ?",
+            (
+                min(days, default=None),
+                max(days, default=None),
+                row["version"] if version is None else version,
+                run_id if grew else owner,
+                content_hash(story_id, sorted(m["article_id"] for m in members)),
+                category,
+                story_id,
+            ),
+        )
+
+    def story_versions(self, story_ids: Sequence[str]) -> dict[str, StoryVersion]:
+        """The stored version of each of these stories and the run that last grew it."""
+        sql = "SELECT id, version, run_id FROM stories WHERE id IN ({ids})"
+        return {
+            row["id"]: StoryVersion(row["id"], row["version"], row["run_id"])
+            for row in self._rows_for(sql, story_ids)
+        }
+
+    def skip_article(self, article: Article, reason: str) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO story_skips (article_id, hash, reason) VALUES (?, ?, ?)",
+            (article.id, article.hash, reason),
+        )
+
+    def skipped_articles(self) -> dict[str, str]:
+        rows = self._all(
+            "SELECT k.article_id, k.reason FROM story_skips k JOIN articles a"
+            " ON a.id = k.article_id AND a.hash = k.hash ORDER BY k.article_id"
+        )
+        return {r["article_id"]: r["reason"] for r in rows}
+
+    def stories(self) -> list[Story]:
+        rows = self._all("SELECT * FROM stories ORDER BY coalesce(last_seen, '') DESC, id")
+        return [self._story(r) for r in rows]
+
+    def story(self, story_id: str) -> Story | None:
+        """The story ``story_id`` names, following the redirect of a merged id."""
+        resolved = self.resolve_story(story_id)
+        if resolved is None:
+            return None
+        row = self._one("SELECT * FROM stories WHERE id = ?", (resolved,))
+        return None if row is None else self._story(row)
+
+    def resolve_story(self, story_id: str) -> str | None:
+        """The id ``story_id`` is stored under now (itself, or where it was merged), if any."""
+        seen = set()
+        while story_id not in seen:
+            seen.add(story_id)
+            if self._one("SELECT 1 FROM stories WHERE id = ?", (story_id,)) is not None:
+                return story_id
+            row = self._one("SELECT story_id FROM story_redirects WHERE old_id = ?", (story_id,))
+            if row is None:
+                return None
+            story_id = row["story_id"]
+        return None
+
+    def open_stories(self, since: str | None) -> list[Story]:
+        """Stories whose newest article is on or after ``since`` (all when ``None``)."""
+        rows = self._all(
+            "SELECT * FROM stories WHERE ? IS NULL OR last_seen IS NULL OR last_seen >= ?"
+            " ORDER BY coalesce(first_seen, ''), id",
+            (since, since),
+        )
+        return [self._story(r) for r in rows]
+
+    def newest_story_day(self) -> str | None:
+        row = self._one("SELECT max(last_seen) AS day FROM stories")
+        return None if row is None else row["day"]
+
+    def settle_stories(self, before: str) -> int:
+        """Mark settled the stories whose newest article is older than ``before``."""
+        cursor = self.db.execute(
+            "UPDATE stories SET status = 'settled' WHERE status != 'settled' AND last_seen < ?",
+            (before,),
+        )
+        return cursor.rowcount
+
+    def story_days(self, story_id: str) -> dict[str, str | None]:
+        """The day each article of a story was clustered on."""
+        rows = self._all(
+            "SELECT article_id, day FROM story_articles WHERE story_id = ?", (story_id,)
+        )
+        return {r["article_id"]: r["day"] for r in rows}
+
+    def features(self, article_ids: Sequence[str]) -> dict[str, StoredFeatures]:
+        sql = "SELECT * FROM article_features WHERE article_id IN ({ids})"
+        return {
+            row["article_id"]: StoredFeatures(
+                article_id=row["article_id"],
+                article_hash=row["article_hash"],
+                model=row["model"],
+                lead=bytes(row["lead"]),
+                title=bytes(row["title"]),
+                term_indices=bytes(row["term_indices"]),
+                term_weights=bytes(row["term_weights"]),
+                names=row["names"],
+                sections=row["sections"],
+            )
+            for row in self._rows_for(sql, article_ids)
+        }
+
+    def save_features(self, features: Sequence[StoredFeatures], counts: WordCounts) -> None:
+        """Store a chunk's features with the word counts as of that chunk, in one transaction."""
+        with self.transaction():
+            self.db.executemany(
+                "INSERT OR REPLACE INTO article_features (article_id, article_hash, model, lead,"
+                " title, term_indices, term_weights, names, sections)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        f.article_id,
+                        f.article_hash,
+                        f.model,
+                        f.lead,
+                        f.title,
+                        f.term_indices,
+                        f.term_weights,
+                        f.names,
+                        f.sections,
+                    )
+                    for f in features
+                ],
+            )
+            self.db.execute(
+                "INSERT OR REPLACE INTO word_counts (id, documents, counts) VALUES (1, ?, ?)",
+                (counts.documents, counts.counts),
+            )
+
+    def word_counts(self) -> WordCounts | None:
+        row = self._one("SELECT documents, counts FROM word_counts WHERE id = 1")
+        return None if row is None else WordCounts(row["documents"], bytes(row["counts"]))
