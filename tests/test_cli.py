@@ -14,23 +14,43 @@ from newsdesk.cli import cli
 COMMANDS = sorted(cli.commands)  # type: ignore[attr-defined]
 
 
+def all_commands(group: click.Group, prefix: tuple[str, ...] = ()) -> dict[str, click.Command]:
+    """Every command by its full name (``feeds add``), the groups' subcommands included."""
+    found: dict[str, click.Command] = {}
+    for name, command in group.commands.items():
+        found[" ".join((*prefix, name))] = command
+        if isinstance(command, click.Group):
+            found.update(all_commands(command, (*prefix, name)))
+    return found
+
+
+EVERY_COMMAND = all_commands(cli)  # type: ignore[arg-type]
+
+
 def test_the_documented_commands_exist() -> None:
     assert {"run", "import", "stories", "write", "check", "publish", "status"} <= set(COMMANDS)
+    assert {"ingest", "feeds add", "feeds import", "feeds list"} <= set(EVERY_COMMAND)
 
 
-@pytest.mark.parametrize("name", COMMANDS)
+@pytest.mark.parametrize("name", sorted(EVERY_COMMAND))
 def test_every_command_has_help_with_an_example(name: str) -> None:
-    command = cli.commands[name]  # type: ignore[attr-defined]
+    command = EVERY_COMMAND[name]
     assert command.help, f"newsdesk {name} has no help text"
-    result = CliRunner().invoke(cli, [name, "--help"])
+    result = CliRunner().invoke(cli, [*name.split(), "--help"])
     assert result.exit_code == 0
     assert "Example:" in result.output, f"newsdesk {name} --help lacks an Example: block"
     assert f"newsdesk {name}" in result.output.split("Example:", 1)[1]
 
 
+def test_the_group_has_help_with_an_example() -> None:
+    result = CliRunner().invoke(cli, ["--help"])
+    assert result.exit_code == 0
+    assert "newsdesk run" in result.output.split("Example:", 1)[1]
+
+
 def test_every_option_has_help() -> None:
-    for name in COMMANDS:
-        for param in cli.commands[name].params:  # type: ignore[attr-defined]
+    for name, command in EVERY_COMMAND.items():
+        for param in command.params:
             if isinstance(param, click.Option):
                 assert param.help, f"newsdesk {name} {param.opts[0]} has no help"
 
@@ -45,6 +65,7 @@ def test_bad_settings_file_is_a_one_line_error(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.slow
 def test_status_after_run_shows_counts_and_stage_times(
     invoke: Callable[..., Result], tmp_path: Path
 ) -> None:

@@ -40,6 +40,24 @@ def test_sample_imports_once(invoke: Callable[..., Result], sample_path: Path) -
     assert "0 added, 84 already stored, 0 rejected" in second.stdout
 
 
+def test_an_import_is_a_recorded_ingest_run(
+    invoke: Callable[..., Result], tmp_path: Path, sample_path: Path
+) -> None:
+    assert invoke("import", str(sample_path), str(tmp_path / "none.jsonl")).exit_code == 1
+    assert invoke("import", str(sample_path)).exit_code == 0
+    store = SQLiteStore(tmp_path / "newsdesk.db")
+    again, first = store.runs()
+    store.close()
+    assert (first.status, again.status) == ("finished", "finished")
+    assert [(s.stage, s.items_in, s.items_out, s.skipped) for s in first.stages] == [
+        ("ingest", 85, 84, 0)
+    ]
+    assert first.stages[0].errors == [f"{tmp_path / 'none.jsonl'}: file not found"]
+    assert [(s.stage, s.items_out, s.skipped, s.errors) for s in again.stages] == [
+        ("ingest", 0, 84, [])
+    ]
+
+
 def test_extra_fields_are_kept(tmp_path: Path) -> None:
     dump = tmp_path / "d.jsonl"
     dump.write_text(line(bias="center", authors=["A. Writer"]) + "\n")

@@ -15,7 +15,8 @@ import pytest
 import yaml
 from click.testing import Result
 
-from newsdesk.config import PublishSettings
+from newsdesk import api
+from newsdesk.config import PublishSettings, load_config
 from newsdesk.publish import build_site
 from newsdesk.publish.jekyll import build_jekyll
 from newsdesk.publish.markdown import md_text, md_url
@@ -254,6 +255,43 @@ def test_publish_command_writes_posts(tmp_path: Path, invoke: Callable[..., Resu
     assert missing.stderr.strip().splitlines() == [
         "error: give the Jekyll site's folder: newsdesk publish --format jekyll DIR"
     ]
+
+
+def test_a_jekyll_publish_is_a_recorded_publish_run(
+    tmp_path: Path, invoke: Callable[..., Result]
+) -> None:
+    db = SQLiteStore(tmp_path / "newsdesk.db")
+    fill(db)
+    db.close()
+    assert invoke("publish", "--format", "jekyll", str(tmp_path / "blog")).exit_code == 0
+    (tmp_path / "file").write_text("not a folder", "utf-8")
+    assert invoke("publish", "--format", "jekyll", str(tmp_path / "file" / "blog")).exit_code == 2
+    db = SQLiteStore(tmp_path / "newsdesk.db")
+    failed, published = db.runs()
+    db.close()
+    assert published.status == "finished"
+    assert [(s.stage, s.items_in, s.items_out, s.skipped) for s in published.stages] == [
+        ("publish", 4, 2, 0)
+    ]
+    assert failed.status == "failed"
+    ((stage, errors),) = [(s.stage, s.errors) for s in failed.stages]
+    assert stage == "publish" and errors[0].endswith("_posts: cannot write: Not a directory")
+
+
+def test_the_api_publishes_jekyll_posts_through_the_engine(tmp_path: Path) -> None:
+    db = SQLiteStore(tmp_path / "newsdesk.db")
+    fill(db)
+    db.close()
+    config = load_config(database=tmp_path / "newsdesk.db")
+    blog = tmp_path / "blog"
+    first = api.publish(config, blog, "jekyll")
+    assert first.location == blog / "_posts"
+    assert (first.files.pages, len(first.files.written)) == (2, 2)
+    again = api.publish(config, blog, "jekyll")
+    assert (len(again.files.written), len(again.files.unchanged)) == (0, 2)
+    db = SQLiteStore(tmp_path / "newsdesk.db")
+    assert [r.id for r in db.runs()] == [again.run.id, first.run.id]
+    db.close()
 
 
 POST_LAYOUT = """---

@@ -582,3 +582,14 @@ def test_publish_command_takes_the_folder_as_argument(
     assert (tmp_path / "public" / HEARING_PATH).is_file()
     both = invoke("publish", str(tmp_path / "a"), "--site", str(tmp_path / "b"))
     assert both.exit_code == 2 and "DIR or --site" in both.stderr
+
+
+def test_a_site_folder_that_cannot_be_written_is_a_one_line_error(
+    store: SQLiteStore, tmp_path: Path, invoke: Callable[..., Result]
+) -> None:
+    store.close()
+    (tmp_path / "file").write_text("not a folder", "utf-8")
+    blocked = invoke("publish", str(tmp_path / "file" / "site"))
+    assert blocked.exit_code == 2 and "Traceback" not in blocked.stderr
+    last = blocked.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: ") and last.endswith("cannot write: Not a directory")

@@ -15,13 +15,13 @@ from click.testing import Result
 from warcio.statusandheaders import StatusAndHeaders  # type: ignore[import-untyped]
 from warcio.warcwriter import WARCWriter  # type: ignore[import-untyped]
 
-from newsdesk.config import IngestSettings
+from newsdesk import api
+from newsdesk.config import IngestSettings, load_config
 from newsdesk.errors import InputError
 from newsdesk.ingest.warc import import_warc, is_warc_path, read_warc
 from newsdesk.store import open_store
-from web_server import HAVE_SAMPLE, NO_SAMPLE_REASON, SAMPLE
+from sample_web import SAMPLE
 
-pytestmark = pytest.mark.skipif(not HAVE_SAMPLE, reason=NO_SAMPLE_REASON)
 NO_ARTICLE = b"<html><body><nav><a href='/'>Home</a></nav><footer>News</footer></body></html>"
 
 
@@ -82,7 +82,7 @@ def test_import_a_crawl_of_sample_pages(tmp_path: Path, compress: bool) -> None:
     path = write_warc(tmp_path / name, page_records(records), compress)
     store = open_store(tmp_path / "n.db")
     result = import_warc(store, path, IngestSettings())
-    assert (result.pages, result.new, result.problems) == (12, 12, [])
+    assert (result.pages, result.added, result.problems) == (12, 12, [])
     stored = {a.url: a for a in store.articles()}
     for record in records:
         article = stored[record["url"]]
@@ -93,7 +93,7 @@ def test_import_a_crawl_of_sample_pages(tmp_path: Path, compress: bool) -> None:
         assert shot is not None
         assert shot.body == (SAMPLE / record["page"]).read_bytes()
     again = import_warc(store, path, IngestSettings())
-    assert (again.new, again.unchanged) == (0, 12)
+    assert (again.added, again.unchanged) == (0, 12)
     store.close()
 
 
@@ -112,7 +112,7 @@ def test_a_later_capture_of_a_changed_page_is_a_new_version(tmp_path: Path) -> N
     )
     store = open_store(tmp_path / "n.db")
     result = import_warc(store, path, IngestSettings())
-    assert (result.new, result.changed) == (1, 1)
+    assert (result.added, result.changed) == (1, 1)
     (article,) = store.articles()
     assert [v.version for v in store.article_versions(article.id)] == [1, 2]
     assert "(Corrected.)" in article.text
@@ -130,7 +130,7 @@ def test_pages_without_articles_are_reported_and_the_rest_imported(tmp_path: Pat
     )
     store = open_store(tmp_path / "n.db")
     result = import_warc(store, path, IngestSettings())
-    assert result.new == 1
+    assert result.added == 1
     (problem,) = result.problems
     expected = "record 1 (https://ex.com/section): no article text (only 1 word, need 20)"
     assert str(problem) == f"{path}: {expected}"
@@ -152,7 +152,7 @@ def test_syndicated_copies_in_an_archive_are_linked(tmp_path: Path) -> None:
     )
     store = open_store(tmp_path / "n.db")
     result = import_warc(store, path, IngestSettings())
-    assert (result.new, result.copies) == (2, 1)
+    assert (result.added, result.copies) == (2, 1)
     (link,) = store.duplicate_links()
     assert link.kind == "exact"
     outlets = {a.id: a.outlet for a in store.articles()}
@@ -192,7 +192,7 @@ def test_an_archive_that_breaks_off_keeps_what_came_before(tmp_path: Path) -> No
         list(read_warc(path))
     store = open_store(tmp_path / "n.db")
     result = import_warc(store, path, IngestSettings())
-    assert result.new == 1
+    assert result.added == 1
     assert [str(p) for p in result.problems] == [
         f"{path}: record 2: unreadable from here on: Invalid WARC record, first line:"
         " garbage where the next record should be"
@@ -223,3 +223,27 @@ def test_cli_bad_warc_is_a_one_line_error(invoke: Callable[..., Result], tmp_pat
     assert result.exit_code == 2
     assert result.stderr.strip() == f"error: {bad}: not a WARC file: it does not start with 'WARC/'"
     assert "0 added, 0 already stored, 1 rejected" in result.stdout
+
+
+def test_one_entry_point_and_one_result_for_jsonl_and_warc(
+    tmp_path: Path, sample_path: Path
+) -> None:
+    archive = write_warc(tmp_path / "crawl.warc.gz", page_records(sample()[:3]))
+    config = load_config(database=tmp_path / "n.db")
+    missing = tmp_path / "none.warc"
+    result = api.import_files(config, [archive, sample_path, missing])
+    assert [(f.format, f.readable) for f in result.files] == [
+        ("warc", True),
+        ("jsonl", True),
+        ("warc", False),
+    ]
+    warc, jsonl, _ = result.files
+    assert (warc.pages, warc.added, warc.stored) == (3, 3, 3)
+    assert (jsonl.added, jsonl.unchanged) == (84, 0)
+    assert (result.stored, result.known, result.exit_code) == (87, 0, 1)
+    assert [str(p) for p in result.problems] == [f"{missing}: file not found"]
+    again = api.import_files(config, [archive, sample_path])
+    assert (again.stored, again.known, again.exit_code) == (0, 87, 0)
+    store = open_store(tmp_path / "n.db")
+    assert [[s.stage for s in run.stages] for run in store.runs()] == [["ingest"], ["ingest"]]
+    store.close()

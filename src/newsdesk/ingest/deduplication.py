@@ -39,7 +39,8 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from newsdesk.language.shingles import containment, shingles, text_hash
-from newsdesk.store.base import DuplicateLink, Fingerprint, Store
+from newsdesk.records import DuplicateLink, Fingerprint
+from newsdesk.store import ArticleStore
 
 NUM_PERM = 128
 SEED = 1
@@ -121,7 +122,9 @@ class DuplicateIndex:
         self.original_of: dict[str, str] = {}
 
     @classmethod
-    def from_store(cls, store: Store, near_duplicate: float = NEAR_DUPLICATE) -> DuplicateIndex:
+    def from_store(
+        cls, store: ArticleStore, near_duplicate: float = NEAR_DUPLICATE
+    ) -> DuplicateIndex:
         """The index over every stored article; fingerprints missing (articles from dumps)
         are computed and stored first, so the next run reads them."""
         missing = store.articles_without_fingerprint()

@@ -29,7 +29,7 @@ from trafilatura.metadata import examine_meta, extract_meta_json, extract_title
 from trafilatura.utils import load_html
 
 from newsdesk.errors import NewsdeskError
-from newsdesk.store.base import Snapshot
+from newsdesk.records import Snapshot
 
 MIN_WORDS = 20
 """Fewer words of article text than this and the page holds no article (an index,

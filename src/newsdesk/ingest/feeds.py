@@ -34,8 +34,7 @@ import lxml.html
 from lxml.etree import ParserError
 
 from newsdesk.errors import InputError, NewsdeskError
-from newsdesk.records import Feed
-from newsdesk.store.base import FeedEntry, FeedState
+from newsdesk.records import Feed, FeedEntry, FeedState
 
 __all__ = [
     "FEED_TYPES",

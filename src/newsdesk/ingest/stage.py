@@ -1,34 +1,31 @@
-"""The ingest stage: bring articles from dumps and feeds into the store, once each."""
+"""The ingest stages: bring articles from files and feeds into the store, once each.
+
+``IngestStage`` is the pipeline's: the configured dumps, then the feeds.
+``ImportStage`` imports the files it is given (``newsdesk import``): JSONL
+dumps and WARC archives alike, through ``import_file``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsdesk.config import Config
+from newsdesk.config import Config, IngestSettings
 from newsdesk.dumps import ImportProblem, read_jsonl
 from newsdesk.engine import Context
+from newsdesk.errors import NewsdeskError
 from newsdesk.ingest.downloads import Downloader
+from newsdesk.ingest.result import Format, ImportResult
+from newsdesk.ingest.warc import import_warc, is_warc_path
 from newsdesk.ingest.web import DownloaderFactory, FeedPoller, PollSummary, all_feeds
 from newsdesk.records import Article, StageRun
-from newsdesk.store import Store
+from newsdesk.store import ArticleStore
 
 BATCH = 200
 """Articles committed per transaction: a crash loses at most one uncommitted batch."""
 
 
-@dataclass
-class ImportResult:
-    """What importing one dump did."""
-
-    path: str
-    added: int = 0
-    unchanged: int = 0
-    problems: list[ImportProblem] = field(default_factory=list)
-
-
-def import_dump(store: Store, path: str | Path, run_id: int | None = None) -> ImportResult:
+def import_dump(store: ArticleStore, path: str | Path, run_id: int | None = None) -> ImportResult:
     """Add the new articles of a JSONL dump to ``store``.
 
     An article already stored with the same content is skipped, so importing
@@ -71,8 +68,25 @@ def import_dump(store: Store, path: str | Path, run_id: int | None = None) -> Im
     return result
 
 
+def file_format(path: str | Path) -> Format:
+    """``warc`` for a file named as a WARC archive, else ``jsonl``."""
+    return "warc" if is_warc_path(path) else "jsonl"
+
+
+def import_file(
+    store: ArticleStore, path: str | Path, settings: IngestSettings, run_id: int | None = None
+) -> ImportResult:
+    """Import a WARC archive (named ``.warc`` or ``.warc.gz``) or else a JSONL dump.
+
+    Raises ``NewsdeskError`` when the file cannot be read at all.
+    """
+    if file_format(path) == "warc":
+        return import_warc(store, path, settings, run_id)
+    return import_dump(store, path, run_id)
+
+
 class IngestStage:
-    """Import every configured dump, then poll the feeds (configured and stored).
+    """Import every configured dump (JSONL or WARC), then poll the feeds (configured and stored).
 
     ``sample`` is the dump to import when no dump is given and no feed
     exists: the bundled demo corpus, which a newsroom with its own feeds does
@@ -115,11 +129,8 @@ class IngestStage:
     def _import(self, context: Context, dumps: Sequence[Path], record: StageRun) -> None:
         context.progress.start(self.name, len(dumps))
         for path in dumps:
-            result = import_dump(context.store, path, context.run.id)
-            record.items_in += result.added + result.unchanged + len(result.problems)
-            record.items_out += result.added
-            record.skipped += result.unchanged
-            record.errors.extend(str(p) for p in result.problems)
+            result = import_file(context.store, path, context.config.ingest, context.run.id)
+            _count(record, result)
             context.progress.advance(self.name)
 
     def _poll(self, context: Context, record: StageRun) -> None:
@@ -137,3 +148,40 @@ class IngestStage:
         record.skipped += summary.unchanged + summary.repeats
         record.errors.extend(summary.errors)
         self.poll = summary
+
+
+class ImportStage:
+    """Import the given files (JSONL dumps, WARC archives) and poll no feed.
+
+    A file that cannot be read is a problem of its own and the other files
+    are imported. ``result`` is what the last run imported, file by file in
+    ``result.files``.
+    """
+
+    name = "ingest"
+
+    def __init__(self, paths: Sequence[Path]) -> None:
+        self.paths = list(paths)
+        self.result = ImportResult.of([])
+
+    def run(self, context: Context) -> StageRun:
+        context.progress.start(self.name, len(self.paths))
+        results = []
+        for path in self.paths:
+            try:
+                result = import_file(context.store, path, context.config.ingest, context.run.id)
+            except NewsdeskError as exc:
+                result = ImportResult.failed(str(path), file_format(path), str(exc))
+            results.append(result)
+            context.progress.advance(self.name)
+        self.result = ImportResult.of(results)
+        return _count(StageRun(self.name), self.result)
+
+
+def _count(record: StageRun, result: ImportResult) -> StageRun:
+    """An import in a stage's counts: articles read in, stored out, already known skipped."""
+    record.items_in += result.stored + result.known + len(result.problems)
+    record.items_out += result.stored
+    record.skipped += result.known
+    record.errors.extend(str(p) for p in result.problems)
+    return record

@@ -15,7 +15,6 @@ from __future__ import annotations
 import gzip
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +24,9 @@ from warcio.exceptions import ArchiveLoadFailed
 from newsdesk.config import IngestSettings
 from newsdesk.errors import InputError
 from newsdesk.ingest.extraction import ExtractionError, is_html
+from newsdesk.ingest.result import ImportResult, WarcProblem
 from newsdesk.ingest.web import Page, PageStore
-from newsdesk.store.base import Store
+from newsdesk.store import ArticleStore
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
 _MAGIC = b"WARC/"
@@ -35,34 +35,6 @@ _MAGIC = b"WARC/"
 def is_warc_path(path: str | Path) -> bool:
     """Whether a file is named as a WARC archive (``.warc`` or ``.warc.gz``)."""
     return str(path).lower().endswith(WARC_SUFFIXES)
-
-
-@dataclass(frozen=True)
-class WarcProblem:
-    """A record of an archive that could not be ingested."""
-
-    path: str
-    record: int
-    url: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f" ({self.url})" if self.url else ""
-        return f"{self.path}: record {self.record}{where}: {self.message}"
-
-
-@dataclass
-class WarcResult:
-    """What importing one archive did."""
-
-    path: str
-    pages: int = 0
-    new: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    copies: int = 0
-    repeats: int = 0
-    problems: list[WarcProblem] = field(default_factory=list)
 
 
 def _check_magic(path: Path) -> None:
@@ -139,14 +111,14 @@ class BrokenArchive(InputError):
 
 
 def import_warc(
-    store: Store, path: str | Path, settings: IngestSettings, run_id: int | None = None
-) -> WarcResult:
+    store: ArticleStore, path: str | Path, settings: IngestSettings, run_id: int | None = None
+) -> ImportResult:
     """Ingest the HTML pages of a WARC archive, each page in its own transaction.
 
     An archive that breaks off after its first record keeps what was read
     before the break, and the break is reported as a problem.
     """
-    result = WarcResult(str(path))
+    result = ImportResult(str(path), "warc")
     pages: PageStore | None = None
     try:
         for number, page in read_warc(path):
@@ -160,7 +132,7 @@ def import_warc(
 
 
 def _import_page(
-    pages: PageStore, store: Store, result: WarcResult, number: int, page: Page
+    pages: PageStore, store: ArticleStore, result: ImportResult, number: int, page: Page
 ) -> None:
     result.pages += 1
     try:
@@ -170,7 +142,7 @@ def _import_page(
         result.problems.append(WarcProblem(result.path, number, page.url, exc.reason))
         return
     if stored.outcome == "new":
-        result.new += 1
+        result.added += 1
         result.copies += stored.link is not None
     elif stored.outcome == "changed":
         result.changed += 1

@@ -29,7 +29,7 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from typing import Literal, TypeVar
+from typing import Literal, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from newsdesk.config import Config, FetchSettings, IngestSettings
@@ -45,16 +45,17 @@ from newsdesk.ingest.downloads import (
 )
 from newsdesk.ingest.extraction import Extracted, ExtractionError, extract_page, snapshot
 from newsdesk.ingest.feeds import FeedError, discover_feeds, looks_like_feed, make_feed, parse_feed
-from newsdesk.records import Article, Feed
-from newsdesk.store.base import (
+from newsdesk.records import (
+    Article,
     ArticleVersion,
     DuplicateLink,
     EntryStatus,
+    Feed,
     FeedEntry,
     FeedState,
     PendingEntry,
-    Store,
 )
+from newsdesk.store import ArticleStore, FeedStore
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +93,7 @@ def article_id(url: str) -> str:
     return "web-" + hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
 
 
-def all_feeds(config: Config, store: Store) -> list[Feed]:
+def all_feeds(config: Config, store: FeedStore) -> list[Feed]:
     """The feeds of ``newsdesk.toml`` and those stored, once each (the settings file wins)."""
     feeds = {feed.url: feed for feed in store.stored_feeds()}
     feeds.update({feed.url: feed for feed in config.feeds})
@@ -128,7 +129,9 @@ def _host(url: str) -> str:
 class PageStore:
     """Pages in, articles out: extract, compare with what is stored, store with a snapshot."""
 
-    def __init__(self, store: Store, settings: IngestSettings, run_id: int | None = None) -> None:
+    def __init__(
+        self, store: ArticleStore, settings: IngestSettings, run_id: int | None = None
+    ) -> None:
         self.store = store
         self.settings = settings
         self.run_id = run_id
@@ -234,6 +237,10 @@ class PollSummary:
         )
 
 
+class PollStore(ArticleStore, FeedStore, Protocol):
+    """What polling uses: the feeds and their entries, and the articles their pages hold."""
+
+
 class FeedPoller:
     """Polls feeds and stores the articles of their new entries (see the module docstring).
 
@@ -245,7 +252,7 @@ class FeedPoller:
 
     def __init__(
         self,
-        store: Store,
+        store: PollStore,
         config: Config,
         *,
         run_id: int | None = None,

@@ -1,4 +1,4 @@
-"""The date check of ``newsdesk check``: does a claim put an event on the day the sources do?
+"""Date mentions in news prose, resolved to calendar days (the date check compares them).
 
 News prose rarely writes full dates. A wire story published on Tuesday says
 "on Tuesday", "yesterday" or "last week", and a rewrite published two days

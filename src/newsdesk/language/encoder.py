@@ -8,6 +8,7 @@ asked for, and each sentence is encoded once per process (``SentenceEncoder``).
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 import warnings
@@ -115,14 +116,11 @@ class SentenceEncoder:
         return np.asarray(vectors, dtype=np.float32)
 
 
-_DEFAULT: SentenceEncoder | None = None
-_DEFAULT_LOCK = threading.Lock()
-
-
+@functools.cache
 def default_encoder() -> SentenceEncoder:
-    """The process-wide encoder: its cache serves the writer and the checker alike."""
-    global _DEFAULT
-    with _DEFAULT_LOCK:
-        if _DEFAULT is None:
-            _DEFAULT = SentenceEncoder()
-        return _DEFAULT
+    """The process-wide encoder: its cache serves the writer and the checker alike.
+
+    Building one loads nothing (the model loads on first use), so ``functools.cache``
+    is enough here.
+    """
+    return SentenceEncoder()

@@ -1,6 +1,6 @@
-"""Shared, cached named-entity analysis for the role and place checks.
+"""Shared, cached named-entity analysis: for the role and place checks, and for stories.
 
-Both checks need to know which words of a claim or a source sentence are people,
+The checks need to know which words of a claim or a source sentence are people,
 places and organisations. That is the one thing regular expressions cannot tell
 ("from Pelosi" is a person, "from Tulsa" a place), so it comes from spaCy's small
 English pipeline. Everything else stays rule-based and offset-exact:

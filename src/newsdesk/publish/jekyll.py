@@ -34,10 +34,15 @@ from newsdesk.engine import Progress
 from newsdesk.language.attribution import attribute
 from newsdesk.publish.files import write_if_changed
 from newsdesk.publish.markdown import front_matter_text, md_link, md_text, md_url
-from newsdesk.publish.model import Line, PublishedStory, SourceItem, published_stories
+from newsdesk.publish.model import (
+    Line,
+    PublishedStory,
+    PublishStore,
+    SourceItem,
+    published_stories,
+)
 from newsdesk.publish.site import SiteResult, newest_first
 from newsdesk.publish.text import human_date, iso_day
-from newsdesk.store import Store
 
 STAGE = "publish"
 POSTS = "_posts"
@@ -46,7 +51,10 @@ _POST_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}-(?P<slug>.+)\.md$")
 
 
 def build_jekyll(
-    store: Store, settings: PublishSettings, directory: Path, progress: Progress | None = None
+    store: PublishStore,
+    settings: PublishSettings,
+    directory: Path,
+    progress: Progress | None = None,
 ) -> SiteResult:
     """Write a post for every story the verify gate lets through into ``directory/_posts``.
 

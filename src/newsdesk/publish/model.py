@@ -16,12 +16,13 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Protocol
 
 from newsdesk.engine import Progress, SilentProgress
 from newsdesk.language.text import word_count
 from newsdesk.publish.text import human_date, iso_day, safe_url, slugify, story_slug
 from newsdesk.records import Article, Citation, Draft, Sentence, Verdict
-from newsdesk.store import Store
+from newsdesk.store import ArticleStore, DraftStore, StoryStore
 
 WORDS_PER_MINUTE = 265
 LEAN_FIELDS = ("bias", "lean")
@@ -152,6 +153,12 @@ def article_ids(draft: Draft) -> list[str]:
     return list(dict.fromkeys([*listed, *cited]))
 
 
+class PublishStore(ArticleStore, StoryStore, DraftStore, Protocol):
+    """What publishing reads: drafts with their verdicts and gate records, the stories
+    that name their pages, and the articles they cite (``DraftStore`` records the
+    files written)."""
+
+
 @dataclass(frozen=True)
 class Selection:
     """The stories readers may see, and the page slugs of stored drafts they may not."""
@@ -162,7 +169,7 @@ class Selection:
 
 
 def published_stories(
-    store: Store, min_outlets: int, progress: Progress | None = None, stage: str = "publish"
+    store: PublishStore, min_outlets: int, progress: Progress | None = None, stage: str = "publish"
 ) -> Selection:
     """Every stored draft readers may see; ``withheld`` lets an output retract earlier pages."""
     progress = progress or SilentProgress()
@@ -180,7 +187,7 @@ def published_stories(
     return Selection(stories, withheld, len(drafts))
 
 
-def page_slugs(store: Store, story_id: str) -> tuple[str, tuple[str, ...]]:
+def page_slugs(store: StoryStore, story_id: str) -> tuple[str, tuple[str, ...]]:
     """A story's page name, and those of the stories merged into it (their pages redirect).
 
     A page is named after its story's founding title, which the store never
@@ -194,7 +201,7 @@ def page_slugs(store: Store, story_id: str) -> tuple[str, tuple[str, ...]]:
     return story_slug(story.title, story_id), merged
 
 
-def publishable(store: Store, draft: Draft, min_outlets: int) -> PublishedStory | None:
+def publishable(store: PublishStore, draft: Draft, min_outlets: int) -> PublishedStory | None:
     """The draft as readers will see it, or ``None`` when the gate held or blocks it.
 
     A draft stored without a gate record follows the per-sentence rules alone.

@@ -30,10 +30,10 @@ import jinja2
 from newsdesk.config import PublishSettings
 from newsdesk.engine import Progress
 from newsdesk.publish.files import write_if_changed
-from newsdesk.publish.model import PublishedStory, published_stories
+from newsdesk.publish.model import PublishedStory, PublishStore, published_stories
 from newsdesk.publish.text import human_date
 from newsdesk.records import CATEGORIES, Publication
-from newsdesk.store import Store
+from newsdesk.store import DraftStore
 
 STAGE = "publish"
 EPOCH = "1970-01-01T00:00:00Z"
@@ -82,7 +82,7 @@ class Section:
 
 
 def build_site(
-    store: Store, settings: PublishSettings, progress: Progress | None = None
+    store: PublishStore, settings: PublishSettings, progress: Progress | None = None
 ) -> SiteResult:
     """Publish every draft the verify gate lets through into ``settings.site_dir``.
 
@@ -204,7 +204,7 @@ def _render(template: str, path: str, common: Mapping[str, Any], **values: Any) 
     return RenderedFile(path, text.encode("utf-8"))
 
 
-def _emit(store: Store, site_dir: Path, rendered: RenderedFile, result: SiteResult) -> None:
+def _emit(store: DraftStore, site_dir: Path, rendered: RenderedFile, result: SiteResult) -> None:
     """Write ``rendered`` if the file on disk differs, then record it if the store differs."""
     target = site_dir.joinpath(*rendered.path.split("/"))
     if write_if_changed(target, rendered.data):

@@ -9,7 +9,8 @@ from newsdesk.language.attribution import same_outlet
 from newsdesk.language.detection import language_of
 from newsdesk.language.urls import normalize_url
 from newsdesk.records import Evidence
-from newsdesk.verify.articles.parse import Link, ParsedArticle, Unit, parse_article
+from newsdesk.verify.articles.parse import Link, ParsedArticle, Unit
+from newsdesk.verify.articles.reading import parse_article
 from newsdesk.verify.articles.report import ClaimReport, Report, check_article, check_draft
 from newsdesk.verify.articles.sources import load_sources
 from newsdesk.verify.checker import check_claim, check_sentence, resolve

@@ -15,10 +15,12 @@ import json
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, replace
+from typing import Protocol
 
 from newsdesk.config import VerifySettings
 from newsdesk.engine import Context
 from newsdesk.records import StageRun
+from newsdesk.store import ArticleStore, DraftStore, StoryStore
 from newsdesk.verify.checker import combined_support
 from newsdesk.verify.checks.support import MODEL_PATH, check_support
 from newsdesk.verify.gate import run_gate
@@ -35,6 +37,11 @@ def checker_version(settings: VerifySettings) -> str:
     model = hashlib.sha256(MODEL_PATH.read_bytes()).hexdigest()[:12]
     knobs = json.dumps(asdict(settings), sort_keys=True, default=str)
     return f"{RULES_VERSION}-{model}-{hashlib.sha256(knobs.encode()).hexdigest()[:8]}"
+
+
+class GateStore(ArticleStore, StoryStore, DraftStore, Protocol):
+    """What the verify stage uses: drafts to gate, their stories and articles, and the
+    gate's records."""
 
 
 class VerifyStage:
@@ -58,7 +65,7 @@ class VerifyStage:
         self.default = writers[0]
 
     def run(self, context: Context) -> StageRun:
-        store = context.store
+        store: GateStore = context.store
         settings = context.config.verify
         record = StageRun(self.name)
         checker = checker_version(settings)

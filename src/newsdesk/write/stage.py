@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Protocol
 
 from newsdesk.config import Config
 from newsdesk.engine import Context
 from newsdesk.errors import ConfigError
 from newsdesk.language.encoder import default_encoder
 from newsdesk.records import Article, Draft, StageRun, Story
+from newsdesk.store import ArticleStore, DraftStore
 from newsdesk.write.base import Writer, WriterError
 from newsdesk.write.extractive import ExtractiveWriter
 from newsdesk.write.llm import LLMWriter
@@ -37,6 +39,10 @@ def offline_writer(config: Config) -> ExtractiveWriter:
     return ExtractiveWriter(config.write, embed)
 
 
+class WriteStore(ArticleStore, DraftStore, Protocol):
+    """What the write stage uses: the stories to write, their articles, their drafts."""
+
+
 class WriteStage:
     """Write each story whose draft is missing or was written from other articles.
 
@@ -59,7 +65,7 @@ class WriteStage:
         return cls(make_writer(config), offline_writer(config))
 
     def run(self, context: Context) -> StageRun:
-        store = context.store
+        store: WriteStore = context.store
         record = StageRun(self.name)
         stories = store.stories_to_write()
         record.items_in = len(stories)

@@ -194,20 +194,16 @@ _INLINE: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
-def parse_article(text: str, name: str) -> ParsedArticle:
-    """Split an article into units; ``name`` (the file name) picks the format and names errors."""
-    if not text.strip():
-        raise InputError(f"{name}: the article is empty")
-    if _is_html(text, name):
-        from newsdesk.verify.articles.html import parse_html
-
-        page = parse_html(text)
-        if not page.units:
-            raise InputError(f"{name}: found no article text in the HTML page")
-        return page
+def parse_plain(text: str, name: str) -> ParsedArticle:
+    """Split a Markdown or plain-text article into units (``name`` tells which)."""
     if _is_markdown(text, name):
         return _parse_markdown(text, name)
     return _parse_text(text)
+
+
+def is_html(text: str, name: str) -> bool:
+    """Whether the article is an HTML page, by its file name or its first markup."""
+    return _is_html(text, name)
 
 
 def iso_date(text: str) -> str | None:

@@ -36,9 +36,9 @@ from newsdesk.verify.articles.parse import (
     Unit,
     UnitField,
     iso_date,
-    parse_article,
     without_urls,
 )
+from newsdesk.verify.articles.reading import parse_article
 from newsdesk.verify.checker import check_claim, check_sentence, combined_support
 from newsdesk.verify.checks import Check, ClaimResult, verdict_of
 from newsdesk.verify.checks.languages import (

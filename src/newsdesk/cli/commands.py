@@ -1,0 +1,443 @@
+"""The ``newsdesk`` commands: parse options, call ``newsdesk.api``, render the result.
+
+Every command that runs a stage calls the library API, which runs it
+through the ``Engine``, so each run is recorded in the ``runs`` table.
+Read-only commands (``stories``, ``status``, ``check``) read the store or
+call library functions directly.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from rich.text import Text
+
+from newsdesk import api
+from newsdesk.cli import render
+from newsdesk.cli.options import config_options
+from newsdesk.cli.render import console, fail, progress_bars, reported_errors
+from newsdesk.config import Config, apply_overrides
+from newsdesk.errors import InputError
+from newsdesk.language.encoder import check_device
+from newsdesk.records import Run
+from newsdesk.store import Store, open_store
+
+
+@contextmanager
+def opened(config: Config) -> Iterator[Store]:
+    """The configured store, for reading; an error opening it ends the command."""
+    with reported_errors():
+        store = open_store(config.store.database)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def show_run(config: Config, run: Run) -> None:
+    """The run's table (with what the store now holds), then its stages' errors."""
+    with opened(config) as store:
+        console.print(render.run_table(run, store.counts()))
+    render.stage_errors(run)
+
+
+def run_and_show(config: Config, names: Sequence[str]) -> Run:
+    """Run the named pipeline stages with progress bars, then show the run."""
+    with reported_errors(), progress_bars() as progress:
+        run = api.run(config, stages=names, progress=progress)
+    show_run(config, run)
+    return run
+
+
+@click.group()
+@click.version_option(package_name="newsdesk")
+def cli() -> None:
+    """newsdesk: a grounded newsroom.
+
+    Reads reporting from many outlets, groups it into stories, writes one
+    cited article per story, checks every sentence against its sources and
+    publishes only what the sources support.
+
+    Example:
+
+    \b
+        newsdesk run
+    """
+
+
+@cli.command()
+@config_options
+@click.option(
+    "--dump",
+    "dumps",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="JSONL dump to import (repeatable; default: settings, else the bundled sample).",
+)
+@click.option("--site", type=click.Path(file_okay=False, path_type=Path), help="Site folder.")
+def run(config: Config, dumps: tuple[Path, ...], site: Path | None) -> None:
+    """Run every stage: ingest, stories, write, verify, publish.
+
+    Each stage does only what is new since the last run, so running twice
+    does no work the second time, and a run that was killed resumes.
+
+    Example:
+
+    \b
+        newsdesk run
+        newsdesk run --dump news.jsonl --database news.db --site public
+    """
+    config = apply_overrides(config, dumps=tuple(dumps) or None, site_dir=site)
+    result = run_and_show(config, api.STAGE_NAMES)
+    render.site(api.site_index(config))
+    if result.status != "finished":
+        sys.exit(1)
+
+
+@cli.command("import")
+@config_options
+@click.argument("dumps", nargs=-1, required=True, type=click.Path(path_type=Path))
+def import_(config: Config, dumps: tuple[Path, ...]) -> None:
+    """Import articles from JSONL dumps or WARC archives.
+
+    A JSONL dump has one article per line: {"id", "url", "outlet",
+    "published", "title", "text", "lang"}; other fields are kept. A bad line
+    is reported with its file and line number and the other lines are
+    imported. A WARC archive (.warc or .warc.gz) is read like pages fetched
+    from the web: every HTML response goes through extraction and duplicate
+    detection, and a page without article text is reported. Exits 2 when
+    nothing could be imported, 1 when something was rejected.
+
+    Example:
+
+    \b
+        newsdesk import news.jsonl
+        newsdesk import crawl.warc.gz
+    """
+    with reported_errors():
+        result = api.import_files(config, dumps)
+    render.imported(result)
+    if result.exit_code:
+        sys.exit(result.exit_code)
+
+
+@cli.command()
+@config_options
+@click.option(
+    "--all", "force", is_flag=True, help="Poll every feed now, also those not due or backing off."
+)
+def ingest(config: Config, force: bool) -> None:
+    """Poll the feeds and store the articles of their new entries.
+
+    Polls the feeds of newsdesk.toml ([[feeds]]) and those added with
+    `newsdesk feeds add` or `newsdesk feeds import` that are due, with
+    conditional GET (an unchanged feed costs no download), then fetches the
+    pages of new entries, extracts their articles, links syndicated copies to
+    their original and stores them. A feed or page that fails is recorded
+    with its error and retried later; the poll goes on. Exits 1 when every
+    feed polled failed.
+
+    Example:
+
+    \b
+        newsdesk ingest
+        newsdesk ingest --all
+    """
+    with reported_errors(), progress_bars(lazy=True) as progress:
+        polled = api.ingest(config, all_feeds=force, progress=progress)
+    render.stage_errors(polled.run)
+    summary = polled.poll
+    if summary is None:
+        return
+    render.line(summary.line())
+    if summary.polled and summary.feeds_failed == summary.polled:
+        sys.exit(1)
+
+
+@cli.group()
+def feeds() -> None:
+    """Manage the feeds newsdesk polls: add, import from OPML, list.
+
+    Feeds added here are stored in the database and polled by `newsdesk
+    ingest` and `newsdesk run` along with the [[feeds]] of newsdesk.toml.
+
+    Example:
+
+    \b
+        newsdesk feeds add https://www.example.com/
+        newsdesk feeds import subscriptions.opml
+        newsdesk feeds list
+    """
+
+
+@feeds.command("add")
+@config_options
+@click.argument("url")
+@click.option("--name", help="Short name (default: from the outlet).")
+@click.option("--outlet", help="Outlet the articles are credited to (default: the feed's title).")
+@click.option("--category", help="Section the feed's articles usually belong to.")
+def feeds_add(
+    config: Config, url: str, name: str | None, outlet: str | None, category: str | None
+) -> None:
+    """Add a feed by its URL, or by a page that announces one.
+
+    URL is fetched: a feed (RSS, Atom, JSON Feed) is added as it is; an HTML
+    page is searched for <link rel="alternate"> feed links and the first one
+    is added.
+
+    Example:
+
+    \b
+        newsdesk feeds add https://www.example.com/rss.xml
+        newsdesk feeds add https://www.example.com/ --outlet "Example News"
+    """
+    with reported_errors():
+        result = api.add_feed(config, url, name=name, outlet=outlet, category=category)
+    found, feed = result.found, result.found.feed
+    state = "added" if result.added else "already stored"
+    render.line(f"{state}: {feed.name} ({feed.outlet}) {feed.url}, {found.entries} entries")
+    for other in found.alternatives:
+        render.line(f"  the page also names {other}")
+
+
+@feeds.command("import")
+@config_options
+@click.argument("opml", type=click.Path(dir_okay=False, path_type=Path))
+def feeds_import(config: Config, opml: Path) -> None:
+    """Add the feeds of an OPML subscription list.
+
+    Each <outline xmlUrl="..."> becomes a feed credited to the outlet in its
+    title; an enclosing outline names its category. Feeds already stored are
+    left as they are.
+
+    Example:
+
+    \b
+        newsdesk feeds import subscriptions.opml
+    """
+    with reported_errors():
+        added, listed = api.import_opml(config, opml)
+    console.print(f"{added} feeds added, {listed - added} already stored")
+
+
+@feeds.command("list")
+@config_options
+def feeds_list(config: Config) -> None:
+    """List the feeds newsdesk polls, with how their last polls went.
+
+    Example:
+
+    \b
+        newsdesk feeds list
+    """
+    with reported_errors():
+        listed = api.list_feeds(config)
+    render.feed_list(listed)
+
+
+@cli.command()
+@config_options
+@click.argument("story_id", required=False)
+@click.option("--update", is_flag=True, help="Cluster new articles first.")
+@click.option(
+    "--eval",
+    "labelled",
+    type=click.Path(path_type=Path),
+    help="Cluster a labelled JSONL file (or folder) as one stream and print BCubed scores.",
+)
+@click.option("--split", help="With --eval: only the clusters of this split (train, val, test).")
+@click.option(
+    "--device",
+    type=click.Choice(["cpu", "cuda"]),
+    help="Where MiniLM embeds the articles (cuda: an NVIDIA GPU). Default: [stories] device.",
+)
+def stories(
+    config: Config,
+    story_id: str | None,
+    update: bool,
+    labelled: Path | None,
+    split: str | None,
+    device: str | None,
+) -> None:
+    """List stories, show one story's articles, or score clustering on labelled data.
+
+    A story groups the articles about one event across outlets; syndicated
+    copies of one wire story count as one independent source. A story is
+    developing until no article has joined it for the clustering window, then
+    settled. The id of a story merged into another still shows the story it
+    joined. --eval clusters a file in the shared cluster schema (articles
+    with a cluster_id) from scratch, in date order, and prints BCubed
+    precision, recall and F1 against its labels.
+
+    Example:
+
+    \b
+        newsdesk stories --update
+        newsdesk stories s-1a2b3c4d5e6f
+        newsdesk stories --eval clusters/articles.jsonl.gz --split test
+    """
+    device = device or config.stories.device
+    with reported_errors():
+        check_device(device)
+    if labelled is not None:
+        with reported_errors():
+            scored = api.evaluate_stories(config, labelled, split=split, device=device)
+        render.evaluation(labelled, split, scored)
+        return
+    if update:
+        with reported_errors(), progress_bars(lazy=True) as progress:
+            run = api.update_stories(config, device=device, progress=progress)
+        show_run(config, run)
+    with opened(config) as store:
+        if not story_id:
+            render.story_table(store.stories())
+            return
+        story = store.story(story_id)
+        if story is None:
+            fail(f"no story {story_id!r}")
+        render.story_detail(story_id, story, store.articles(story.article_ids))
+
+
+@cli.command()
+@config_options
+def write(config: Config) -> None:
+    """Write (and verify) an article for every story that changed.
+
+    Example:
+
+    \b
+        newsdesk write
+    """
+    run_and_show(config, ["stories", "write", "verify"])
+
+
+@cli.command()
+@config_options
+@click.argument("article", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--sources",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="JSONL file of source articles: id, url, outlet, date, title, text.",
+)
+@click.option("--story", "story_id", help="Re-check the stored draft of this story instead.")
+@click.option("--as-of", help="Date the article speaks from, YYYY-MM-DD (default: its own date).")
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Linter-style lines, or one JSON object.",
+)
+def check(
+    config: Config,
+    article: Path | None,
+    sources: Path | None,
+    story_id: str | None,
+    as_of: str | None,
+    output: str,
+) -> None:
+    """Check every sentence of an article against its sources.
+
+    ARTICLE is Markdown (Jekyll front matter allowed), HTML or plain text. Each
+    sentence, list item, heading, source link and front-matter field is a
+    claim; a claim is supported only when the sources back it. Exits 0 when
+    every claim is supported, 1 when something is flagged, 2 on bad input.
+
+    Example:
+
+    \b
+        newsdesk check post.md --sources sources.jsonl
+        newsdesk check post.md --sources sources.jsonl --format json
+        newsdesk check --story s-1a2b3c4d5e6f
+    """
+    with reported_errors():
+        if story_id:
+            report = api.check_story(config, story_id)
+            name = story_id
+        else:
+            if article is None or sources is None:
+                raise InputError("give ARTICLE and --sources, or --story ID")
+            name = str(article)
+            report = api.check_file(config, article, sources, as_of)
+    if output == "json":
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        console.print(Text(report.format_text(name)), soft_wrap=True)
+    sys.exit(report.exit_code)
+
+
+@cli.command()
+@config_options
+@click.argument(
+    "directory", metavar="[DIR]", required=False, type=click.Path(file_okay=False, path_type=Path)
+)
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["site", "jekyll"]),
+    default="site",
+    show_default=True,
+    help="A static HTML site, or Markdown posts in DIR/_posts for a Jekyll site.",
+)
+@click.option("--site", type=click.Path(file_okay=False, path_type=Path), help="Site folder.")
+def publish(config: Config, directory: Path | None, output: str, site: Path | None) -> None:
+    """Publish verified stories: a static site, or posts for a Jekyll site.
+
+    The site has a front page, story pages, sections and an Atom feed, in DIR
+    (or --site, else the settings' site_dir). With --format jekyll, one
+    Markdown post per story goes to DIR/_posts. Only sentences the checker
+    marked supported are published; files whose bytes would not change are
+    not rewritten.
+
+    Example:
+
+    \b
+        newsdesk publish public
+        newsdesk publish --format jekyll ~/blog
+    """
+    if directory and site and directory != site:
+        fail("give the folder once: DIR or --site")
+    folder = directory or site
+    if output == "jekyll":
+        if folder is None:
+            fail("give the Jekyll site's folder: newsdesk publish --format jekyll DIR")
+        with reported_errors(), progress_bars(lazy=True) as progress:
+            published = api.publish(config, folder, "jekyll", progress=progress)
+        render.posts(published)
+        return
+    with reported_errors(), progress_bars() as progress:
+        published = api.publish(config, folder, "site", progress=progress)
+    show_run(config, published.run)
+    render.site(published.location)
+
+
+@cli.command()
+@config_options
+@click.option("--story", "story_id", help="Show one story's draft and verdicts.")
+def status(config: Config, story_id: str | None) -> None:
+    """Show what is stored and what the last runs did.
+
+    Example:
+
+    \b
+        newsdesk status
+        newsdesk status --story s-1a2b3c4d5e6f
+    """
+    with opened(config) as store:
+        if not story_id:
+            render.status_tables(store.counts(), store.runs(limit=3))
+            return
+        draft = store.draft(story_id)
+        if draft is None:
+            fail(f"no draft for story {story_id!r}")
+        render.draft_status(draft, store.verdicts(story_id), store.gate_record(story_id))
+
+
+def main() -> None:
+    cli()

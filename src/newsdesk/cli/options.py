@@ -1,0 +1,45 @@
+"""Options shared by the commands."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from newsdesk.cli.render import fail
+from newsdesk.config import load_config
+from newsdesk.errors import NewsdeskError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def config_options(function: F) -> F:
+    """``--config`` and ``--database``, shared by every command that opens the store.
+
+    The command gets the loaded settings as ``config``; a bad settings file
+    is a one-line error and exit status 2.
+    """
+
+    @click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Settings file (default: ./newsdesk.toml if present).",
+    )
+    @click.option(
+        "--database",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="SQLite database (default from settings: newsdesk.db).",
+    )
+    @functools.wraps(function)
+    def wrapper(*args: Any, config_path: Path | None, database: Path | None, **kwargs: Any) -> Any:
+        try:
+            config = load_config(config_path, database=database)
+        except NewsdeskError as exc:
+            fail(str(exc))
+        return function(*args, config=config, **kwargs)
+
+    return wrapper  # type: ignore[return-value]

@@ -1,0 +1,113 @@
+"""What an import did: one result type for JSONL dumps and WARC archives alike.
+
+``import_file`` (in ``stage.py``) reads a JSONL dump or a WARC archive and
+returns an ``ImportResult``; ``ImportResult.of`` adds up the results of
+several files, keeping each in ``files``. A dump line counts like a page: it
+adds an article, finds it already stored, or is a problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from newsdesk.dumps import ImportProblem
+
+Format = Literal["jsonl", "warc"]
+
+
+@dataclass(frozen=True)
+class WarcProblem:
+    """A record of an archive that could not be ingested."""
+
+    path: str
+    record: int
+    url: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f" ({self.url})" if self.url else ""
+        return f"{self.path}: record {self.record}{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    """A file that could not be read at all, so nothing was imported from it.
+
+    ``message`` names the file already (it is a ``NewsdeskError``'s message).
+    """
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+Problem = ImportProblem | WarcProblem | FileProblem
+
+
+@dataclass
+class ImportResult:
+    """What importing a file did, or (``of``) several files together.
+
+    ``added`` counts new articles, ``changed`` new versions of stored articles
+    (a later capture of a page), ``unchanged`` articles already stored as
+    they are and ``repeats`` pages that repeat an article stored in the same
+    import. ``pages`` and ``copies`` (new articles that are syndicated copies
+    of another) are counted for WARC archives only.
+    """
+
+    path: str
+    format: Format = "jsonl"
+    pages: int = 0
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    repeats: int = 0
+    copies: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    files: list[ImportResult] = field(default_factory=list)
+
+    @classmethod
+    def failed(cls, path: str, format: Format, message: str) -> ImportResult:
+        """A file that could not be read: one ``FileProblem`` saying why."""
+        return cls(path, format, problems=[FileProblem(path, message)])
+
+    @classmethod
+    def of(cls, results: Sequence[ImportResult]) -> ImportResult:
+        """The sum of several files' results, each kept in ``files``."""
+        total = cls(", ".join(r.path for r in results), files=list(results))
+        for result in results:
+            total.pages += result.pages
+            total.added += result.added
+            total.changed += result.changed
+            total.unchanged += result.unchanged
+            total.repeats += result.repeats
+            total.copies += result.copies
+            total.problems.extend(result.problems)
+        return total
+
+    @property
+    def readable(self) -> bool:
+        """False when the file could not be read at all."""
+        return not any(isinstance(p, FileProblem) for p in self.problems)
+
+    @property
+    def stored(self) -> int:
+        """Articles stored: new ones and new versions."""
+        return self.added + self.changed
+
+    @property
+    def known(self) -> int:
+        """Articles found already stored."""
+        return self.unchanged + self.repeats
+
+    @property
+    def exit_code(self) -> int:
+        """0 when everything was imported, 1 when something was rejected, 2 when nothing
+        could be imported."""
+        if self.problems and not (self.stored or self.known):
+            return 2
+        return 1 if self.problems else 0
