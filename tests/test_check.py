@@ -15,7 +15,8 @@ import pytest
 from newsdesk.errors import InputError
 from newsdesk.language.urls import normalize_url
 from newsdesk.records import Article
-from newsdesk.verify.articles.parse import iso_date, markdown_links, parse_article
+from newsdesk.verify.articles.parse import iso_date, markdown_links
+from newsdesk.verify.articles.reading import parse_article
 from newsdesk.verify.articles.report import ClaimReport, Report, check_article
 from newsdesk.verify.articles.sources import load_sources
 

@@ -12,8 +12,9 @@ from datetime import date
 
 import pytest
 
-from newsdesk.language.dates import DateMention, check_dates, date_mentions
+from newsdesk.language.dates import DateMention, date_mentions
 from newsdesk.records import Article, Evidence
+from newsdesk.verify.checks.dates import check_dates
 
 TUESDAY = date(2020, 7, 14)
 D = date
@@ -566,7 +567,7 @@ def test_date_in_a_cited_title_counts() -> None:
 
 
 def test_source_analysis_is_cached(execution: tuple[Article, Article]) -> None:
-    from newsdesk.verify import dates
+    from newsdesk.verify.checks import dates
 
     dates._analyse.cache_clear()
     for _ in range(3):

@@ -74,7 +74,7 @@ def test_every_draft_has_its_gate_record(config: Config) -> None:
             assert record.rounds >= 1
         (last,) = store.runs(limit=1)
         verify = last.stage("verify")
-        assert verify is not None and verify.items_in == 0, "the gate already verified every draft"
+        assert verify is not None and verify.items_in == len(list(store.drafts()))
     finally:
         store.close()
 

@@ -795,9 +795,11 @@ def test_pipeline_publishes_nothing_the_model_planted(server: ChatServer, tmp_pa
 
     assert result.status == "finished"
     assert [r.kind for r in server.requests] == ["outline", "section", "section", "revision"]
-    write = result.stage("write")
+    write, verify = result.stage("write"), result.stage("verify")
     assert write is not None and write.items_out == 1
-    assert (write.tokens_in, write.tokens_out) == (400, 80)
+    assert verify is not None and verify.items_out == 1
+    assert (write.tokens_in, write.tokens_out) == (300, 60), "outline and two sections"
+    assert (verify.tokens_in, verify.tokens_out) == (100, 20), "the gate's revision request"
     store = open_store(config.store.database)
     try:
         (story,) = store.stories()

@@ -594,7 +594,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument(
-        "--out", type=Path, default=ROOT / "src/newsdesk/verify/models/support.json"
+        "--out", type=Path, default=ROOT / "src/newsdesk/verify/checks/models/support.json"
     )
     parser.add_argument("--stories", type=int, default=350, help="train-split stories to use")
     parser.add_argument("--val-stories", type=int, default=80)
