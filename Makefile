@@ -1,11 +1,12 @@
 # newsdesk: `make demo` sets up .venv and runs the pipeline on the bundled sample;
-# `make test` runs ruff, mypy and pytest.
+# `make test` runs ruff, mypy and pytest (all but the tests marked slow, which
+# `make test-slow` runs; CI runs both).
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint typecheck install clean
+.PHONY: demo test test-slow lint typecheck install clean
 
 $(BIN)/newsdesk: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +27,10 @@ typecheck: install
 	$(BIN)/mypy
 
 test: lint typecheck
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not slow"
+
+test-slow: install
+	$(BIN)/pytest -m slow
 
 clean:
 	rm -rf $(VENV) site newsdesk.db newsdesk.db-wal newsdesk.db-shm

@@ -14,8 +14,6 @@ from newsdesk.config import SAMPLE_DUMP, Config, load_config
 from newsdesk.ingest import parse_article
 from newsdesk.records import Article
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
-
 
 @pytest.fixture(scope="session")
 def sample_path() -> Path:

@@ -10,10 +10,12 @@ from types import ModuleType
 
 import pytest
 
+from newsdesk.config import SAMPLE_DUMP
 from newsdesk.records import Article
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT.parent / "shared" / "data" / "sample"
+SAMPLE = Path(str(SAMPLE_DUMP))
+"""The bundled sample: labelled by its ``cluster_id``, so the benchmark runs on a bare clone."""
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +51,7 @@ def test_scale_stream_packs_days_and_keeps_order(bench: ModuleType) -> None:
     assert dates == sorted(dates)
 
 
+@pytest.mark.slow
 def test_lanes_keep_each_stream_and_part_them(bench: ModuleType) -> None:
     from newsdesk.stories.embeddings import Embedder
     from newsdesk.stories.stream import stream_features, stream_order

@@ -24,11 +24,9 @@ from newsdesk.ingest.deduplication import (
 from newsdesk.ingest.stage import import_dump
 from newsdesk.ingest.web import Page, PageStore, Stored
 from newsdesk.language.shingles import containment, shingles, text_hash
-from newsdesk.store import open_store
-from newsdesk.store.base import Store
-from web_server import HAVE_SAMPLE, NO_SAMPLE_REASON, SAMPLE
+from newsdesk.store import Store, open_store
+from sample_web import SAMPLE
 
-pytestmark = pytest.mark.skipif(not HAVE_SAMPLE, reason=NO_SAMPLE_REASON)
 HTML = "text/html; charset=utf-8"
 FETCHED = "2020-06-24T08:00:00+00:00"
 WIRES = ("Associated Press", "Reuters")

@@ -37,10 +37,8 @@ from newsdesk.ingest.downloads import (
 )
 from newsdesk.ingest.netguard import static_resolver
 from newsdesk.retrying import retry_after
+from sample_web import SAMPLE
 from web_server import (
-    HAVE_SAMPLE,
-    NO_SAMPLE_REASON,
-    SAMPLE,
     Response,
     WebServer,
     conditional,
@@ -552,7 +550,6 @@ def test_fetch_settings_refuse_values_that_would_hang(tmp_path: Path) -> None:
 # The sample mini-web -----------------------------------------------------------------------
 
 
-@pytest.mark.skipif(not HAVE_SAMPLE, reason=NO_SAMPLE_REASON)
 def test_every_sample_feed_and_page_is_fetched() -> None:
     feeds = sorted(p.name for p in (SAMPLE / "feeds").iterdir() if p.suffix in (".xml", ".json"))
     pages = sorted(p.name for p in (SAMPLE / "pages").glob("*.html"))[:20]

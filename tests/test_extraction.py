@@ -22,12 +22,10 @@ from newsdesk.ingest.extraction import (
     word_count,
 )
 from newsdesk.ingest.web import Page, PageStore, article_id
-from newsdesk.records import Article, Draft
-from newsdesk.store import open_store
-from newsdesk.store.base import Store
-from web_server import HAVE_SAMPLE, NO_SAMPLE_REASON, SAMPLE
+from newsdesk.records import Article, Draft, FeedEntry
+from newsdesk.store import Store, open_store
+from sample_web import SAMPLE
 
-needs_sample = pytest.mark.skipif(not HAVE_SAMPLE, reason=NO_SAMPLE_REASON)
 HTML = "text/html; charset=utf-8"
 FETCHED = "2020-06-23T12:00:00+00:00"
 
@@ -67,7 +65,6 @@ PARAGRAPHS = [
 ]
 
 
-@needs_sample
 def test_sample_pages_yield_their_articles() -> None:
     """Every sample page: its text, title, date, canonical URL, language and outlet."""
     exact = 0
@@ -89,7 +86,6 @@ def test_sample_pages_yield_their_articles() -> None:
     assert exact >= len(sample()) - 2
 
 
-@needs_sample
 def test_byline_from_the_page() -> None:
     record = next(r for r in sample() if r["id"] == "baly-1hGQ0HHbHf4zlvxU")
     extracted = extract_page(page_bytes(record), "http://127.0.0.1/p.html", content_type=HTML)
@@ -235,8 +231,6 @@ def test_page_without_article_is_not_stored(tmp_path: Path) -> None:
 
 
 def test_feed_metadata_wins_over_the_page(tmp_path: Path) -> None:
-    from newsdesk.store.base import FeedEntry
-
     store = open_store(tmp_path / "n.db")
     entry = FeedEntry(
         url="https://news.example.com/a",

@@ -25,9 +25,9 @@ from newsdesk.ingest.feeds import (
 )
 from newsdesk.records import Feed
 from newsdesk.store import open_store
-from web_server import HAVE_SAMPLE, NO_SAMPLE_REASON, SAMPLE, WebServer, conditional, serve, text
+from sample_web import SAMPLE
+from web_server import WebServer, conditional, serve, text
 
-needs_sample = pytest.mark.skipif(not HAVE_SAMPLE, reason=NO_SAMPLE_REASON)
 FEEDS = SAMPLE / "feeds"
 CONTENT_TYPES = {
     "rss.xml": "application/rss+xml; charset=utf-8",
@@ -52,7 +52,6 @@ def headers_for(name: str) -> dict[str, str]:
 # -- parsing -------------------------------------------------------------------------------
 
 
-@needs_sample
 @pytest.mark.parametrize(
     "name", sorted(p.name for p in FEEDS.glob("*") if p.suffix in (".xml", ".json"))
 )
@@ -72,7 +71,6 @@ def test_every_sample_feed_parses_into_its_articles(name: str) -> None:
         assert entry.summary and entry.summary in str(article["text"]).replace("\n\n", " ")
 
 
-@needs_sample
 def test_rss_content_encoded_and_creators() -> None:
     name = "associated-press.rss.xml"
     parsed = parse_feed((FEEDS / name).read_bytes(), "http://x/feed", headers_for(name))
@@ -82,7 +80,6 @@ def test_rss_content_encoded_and_creators() -> None:
     assert entry.content.split("\n\n") == str(article["text"]).split("\n\n")
 
 
-@needs_sample
 def test_json_feed_content_and_authors() -> None:
     with_text = [
         p for p in FEEDS.glob("*.json") if '"content_text"' in p.read_text(encoding="utf-8")
@@ -203,7 +200,6 @@ def test_looks_like_feed() -> None:
 # -- OPML ----------------------------------------------------------------------------------
 
 
-@needs_sample
 def test_sample_opml_lists_every_feed_with_its_outlet() -> None:
     feeds = read_opml(FEEDS / "feeds.opml")
     assert len(feeds) == 30
@@ -351,7 +347,6 @@ def test_store_keeps_each_feed_once(tmp_path: Path) -> None:
     store.close()
 
 
-@needs_sample
 def test_feeds_import_and_list(invoke: Callable[..., Result]) -> None:
     opml = str(FEEDS / "feeds.opml")
     first = invoke("feeds", "import", opml)

@@ -25,12 +25,9 @@ from newsdesk.ingest.feeds import read_opml
 from newsdesk.ingest.stage import IngestStage
 from newsdesk.ingest.web import FeedPoller, all_feeds
 from newsdesk.records import Feed
-from newsdesk.store import open_store
-from newsdesk.store.base import Store
+from newsdesk.store import Store, open_store
+from sample_web import SAMPLE
 from web_server import (
-    HAVE_SAMPLE,
-    NO_SAMPLE_REASON,
-    SAMPLE,
     Request,
     Response,
     WebServer,
@@ -39,7 +36,6 @@ from web_server import (
     serve,
 )
 
-pytestmark = pytest.mark.skipif(not HAVE_SAMPLE, reason=NO_SAMPLE_REASON)
 SAMPLE_BASE = b"http://127.0.0.1:8000/"
 NO_ARTICLE = b"<html><body><nav><a href='/'>Home</a></nav><p>Subscribe.</p></body></html>"
 

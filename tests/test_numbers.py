@@ -1,7 +1,7 @@
 """The number check: reading quantities, comparing them, and judging claims.
 
 The claim/source sentences below are copied verbatim from the bundled sample
-(``/work/shared/data/sample/articles.jsonl``: the CNN reopening story and The
+(``src/newsdesk/sample/articles.jsonl``: the CNN reopening story and The
 Hill / NBC News stories of the first federal execution in 17 years); the
 articles are rebuilt from a few of their sentences so that the tests need no
 files and run in milliseconds.
@@ -9,14 +9,11 @@ files and run in milliseconds.
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
-from newsdesk.records import Article
-from newsdesk.text import sentences
-from newsdesk.verify.checker import Evidence
-from newsdesk.verify.numbers import Quantity, check_numbers, contradicts, matches, quantities
+from newsdesk.language.text import sentences
+from newsdesk.records import Article, Evidence
+from newsdesk.verify.checks.numbers import Quantity, check_numbers, contradicts, matches, quantities
 
 
 def one(text: str) -> Quantity:
@@ -448,12 +445,13 @@ def test_only_quantities_inside_the_cited_span_count() -> None:
     assert check_numbers(claim, [cite(CNN, sentence)], []).verdict == "pass"
 
 
-def test_checking_is_fast_once_sources_are_read(sample_articles: list[Article]) -> None:
+def test_checks_over_cached_sources_are_stable(sample_articles: list[Article]) -> None:
+    """Sources are read once and cached; checking again must give the very same answers.
+    (How fast the cached checks are is measured in bench/, not asserted here.)"""
     claims = [*NBC_SENTENCES, *HILL_SENTENCES, *CNN_SENTENCES]
     planted = [c.replace("1", "2") for c in claims]
-    check_numbers(claims[0], [], sample_articles)  # reads and caches every source once
-    started = time.perf_counter()
-    for _ in range(20):
-        for claim in planted:
-            check_numbers(claim, [], sample_articles)
-    assert time.perf_counter() - started < 2.0
+    first = [check_numbers(claim, [], sample_articles) for claim in planted]
+    assert all(check.verdict == "fail" for check in first)
+    assert sum(check.conflict is not None for check in first) >= 6  # wrong, not just missing
+    for _ in range(3):
+        assert [check_numbers(claim, [], sample_articles) for claim in planted] == first

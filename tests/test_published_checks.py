@@ -44,6 +44,7 @@ def flagged(report: Report) -> list[str]:
     ]
 
 
+@pytest.mark.slow
 def test_every_jekyll_post_passes_newsdesk_check(
     published: tuple[Config, dict[str, Article]],
 ) -> None:

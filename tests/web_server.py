@@ -7,10 +7,11 @@ a handler (``Request -> Response``) or to a fixed ``Response``; a path ending
 in "/" is a prefix (the longest one wins), anything else matches exactly.
 Routes can be added while the server runs: ``server.routes["/x"] = ...``.
 
-``sample_routes()`` serves ``shared/data/sample/feeds/`` and ``pages/`` as
-static files with ETag and Last-Modified (and 304 on a matching conditional
-GET); ``fault_routes()`` holds one route per misbehaviour a fetcher must
-survive; ``web_server`` is a ready-made pytest fixture with both.
+``sample_routes()`` serves ``feeds/`` and ``pages/`` of the sample mini-web
+(``sample_web.SAMPLE``, built from the bundled sample) as static files with
+ETag and Last-Modified (and 304 on a matching conditional GET);
+``fault_routes()`` holds one route per misbehaviour a fetcher must survive;
+``web_server`` is a ready-made pytest fixture with both.
 
 Responses are HTTP/1.1 with keep-alive. A ``Response`` whose ``body`` is an
 iterable of chunks is streamed without Content-Length and the connection is
@@ -35,10 +36,7 @@ from typing import Any
 
 import pytest
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SAMPLE = SHARED / "data" / "sample"
-HAVE_SAMPLE = (SAMPLE / "feeds").is_dir() and (SAMPLE / "pages").is_dir()
-NO_SAMPLE_REASON = f"the sample mini-web is not at {SAMPLE}"
+from sample_web import SAMPLE
 
 LAST_MODIFIED = "Tue, 23 Jun 2020 12:00:00 GMT"
 """Last-Modified of every static file: the sample's own dates are in 2019-2020."""
@@ -413,9 +411,7 @@ def fault_routes() -> dict[str, Route]:
 
 
 def sample_routes() -> dict[str, Route]:
-    """``/feeds/NAME`` and ``/pages/NAME`` from the shared sample, when it is there."""
-    if not HAVE_SAMPLE:
-        return {}
+    """``/feeds/NAME`` and ``/pages/NAME`` of the sample mini-web."""
     return {"/feeds/": static(SAMPLE / "feeds"), "/pages/": static(SAMPLE / "pages")}
 
 
