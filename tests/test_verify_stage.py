@@ -3,6 +3,9 @@ and a new checker judges again what an older one let through."""
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import json
 import sqlite3
 from dataclasses import replace
 from pathlib import Path
@@ -11,6 +14,8 @@ from newsdesk.api import run
 from newsdesk.config import Config
 from newsdesk.store import open_store
 from newsdesk.verify.stage import checker_version
+
+SCHEMA4 = Path(__file__).parent / "fixtures" / "schema4"
 
 
 def site_files(config: Config) -> dict[str, bytes]:
@@ -82,36 +87,63 @@ def test_a_new_checker_judges_every_stored_draft_again(config: Config) -> None:
     assert site_files(config) == pages
 
 
-def test_a_database_of_the_previous_schema_is_upgraded_in_place(config: Config) -> None:
-    """A store written before the gate moved (schema 4) opens, keeps its drafts, and the
-    'sources changed' marker of that schema still makes the story be written again."""
-    run(config)
+def schema4(config: Config, sample_records: list[dict[str, object]], tmp_path: Path) -> Config:
+    """The schema-4 store of ``tests/fixtures/schema4`` in place of ``config``'s database,
+    with the dump it was made from as the configured dump."""
+    made = json.loads((SCHEMA4 / "made.json").read_text(encoding="utf-8"))
+    config.store.database.write_bytes(gzip.decompress((SCHEMA4 / "newsdesk.db.gz").read_bytes()))
+    by_id = {r["id"]: r for r in sample_records}
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text("".join(json.dumps(by_id[i]) + "\n" for i in made["article_ids"]), "utf-8")
+    return replace(config, ingest=replace(config.ingest, dumps=(dump,)))
+
+
+def test_a_schema_4_database_is_upgraded_and_publishes_the_same_site(
+    config: Config, sample_records: list[dict[str, object]], tmp_path: Path
+) -> None:
+    config = schema4(config, sample_records, tmp_path)
     store = open_store(config.store.database)
-    drafts = {d.story_id: d for d in store.drafts()}
-    store.close()
-    marked = sorted(drafts)[0]
+    try:
+        assert store.schema_version == 5
+        drafts = {d.story_id: d for d in store.drafts()}
+        assert len(drafts) == 3 and not any(d.sources_changed for d in drafts.values())
+        assert store.stories_to_write() == []
+        assert len(store.drafts_to_gate(checker_version(config.verify))) == 3
+    finally:
+        store.close()
+
+    result = run(config)
+    counts = {s.stage: (s.items_in, s.items_out) for s in result.stages}
+    assert counts["ingest"][1] == 0 and counts["write"] == (0, 0)
+    assert counts["verify"] == (3, 3), "the upgraded drafts are judged by the current checker"
+    made = json.loads((SCHEMA4 / "made.json").read_text(encoding="utf-8"))
+    published = {
+        name: hashlib.sha256(data).hexdigest() for name, data in site_files(config).items()
+    }
+    assert published == made["site"]
+    store = open_store(config.store.database)
+    try:
+        assert {d.story_id: d for d in store.drafts()} == drafts
+    finally:
+        store.close()
+
+
+def test_the_sources_changed_marker_of_schema_4_still_rewrites_the_story(
+    config: Config, sample_records: list[dict[str, object]], tmp_path: Path
+) -> None:
+    """Schema 4 marked a draft whose cited page changed by overwriting its story hash."""
+    config = schema4(config, sample_records, tmp_path)
     db = sqlite3.connect(config.store.database)
-    db.executescript(
-        """
-        ALTER TABLE drafts DROP COLUMN checker;
-        ALTER TABLE drafts DROP COLUMN note;
-        ALTER TABLE drafts DROP COLUMN sources_changed;
-        ALTER TABLE drafts ADD COLUMN verified_hash TEXT;
-        UPDATE drafts SET verified_hash = hash;
-        PRAGMA user_version = 4;
-        """
-    )
+    (marked,) = db.execute("SELECT min(story_id) FROM drafts").fetchone()
     db.execute("UPDATE drafts SET story_hash = 'sources changed' WHERE story_id = ?", (marked,))
     db.commit()
     db.close()
 
     store = open_store(config.store.database)
     try:
-        assert store.schema_version == 5
-        upgraded = store.draft(marked)
-        assert upgraded is not None and upgraded.sources_changed
+        drafts = {d.story_id: d for d in store.drafts()}
+        assert drafts[marked].sources_changed
         assert [s.id for s in store.stories_to_write()] == [marked]
-        assert len(store.drafts_to_gate(checker_version(config.verify))) == len(drafts)
     finally:
         store.close()
 
