@@ -121,7 +121,7 @@ def ingest(config: Config, *, all_feeds: bool = False, progress: Progress | None
     Raises ``InputError`` when there is no feed to poll.
     """
     stage = IngestStage([], force=all_feeds)
-    with _opened(config) as store:
+    with opened(config) as store:
         if not web.all_feeds(config, store):
             raise InputError(
                 "no feeds: add one with `newsdesk feeds add URL`, or [[feeds]] in newsdesk.toml"
@@ -194,7 +194,8 @@ def site_index(config: Config) -> Path:
 
 
 @contextmanager
-def _opened(config: Config) -> Iterator[Store]:
+def opened(config: Config) -> Iterator[Store]:
+    """The configured store, closed when the block ends."""
     store = open_store(config.store.database)
     try:
         yield store
@@ -204,7 +205,7 @@ def _opened(config: Config) -> Iterator[Store]:
 
 def check_story(config: Config, story_id: str) -> Report:
     """Re-check the stored draft of ``story_id`` against its stored source articles."""
-    with _opened(config) as store:
+    with opened(config) as store:
         draft = store.draft(story_id)
         if draft is None:
             raise InputError(f"no draft for story {story_id!r}")
@@ -257,14 +258,14 @@ def add_feed(
 ) -> AddedFeed:
     """Fetch ``url`` (a feed, or a page announcing one) and store its feed."""
     found = web.discover(url, config.fetch, name=name, outlet=outlet, category=category)
-    with _opened(config) as store:
+    with opened(config) as store:
         return AddedFeed(found, store.add_feed(found.feed))
 
 
 def import_opml(config: Config, path: Path) -> tuple[int, int]:
     """Store the feeds of an OPML subscription list: ``(added, listed)``."""
     listed = read_opml(path)
-    with _opened(config) as store, store.transaction():
+    with opened(config) as store, store.transaction():
         added = sum(store.add_feed(feed) for feed in listed)
     return added, len(listed)
 
@@ -281,7 +282,7 @@ class ListedFeed:
 def list_feeds(config: Config) -> list[ListedFeed]:
     """The feeds of the settings file and those stored, with their poll state."""
     configured = {feed.url for feed in config.feeds}
-    with _opened(config) as store:
+    with opened(config) as store:
         return [
             ListedFeed(feed, feed.url in configured, store.feed_state(feed.url))
             for feed in web.all_feeds(config, store)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import click
@@ -25,18 +25,16 @@ from newsdesk.config import Config, apply_overrides
 from newsdesk.errors import InputError
 from newsdesk.language.encoder import check_device
 from newsdesk.records import Run
-from newsdesk.store import Store, open_store
+from newsdesk.store import Store
 
 
 @contextmanager
 def opened(config: Config) -> Iterator[Store]:
     """The configured store, for reading; an error opening it ends the command."""
-    with reported_errors():
-        store = open_store(config.store.database)
-    try:
+    with ExitStack() as stack:
+        with reported_errors():
+            store = stack.enter_context(api.opened(config))
         yield store
-    finally:
-        store.close()
 
 
 def show_run(config: Config, run: Run) -> None:

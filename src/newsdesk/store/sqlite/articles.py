@@ -23,18 +23,7 @@ class SQLiteArticleStore(SQLiteDatabase):
             "INSERT INTO articles"
             " (id, url, outlet, title, text, published, lang, extra, hash, run_id)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                article.id,
-                article.url,
-                article.outlet,
-                article.title,
-                article.text,
-                article.published,
-                article.lang,
-                json.dumps(article.extra, ensure_ascii=False, sort_keys=True),
-                article.hash,
-                run_id,
-            ),
+            (article.id, *_columns(article), run_id),
         )
 
     def article(self, article_id: str) -> Article | None:
@@ -163,18 +152,7 @@ class SQLiteArticleStore(SQLiteDatabase):
         self.db.execute(
             "UPDATE articles SET url = ?, outlet = ?, title = ?, text = ?, published = ?,"
             " lang = ?, extra = ?, hash = ?, run_id = ? WHERE id = ?",
-            (
-                article.url,
-                article.outlet,
-                article.title,
-                article.text,
-                article.published,
-                article.lang,
-                json.dumps(article.extra, ensure_ascii=False, sort_keys=True),
-                article.hash,
-                run_id,
-                article.id,
-            ),
+            (*_columns(article), run_id, article.id),
         )
         self.db.execute(
             "UPDATE drafts SET sources_changed = 1 WHERE story_id IN"
@@ -215,3 +193,17 @@ class SQLiteArticleStore(SQLiteDatabase):
             DuplicateLink(r["article_id"], r["duplicate_of"], r["kind"], r["similarity"])
             for r in self._all("SELECT * FROM article_links ORDER BY duplicate_of, article_id")
         ]
+
+
+def _columns(article: Article) -> tuple[object, ...]:
+    """An article's stored columns after its id, in table order, up to ``run_id``."""
+    return (
+        article.url,
+        article.outlet,
+        article.title,
+        article.text,
+        article.published,
+        article.lang,
+        json.dumps(article.extra, ensure_ascii=False, sort_keys=True),
+        article.hash,
+    )
