@@ -20,6 +20,7 @@ from click.testing import Result
 
 from newsdesk.config import Config, FetchSettings, load_config
 from newsdesk.engine import Engine
+from newsdesk.ingest import ImportResult
 from newsdesk.ingest.downloads import Downloader, Fetched, FetchError, FetchRequest
 from newsdesk.ingest.feeds import read_opml
 from newsdesk.ingest.stage import IngestStage
@@ -103,7 +104,9 @@ def test_every_sample_article_arrives_through_its_feed(
     feeds = sample_feeds(web)
     summary = FeedPoller(store, config).poll(feeds)
     assert (summary.polled, summary.feeds_failed, summary.errors) == (30, 0, [])
-    assert (summary.entries, summary.new, summary.pages_failed) == (84, 84, 0)
+    assert (summary.entries, summary.added, summary.pages_failed) == (84, 84, 0)
+    assert isinstance(summary, ImportResult), "a poll is an import, counted the same way"
+    assert (summary.format, summary.stored, summary.exit_code) == ("feeds", 84, 0)
     stored = {a.url: a for a in store.articles()}
     for record in sample():
         article = stored[record["url"]]
@@ -135,7 +138,7 @@ def test_second_poll_of_unchanged_feeds_downloads_nothing(
     assert {p: n for p, n in web.bytes_sent.items() if p != "/robots.txt"} == {
         p: n for p, n in sent.items() if p != "/robots.txt"
     }
-    assert (summary.not_modified, summary.entries, summary.new) == (30, 0, 0)
+    assert (summary.not_modified, summary.entries, summary.added) == (30, 0, 0)
     assert store.counts() == counts
     assert store.feed_state(feeds[0].url).last_status == 304  # type: ignore[union-attr]
 
@@ -167,7 +170,7 @@ def test_failing_feeds_are_recorded_and_back_off(
     start = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
     summary = FeedPoller(store, config, now=lambda: start).poll(feeds)
     assert (summary.polled, summary.feeds_failed) == (3, 2)
-    assert summary.new > 0
+    assert summary.added > 0
     gone = store.feed_state(web.url("/gone.xml"))
     assert gone is not None
     assert (gone.failures, gone.last_status) == (1, 404)
@@ -218,14 +221,14 @@ def test_failing_pages_are_retried_on_later_polls(
     web.routes[broken] = Response(500, b"server error")
     web.routes[empty] = Response(200, NO_ARTICLE, {"Content-Type": "text/html"})
     first = FeedPoller(store, config).poll([feed])
-    assert (first.new, first.pages_failed) == (len(entries) - 2, 2)
+    assert (first.added, first.pages_failed) == (len(entries) - 2, 2)
     assert any("500" in e for e in first.errors)
     assert any("no article text" in e for e in first.errors)
     assert store.entry_counts() == {"stored": len(entries) - 2, "pending": 2}
     # The feed has not changed (304), yet both pages are tried again; one now works.
     web.routes[broken] = working
     second = FeedPoller(store, config).poll([feed])
-    assert (second.not_modified, second.new, second.pages_failed) == (1, 1, 1)
+    assert (second.not_modified, second.added, second.pages_failed) == (1, 1, 1)
     third = FeedPoller(store, config).poll([feed])
     assert third.pages_failed == 1
     assert store.entry_counts() == {"stored": len(entries) - 1, "failed": 1}
@@ -259,7 +262,7 @@ def test_a_poll_that_dies_halfway_loses_nothing(
     assert store.entry_counts()["pending"] == 84 - len(kept)
     summary = FeedPoller(store, config).poll(feeds)
     assert summary.not_modified == 30
-    assert summary.new == 84 - len(kept)
+    assert summary.added == 84 - len(kept)
     assert kept < {a.id for a in store.articles()}
     assert store.counts()["articles"] == 84
     assert store.entry_counts() == {"stored": 84}
@@ -282,7 +285,7 @@ def test_a_changed_page_becomes_a_new_version(web: WebServer, config: Config, st
         body.replace(title, b"Updated: " + title, 1), "application/rss+xml"
     )
     summary = FeedPoller(store, config).poll([feed])
-    assert (summary.entries, summary.changed, summary.new) == (1, 1, 0)
+    assert (summary.entries, summary.changed, summary.added) == (1, 1, 0)
     article = next(a for a in store.articles() if a.url == record["url"])
     assert article.text.startswith("CORRECTION: ")
     assert article.title.startswith("Updated: ")
@@ -302,7 +305,7 @@ def test_configured_and_stored_feeds_are_both_polled(
     stage = IngestStage([], sample=Path("unused.jsonl"))
     run = Engine(store, configured).run([stage])
     assert stage.poll is not None and stage.poll.polled == 3
-    assert run.stages[0].items_out == stage.poll.new > 0
+    assert run.stages[0].items_out == stage.poll.added > 0
     assert {a.outlet for a in store.articles()} == {f.outlet for f in feeds[:3]}
 
 

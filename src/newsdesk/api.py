@@ -22,7 +22,8 @@ from newsdesk.errors import InputError
 from newsdesk.ingest import ImportResult as ImportResult  # re-exported: the CLI renders it
 from newsdesk.ingest import ImportStage, IngestStage, web
 from newsdesk.ingest.feeds import read_opml
-from newsdesk.ingest.web import Discovered, PollSummary
+from newsdesk.ingest.result import PollSummary
+from newsdesk.ingest.web import Discovered
 from newsdesk.publish import PublishStage, SiteResult
 from newsdesk.publish.jekyll import POSTS
 from newsdesk.publish.stage import Format

@@ -1,9 +1,11 @@
-"""What an import did: one result type for JSONL dumps and WARC archives alike.
+"""What an import did: one result type for JSONL dumps, WARC archives and feed polls.
 
 ``import_file`` (in ``stage.py``) reads a JSONL dump or a WARC archive and
 returns an ``ImportResult``; ``ImportResult.of`` adds up the results of
-several files, keeping each in ``files``. A dump line counts like a page: it
-adds an article, finds it already stored, or is a problem.
+several files, keeping each in ``files``. A feed poll returns a
+``PollSummary``: the same result, plus what happened to the feeds. A dump
+line counts like a page: it adds an article, finds it already stored, or is
+a problem.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from typing import Literal
 
 from newsdesk.dumps import ImportProblem
 
-Format = Literal["jsonl", "warc"]
+Format = Literal["jsonl", "warc", "feeds"]
+Outcome = Literal["new", "changed", "unchanged", "repeat"]
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,19 @@ class FileProblem:
         return self.message
 
 
-Problem = ImportProblem | WarcProblem | FileProblem
+@dataclass(frozen=True)
+class FeedProblem:
+    """A feed that could not be polled, or a page of one that could not be stored."""
+
+    kind: Literal["feed", "page"]
+    url: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.url}: {self.message}"
+
+
+Problem = ImportProblem | WarcProblem | FileProblem | FeedProblem
 
 
 @dataclass
@@ -56,7 +71,7 @@ class ImportResult:
     (a later capture of a page), ``unchanged`` articles already stored as
     they are and ``repeats`` pages that repeat an article stored in the same
     import. ``pages`` and ``copies`` (new articles that are syndicated copies
-    of another) are counted for WARC archives only.
+    of another) are counted for pages (WARC archives and feeds) only.
     """
 
     path: str
@@ -89,6 +104,23 @@ class ImportResult:
             total.problems.extend(result.problems)
         return total
 
+    def count(self, outcome: Outcome, copy: bool = False) -> None:
+        """Count one article read: ``copy`` when a new one is a syndicated copy."""
+        if outcome == "new":
+            self.added += 1
+            self.copies += copy
+        elif outcome == "changed":
+            self.changed += 1
+        elif outcome == "unchanged":
+            self.unchanged += 1
+        else:
+            self.repeats += 1
+
+    @property
+    def errors(self) -> list[str]:
+        """Each problem on one line."""
+        return [str(p) for p in self.problems]
+
     @property
     def readable(self) -> bool:
         """False when the file could not be read at all."""
@@ -111,3 +143,27 @@ class ImportResult:
         if self.problems and not (self.stored or self.known):
             return 2
         return 1 if self.problems else 0
+
+
+@dataclass
+class PollSummary(ImportResult):
+    """What one poll did: the pages it read as an import, and what happened to the feeds."""
+
+    path: str = "feeds"
+    format: Format = "feeds"
+    feeds: int = 0
+    not_due: int = 0
+    polled: int = 0
+    not_modified: int = 0
+    feeds_failed: int = 0
+    entries: int = 0
+    pages_failed: int = 0
+
+    def line(self) -> str:
+        """One line for the terminal."""
+        return (
+            f"feeds: {self.polled} polled ({self.not_modified} not modified,"
+            f" {self.feeds_failed} failed), {self.not_due} not due; {self.entries} new entries;"
+            f" pages: {self.added} new ({self.copies} syndicated copies), {self.changed} changed,"
+            f" {self.unchanged + self.repeats} unchanged, {self.pages_failed} failed"
+        )

@@ -15,9 +15,9 @@ from newsdesk.dumps import ImportProblem, read_jsonl
 from newsdesk.engine import Context
 from newsdesk.errors import NewsdeskError
 from newsdesk.ingest.downloads import Downloader
-from newsdesk.ingest.result import Format, ImportResult
+from newsdesk.ingest.result import Format, ImportResult, PollSummary
 from newsdesk.ingest.warc import import_warc, is_warc_path
-from newsdesk.ingest.web import DownloaderFactory, FeedPoller, PollSummary, all_feeds
+from newsdesk.ingest.web import DownloaderFactory, FeedPoller, all_feeds
 from newsdesk.records import Article, StageRun
 from newsdesk.store import ArticleStore
 
@@ -142,12 +142,8 @@ class IngestStage:
             progress=context.progress,
             downloader=self.downloader,
         )
-        summary = poller.poll(all_feeds(context.config, context.store), force=self.force)
-        record.items_in += summary.pages
-        record.items_out += summary.new + summary.changed
-        record.skipped += summary.unchanged + summary.repeats
-        record.errors.extend(summary.errors)
-        self.poll = summary
+        self.poll = poller.poll(all_feeds(context.config, context.store), force=self.force)
+        _count(record, self.poll, read=self.poll.pages)
 
 
 class ImportStage:
@@ -178,9 +174,13 @@ class ImportStage:
         return _count(StageRun(self.name), self.result)
 
 
-def _count(record: StageRun, result: ImportResult) -> StageRun:
-    """An import in a stage's counts: articles read in, stored out, already known skipped."""
-    record.items_in += result.stored + result.known + len(result.problems)
+def _count(record: StageRun, result: ImportResult, read: int | None = None) -> StageRun:
+    """An import in a stage's counts: articles read in, stored out, already known skipped.
+
+    ``read`` is what came in when that is not one item per article or problem: a
+    poll reads pages, and a failed feed is a problem but no page.
+    """
+    record.items_in += result.stored + result.known + len(result.problems) if read is None else read
     record.items_out += result.stored
     record.skipped += result.known
     record.errors.extend(str(p) for p in result.problems)

@@ -141,12 +141,4 @@ def _import_page(
     except ExtractionError as exc:
         result.problems.append(WarcProblem(result.path, number, page.url, exc.reason))
         return
-    if stored.outcome == "new":
-        result.added += 1
-        result.copies += stored.link is not None
-    elif stored.outcome == "changed":
-        result.changed += 1
-    elif stored.outcome == "unchanged":
-        result.unchanged += 1
-    else:
-        result.repeats += 1
+    result.count(stored.outcome, stored.link is not None)

@@ -27,9 +27,9 @@ import asyncio
 import hashlib
 import logging
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import Literal, Protocol, TypeVar
+from typing import Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from newsdesk.config import Config, FetchSettings, IngestSettings
@@ -45,6 +45,7 @@ from newsdesk.ingest.downloads import (
 )
 from newsdesk.ingest.extraction import Extracted, ExtractionError, extract_page, snapshot
 from newsdesk.ingest.feeds import FeedError, discover_feeds, looks_like_feed, make_feed, parse_feed
+from newsdesk.ingest.result import FeedProblem, Outcome, PollSummary
 from newsdesk.records import (
     Article,
     ArticleVersion,
@@ -65,7 +66,6 @@ PAGE_BATCH = 20
 
 Fetcher = Callable[[FetchSettings, Sequence[FetchRequest]], list[Fetched | FetchError]]
 DownloaderFactory = Callable[[FetchSettings], Downloader]
-Outcome = Literal["new", "changed", "unchanged", "repeat"]
 T = TypeVar("T")
 ENTRY_STATUS: dict[Outcome, EntryStatus] = {
     "new": "stored",
@@ -208,35 +208,6 @@ class PageStore:
         )
 
 
-@dataclass
-class PollSummary:
-    """What one poll did, feed by feed and page by page."""
-
-    feeds: int = 0
-    not_due: int = 0
-    polled: int = 0
-    not_modified: int = 0
-    feeds_failed: int = 0
-    entries: int = 0
-    pages: int = 0
-    new: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    copies: int = 0
-    repeats: int = 0
-    pages_failed: int = 0
-    errors: list[str] = field(default_factory=list)
-
-    def line(self) -> str:
-        """One line for the terminal."""
-        return (
-            f"feeds: {self.polled} polled ({self.not_modified} not modified,"
-            f" {self.feeds_failed} failed), {self.not_due} not due; {self.entries} new entries;"
-            f" pages: {self.new} new ({self.copies} syndicated copies), {self.changed} changed,"
-            f" {self.unchanged + self.repeats} unchanged, {self.pages_failed} failed"
-        )
-
-
 class PollStore(ArticleStore, FeedStore, Protocol):
     """What polling uses: the feeds and their entries, and the articles their pages hold."""
 
@@ -359,7 +330,7 @@ class FeedPoller:
             )
         )
         self.summary.feeds_failed += 1
-        self.summary.errors.append(f"feed {state.url}: {reason}")
+        self.summary.problems.append(FeedProblem("feed", state.url, reason))
 
     # -- pages ------------------------------------------------------------
 
@@ -415,18 +386,7 @@ class FeedPoller:
             log.exception("page %s", page.url)
             self._page_failed(entries, f"unexpected {type(exc).__name__}: {exc}", tried)
             return
-        self._count(stored)
-
-    def _count(self, stored: Stored) -> None:
-        if stored.outcome == "new":
-            self.summary.new += 1
-            self.summary.copies += stored.link is not None
-        elif stored.outcome == "changed":
-            self.summary.changed += 1
-        elif stored.outcome == "unchanged":
-            self.summary.unchanged += 1
-        else:
-            self.summary.repeats += 1
+        self.summary.count(stored.outcome, stored.link is not None)
 
     def _page_failed(self, entries: Sequence[PendingEntry], reason: str, tried: str) -> None:
         limit = self.settings.page_attempts
@@ -434,7 +394,7 @@ class FeedPoller:
             for item in entries:
                 self.store.fail_entry(item.feed_url, item.entry.key, reason, tried, limit)
         self.summary.pages_failed += 1
-        self.summary.errors.append(f"page {entries[0].entry.url}: {reason}")
+        self.summary.problems.append(FeedProblem("page", entries[0].entry.url, reason))
 
 
 @dataclass(frozen=True)
