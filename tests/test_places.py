@@ -20,8 +20,8 @@ from newsdesk.language.text import sentences
 from newsdesk.records import Article, Evidence
 from newsdesk.verify.checks.places import check_places, names, place_key, place_kind, places
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
-EXCERPTS = SHARED / "clusters" / "allsides_2021_excerpts" / "articles.jsonl"
+EXCERPTS = Path(__file__).parent / "fixtures" / "allsides" / "excerpts.jsonl"
+"""Seven AllSides 2021 excerpt stories (see the folder's README)."""
 
 HILL = "baly-2W1WED0JCBIU7WlD"  # "... at the federal prison in Terre Haute, Ind., ..."
 NBC = "baly-IHtW6TgHxlfrPJsk"  # "... at a prison in Indiana ...", "... in Terre Haute."
@@ -42,8 +42,6 @@ def execution() -> list[Article]:
 
 @pytest.fixture(scope="module")
 def excerpts() -> list[Article]:
-    if not EXCERPTS.is_file():
-        pytest.skip("shared AllSides 2021 excerpts not present")
     lines = EXCERPTS.read_text(encoding="utf-8").splitlines()
     return [_article(json.loads(line)) for line in lines]
 

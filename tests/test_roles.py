@@ -8,7 +8,6 @@ check exists for: a former or wrong office-holder named as the current one.
 
 from __future__ import annotations
 
-import gzip
 import json
 from collections.abc import Iterable
 from dataclasses import replace
@@ -22,9 +21,8 @@ from newsdesk.language.text import sentences
 from newsdesk.records import Article, Evidence
 from newsdesk.verify.checks.roles import check_roles, parse_role, role_bindings, same_person
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
-EXCERPTS = SHARED / "clusters" / "allsides_2021_excerpts"
-FULLTEXT = SHARED / "clusters" / "allsides_fulltext" / "articles.jsonl.gz"
+ALLSIDES = Path(__file__).parent / "fixtures" / "allsides"
+"""Seven 2021 excerpt stories and three full-text articles (see its README)."""
 
 POMPEO_DAY = ("baly-Act9hgLHag3VWQNl", "baly-AWDuB6fsk68XDycX")  # 2020-01-08, Soleimani strike
 CLINTON_FORMER = "baly-Bzp6ie8BnSh4SJsu"  # 2020-01-19: "former Secretary of State Hillary Clinton"
@@ -43,12 +41,10 @@ def sample() -> dict[str, Article]:
 @pytest.fixture(scope="module")
 def excerpts() -> dict[str, Article]:
     """The 2021 excerpts, dated with their story's date (the articles carry none)."""
-    if not EXCERPTS.is_dir():
-        pytest.skip("shared AllSides 2021 excerpts not present")
-    stories = (EXCERPTS / "stories.jsonl").read_text(encoding="utf-8").splitlines()
+    stories = (ALLSIDES / "excerpts_stories.jsonl").read_text(encoding="utf-8").splitlines()
     dates = {s["cluster_id"]: s["date"][:10] for s in map(json.loads, stories)}
     out = {}
-    for line in (EXCERPTS / "articles.jsonl").read_text(encoding="utf-8").splitlines():
+    for line in (ALLSIDES / "excerpts.jsonl").read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
         out[record["id"]] = replace(_article(record), published=dates[record["cluster_id"]])
     return out
@@ -56,15 +52,9 @@ def excerpts() -> dict[str, Article]:
 
 @pytest.fixture(scope="module")
 def fulltext() -> dict[str, Article]:
-    if not FULLTEXT.is_file():
-        pytest.skip("shared AllSides full-text clusters not present")
     wanted = {*POMPEO_DAY, CLINTON_FORMER}
-    out = {}
-    with gzip.open(FULLTEXT, "rt", encoding="utf-8") as lines:
-        for line in lines:
-            if any(f'"{article_id}"' in line for article_id in wanted):
-                article = _article(json.loads(line))
-                out[article.id] = article
+    lines = (ALLSIDES / "fulltext.jsonl").read_text(encoding="utf-8").splitlines()
+    out = {a.id: a for a in (_article(json.loads(line)) for line in lines)}
     assert set(out) == wanted
     return out
 
