@@ -65,7 +65,40 @@ PLANTED = [
         "unsupported",
     ),
     ("category: Politics", "category: Markets", "category", "unsupported"),
+    (
+        "Two more executions are scheduled this week, NBC News reported.",
+        "Two more executions are scheduled this week, NBC News reported.\n\n"
+        "Keith Dwayne Nelson is scheduled to be executed in August.\n\n"
+        "He mumbled to himself briefly as his chest continued to rise and fall.",
+        "context",
+        "contradicted",
+    ),
+    (
+        "Lee's attorney, Ruth Friedman, said:",
+        "The Hill reported:",
+        "speaker",
+        "unsupported",
+    ),
 ]
+
+FAITHFUL_TWINS = [
+    # The planted sentences above, where they do not mislead.
+    (
+        "“You’re killing an innocent man,” Lee said before he was executed.",
+        "“You’re killing an innocent man,” Lee said before he was executed. "
+        "He mumbled to himself briefly as his chest continued to rise and fall.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("faithful", "placed"), FAITHFUL_TWINS)
+def test_a_sentence_placed_where_it_does_not_mislead_passes(
+    sources: list[Article], faithful: str, placed: str
+) -> None:
+    assert faithful in FAITHFUL
+    report = check(FAITHFUL.replace(faithful, placed, 1), sources)
+    flagged = [(c.unit.text, c.result.reason) for c in report.claims if c.verdict != "supported"]
+    assert flagged == []
 
 
 @pytest.mark.parametrize(("faithful", "planted", "kind", "verdict"), PLANTED)
@@ -104,7 +137,7 @@ def test_json_output_follows_the_contract(
     by_id = {s.id: s for s in sources}
     kinds = {
         "support", "number", "date", "quote", "speaker", "role", "place", "attribution", "url",
-        "category",
+        "category", "context",
     }  # fmt: skip
     for number, claim in enumerate(report["claims"], start=1):
         assert set(claim) == {

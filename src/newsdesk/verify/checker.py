@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from newsdesk.language.attribution import split_attribution
 from newsdesk.language.text import content_words
-from newsdesk.records import Article, Citation, Evidence, Sentence
+from newsdesk.records import Article, Citation, Draft, Evidence, Sentence
 from newsdesk.verify.checks import CHECKS, Check, Claim, ClaimResult, verdict_of
 from newsdesk.verify.checks.quotes import check_quotes
 
@@ -95,6 +95,7 @@ def check_claim(
     sources: Sequence[Article] | None = None,
     as_of: str | None = None,
     support: Callable[[str, Sequence[Evidence]], Check] | None = None,
+    context: Sequence[str] = (),
 ) -> ClaimResult:
     """Run every check on ``text`` against ``evidence`` (resolved spans) and ``sources``.
 
@@ -102,7 +103,8 @@ def check_claim(
     the evidence): quotes are searched in all of them, and a number, date,
     office-holder or place that one of them gives differently contradicts the
     claim. ``as_of`` is the date the claim speaks from. ``support`` scores
-    entailment (default: ``lexical_support`` with ``min_coverage``).
+    entailment (default: ``lexical_support`` with ``min_coverage``). ``context``
+    is what the page shows before the claim, nearest last.
     """
     if not evidence:
         check = Check("support", "fail", "no source span is cited")
@@ -125,6 +127,7 @@ def check_claim(
         as_of=as_of,
         quoted=(quote, said),
         support=support or functools.partial(lexical_support, min_coverage=min_coverage),
+        context=tuple(context),
     )
     checks = [check(claim) for check in CHECKS]
     return verdict_of(checks, seen)
@@ -136,11 +139,12 @@ def check_sentence(
     min_coverage: float,
     as_of: str | None = None,
     support: Callable[[str, Sequence[Evidence]], Check] | None = None,
+    context: Sequence[str] = (),
 ) -> ClaimResult:
     """Check a drafted sentence against the spans its own citations name.
 
     ``sources`` (all of the story's articles) is where conflicting reports
-    are looked for.
+    are looked for; ``context`` is what the page shows before the sentence.
     """
     evidence = resolve(sentence.citations, sources)
     if isinstance(evidence, str):
@@ -154,4 +158,23 @@ def check_sentence(
         sources=list(sources.values()),
         as_of=as_of,
         support=support,
+        context=context,
     )
+
+
+def page_contexts(draft: Draft) -> list[tuple[str, ...]]:
+    """What a reader has read before each sentence of ``draft``, nearest last.
+
+    The headline, the dek and the body read as one text. Key quotes, "How outlets
+    covered it" lines and timeline entries stand alone: each must make sense
+    without the sentences around it, so their context is empty.
+    """
+    contexts: list[tuple[str, ...]] = []
+    running: list[str] = []
+    for sentence in draft.sentences:
+        if sentence.kind in ("headline", "dek", "body"):
+            contexts.append(tuple(running))
+            running.append(sentence.text)
+        else:
+            contexts.append(())
+    return contexts

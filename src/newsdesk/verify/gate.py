@@ -32,7 +32,7 @@ from newsdesk.records import (
     SourceRef,
     Verdict,
 )
-from newsdesk.verify.checker import check_sentence, combined_support
+from newsdesk.verify.checker import check_sentence, combined_support, page_contexts
 from newsdesk.verify.checks import ClaimResult
 from newsdesk.verify.checks.base import SupportFn
 from newsdesk.verify.checks.support import check_support
@@ -62,8 +62,15 @@ def check_draft_sentences(
     """The checker's result on every sentence of ``draft``, in order."""
     sources = {article.id: article for article in articles}
     return [
-        check_sentence(sentence, sources, settings.min_coverage, as_of=draft.date, support=support)
-        for sentence in draft.sentences
+        check_sentence(
+            sentence,
+            sources,
+            settings.min_coverage,
+            as_of=draft.date,
+            support=support,
+            context=context,
+        )
+        for sentence, context in zip(draft.sentences, page_contexts(draft), strict=True)
     ]
 
 

@@ -39,7 +39,7 @@ from newsdesk.verify.articles.parse import (
     without_urls,
 )
 from newsdesk.verify.articles.reading import parse_article
-from newsdesk.verify.checker import check_claim, check_sentence, combined_support
+from newsdesk.verify.checker import check_claim, check_sentence, combined_support, page_contexts
 from newsdesk.verify.checks import Check, ClaimResult, verdict_of
 from newsdesk.verify.checks.languages import (
     best_match,
@@ -180,8 +180,10 @@ def check_article(
     index = _Index(sources, body, as_of, default_model() if model else None)
     _retrieve_all(index, parsed.units)
     claims = tuple(
-        ClaimReport(f"c{number}", unit, _check_unit(unit, index, as_of, min_coverage))
-        for number, unit in enumerate(parsed.units, start=1)
+        ClaimReport(f"c{number}", unit, _check_unit(unit, index, as_of, min_coverage, context))
+        for number, (unit, context) in enumerate(
+            zip(parsed.units, _contexts(parsed.units), strict=True), start=1
+        )
     )
     return Report(name, article_text, parsed, claims, as_of)
 
@@ -195,11 +197,14 @@ def check_draft(draft: Draft, sources: Sequence[Article], min_coverage: float = 
     by_id = {source.id: source for source in sources}
     support = combined_support(check_support, min_coverage)
     units, claims, offset = [], [], 0
-    for number, sentence in enumerate(draft.sentences, start=1):
+    contexts = page_contexts(draft)
+    for number, (sentence, context) in enumerate(zip(draft.sentences, contexts, strict=True), 1):
         field: UnitField | None = "title" if sentence.kind == "headline" else None
         unit = Unit(sentence.text, offset, offset + len(sentence.text), field, clean=sentence.text)
         units.append(unit)
-        result = check_sentence(sentence, by_id, min_coverage, as_of=draft.date, support=support)
+        result = check_sentence(
+            sentence, by_id, min_coverage, as_of=draft.date, support=support, context=context
+        )
         claims.append(ClaimReport(f"c{number}", unit, result))
         offset = unit.end + 1
     text = "\n".join(sentence.text for sentence in draft.sentences)
@@ -255,7 +260,24 @@ def _retrieve_all(index: _Index, units: Sequence[Unit]) -> None:
     index.retrieved = dict(zip(claims, found, strict=True))
 
 
-def _check_unit(unit: Unit, index: _Index, as_of: str | None, min_coverage: float) -> ClaimResult:
+def _contexts(units: Sequence[Unit]) -> list[tuple[str, ...]]:
+    """What a reader has read before each unit: the text units above it, nearest last."""
+    contexts: list[tuple[str, ...]] = []
+    running: list[str] = []
+    for unit in units:
+        contexts.append(tuple(running))
+        if unit.kind != "source_link" and unit.field in (None, "title"):
+            running.append(unit.clean)
+    return contexts
+
+
+def _check_unit(
+    unit: Unit,
+    index: _Index,
+    as_of: str | None,
+    min_coverage: float,
+    context: tuple[str, ...] = (),
+) -> ClaimResult:
     if unit.kind == "source_link":
         result = _check_url(unit, index)
     elif unit.field == "category":
@@ -263,7 +285,7 @@ def _check_unit(unit: Unit, index: _Index, as_of: str | None, min_coverage: floa
     elif unit.field == "date":
         result = _check_date(unit, index, as_of)
     else:
-        result = _check_text(unit, index, min_coverage)
+        result = _check_text(unit, index, min_coverage, context)
     return _with_links(noted(result, index.languages), unit, index)
 
 
@@ -351,7 +373,9 @@ def _claim_text(unit: Unit) -> str:
     return without_urls(unit.clean) if unit.links else unit.clean
 
 
-def _check_text(unit: Unit, index: _Index, min_coverage: float) -> ClaimResult:
+def _check_text(
+    unit: Unit, index: _Index, min_coverage: float, context: tuple[str, ...] = ()
+) -> ClaimResult:
     """Retrieve the best spans for a claim and run ``check_claim`` on them; what the
     preferred sources leave unsupported may rest on a source in another language.
 
@@ -366,16 +390,18 @@ def _check_text(unit: Unit, index: _Index, min_coverage: float) -> ClaimResult:
         return ClaimResult("supported", "", (check,), ())
     pool = index.candidates
     if attributed.outlet is None:
-        result = _judge(text, claim_words, pool, index, min_coverage)
+        result = _judge(text, claim_words, pool, index, min_coverage, context)
     else:
-        result = _judge_credited(text, attributed.outlet, claim_words, index, min_coverage)
+        result = _judge_credited(text, attributed.outlet, claim_words, index, min_coverage, context)
     if result.label != "unsupported" or not index.foreign:
         return result
-    other = _in_other_language(text, index, min_coverage)
+    other = _in_other_language(text, index, min_coverage, context)
     return other if other is not None and other.label == "supported" else result
 
 
-def _in_other_language(text: str, index: _Index, min_coverage: float) -> ClaimResult | None:
+def _in_other_language(
+    text: str, index: _Index, min_coverage: float, context: tuple[str, ...] = ()
+) -> ClaimResult | None:
     """Judge a claim on the sentence in another language that holds all its names and
     numbers, if one does: support is that match, the other checks run as usual. Where
     that fails too, the finding on the preferred sources is the one reported."""
@@ -391,6 +417,7 @@ def _in_other_language(text: str, index: _Index, min_coverage: float) -> ClaimRe
         sources=sources,
         as_of=index.as_of,
         support=lambda _claim, _evidence: support,
+        context=context,
     )
     return with_numbers_matched(result, split_attribution(text).claim, match, index.languages)
 
@@ -401,6 +428,7 @@ def _judge(
     pool: Sequence[Candidate],
     index: _Index,
     min_coverage: float,
+    context: tuple[str, ...] = (),
 ) -> ClaimResult:
     evidence = select(claim_words, pool)
     if not evidence:
@@ -422,6 +450,7 @@ def _judge(
         sources=index.preferred,
         as_of=index.as_of,
         support=combined_support(index.model.check, min_coverage) if index.model else None,
+        context=context,
     )
 
 
@@ -441,7 +470,12 @@ def _unmatched(text: str, source_ids: set[str], index: _Index) -> ClaimResult:
 
 
 def _judge_credited(
-    text: str, outlet: str, claim_words: set[str], index: _Index, min_coverage: float
+    text: str,
+    outlet: str,
+    claim_words: set[str],
+    index: _Index,
+    min_coverage: float,
+    context: tuple[str, ...] = (),
 ) -> ClaimResult:
     """A claim credited to an outlet is judged on that outlet's sources first.
 
@@ -452,11 +486,11 @@ def _judge_credited(
     """
     own = [c for c in index.candidates if same_outlet(outlet, c.evidence.source.outlet)]
     others = [c for c in index.candidates if not same_outlet(outlet, c.evidence.source.outlet)]
-    credited = _judge(text, claim_words, own, index, min_coverage) if own else None
+    credited = _judge(text, claim_words, own, index, min_coverage, context) if own else None
     if credited is not None and credited.label == "supported":
         return credited
     if not others:
-        return credited or _judge(text, claim_words, others, index, min_coverage)
-    elsewhere = _judge(text, claim_words, others, index, min_coverage)
+        return credited or _judge(text, claim_words, others, index, min_coverage, context)
+    elsewhere = _judge(text, claim_words, others, index, min_coverage, context)
     failed = {c.kind for c in elsewhere.checks if c.verdict == "fail"}
     return elsewhere if credited is None or failed == {"attribution"} else credited

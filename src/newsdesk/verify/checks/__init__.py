@@ -6,6 +6,7 @@ names it, so the credit and the quotation come before the figures.
 
 from newsdesk.verify.checks.attribution import attribution_check
 from newsdesk.verify.checks.base import Check, CheckKind, Claim, ClaimCheck, ClaimResult, verdict_of
+from newsdesk.verify.checks.context import check_context
 from newsdesk.verify.checks.dates import date_check
 from newsdesk.verify.checks.numbers import number_check
 from newsdesk.verify.checks.places import place_check
@@ -17,6 +18,7 @@ CHECKS: tuple[ClaimCheck, ...] = (
     attribution_check,
     quote_check,
     speaker_check,
+    check_context,
     number_check,
     date_check,
     role_check,

@@ -25,6 +25,7 @@ CheckKind = Literal[
     "attribution",
     "url",
     "category",
+    "context",
 ]
 
 
@@ -58,6 +59,8 @@ class Claim:
     computed once because what they find is evidence for every other check).
     ``sources`` are all the articles the claim may rest on: where a source that
     says otherwise is looked for. ``as_of`` is the date the claim speaks from.
+    ``context`` holds the sentences the page shows before this one, nearest last:
+    what a reader has in mind when the sentence says "he".
     """
 
     text: str
@@ -69,6 +72,7 @@ class Claim:
     as_of: str | None
     quoted: tuple[Check, Check]
     support: SupportFn
+    context: tuple[str, ...] = ()
 
 
 ClaimCheck = Callable[[Claim], Check]

@@ -20,6 +20,21 @@ from newsdesk.verify.checks.base import Check, Claim
 _ELLIPSIS = re.compile(r"\s*(?:\.\s?\.\s?\.|…)\s*")
 _BRACKETED = re.compile(r"\[[^\]]*\]")
 _MIN_PIECE = 2
+MIN_SPOKEN_WORDS = 5
+"""A quotation this long is someone's statement, not a quoted phrase: it needs a speaker."""
+_SPEECH = re.compile(
+    r"\b(?:said|says|say|saying|added|told|tells|wrote|writes|tweeted|stated|argued|asked"
+    r"|called|declared|announced|insisted|warned)\b",
+    re.IGNORECASE,
+)
+"""A verb that credits words to someone; where the claim names no one, ``speaker_of`` has
+already failed to find a name, and the one it credits is described ("the organization")."""
+_QUOTED = re.compile(r"[“\"][^”\"]*[”\"]")
+_PRONOUN_SPEAKER = re.compile(
+    r"(?:[,”\"]\s+|^)(?:he|she|they)\s+(?:said|says|added|told|wrote|argued|noted)\b"
+    r"|\b(?:said|says|added)\s+(?:he|she)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -129,7 +144,7 @@ def check_quotes(
     evidence = [where[0].evidence for where in holders]
     quote_check = Check("quote", "pass", f"found in {', '.join(e.source.id for e in evidence)}")
     if speaker is None:
-        return quote_check, Check("speaker", "n/a", "the claim names no speaker"), evidence
+        return quote_check, _unspoken(claim, quoted, holders), evidence
     for where in holders:
         credited = [f for f in where if f.speaker is not None]
         if any(_same_person(f.speaker or "", speaker) for f in credited):
@@ -144,6 +159,33 @@ def check_quotes(
             detail = f"{where[0].evidence.source.id} does not say {speaker} said this"
             return quote_check, Check("speaker", "fail", detail), evidence
     return quote_check, Check("speaker", "pass", speaker), evidence
+
+
+def _unspoken(claim: str, quoted: Sequence[str], holders: Sequence[Sequence[Found]]) -> Check:
+    """The speaker check of a claim that names no speaker.
+
+    A quotation printed without the person the source credits it to reads as
+    the newsroom's own words (or the outlet's that reported it). A claim whose
+    speaker is a pronoun ("…,” he said) is the context check's to judge, and a
+    short quoted phrase inside a paraphrase ("called it “a hoax”") needs no
+    speaker of its own when the claim names that person anywhere.
+    """
+    if _PRONOUN_SPEAKER.search(claim):
+        return Check("speaker", "n/a", "the speaker is a pronoun (see the context check)")
+    if _SPEECH.search(_QUOTED.sub(" ", claim)):
+        return Check("speaker", "n/a", "the claim credits its words to someone it describes")
+    for quote, where in zip(quoted, holders, strict=True):
+        if len(words(quote)) < MIN_SPOKEN_WORDS:
+            continue
+        credited = next((f for f in where if f.speaker is not None), None)
+        if credited is None or credited.speaker is None or _mentions(credited.speaker, claim):
+            continue
+        detail = (
+            f"{credited.evidence.source.id} gives these words to {credited.speaker};"
+            " the sentence does not say who said them"
+        )
+        return Check("speaker", "fail", detail)
+    return Check("speaker", "n/a", "the claim names no speaker")
 
 
 def _mentions(speaker: str, context: str) -> bool:
