@@ -58,7 +58,6 @@ float, "false_alarms": float, "n": int}}, "sentences_per_s": float}``.
 from __future__ import annotations
 
 import argparse
-import gzip
 import itertools
 import json
 import random
@@ -70,7 +69,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from newsdesk.dumps import parse_article
+from benchdata import data_file, read_articles, text_lines
+
 from newsdesk.language.attribution import attribute, display_name, is_outlet, same_outlet
 from newsdesk.language.entities import Analysis, analyse_many
 from newsdesk.language.speakers import speaker_of
@@ -168,32 +168,6 @@ class Story:
     articles: tuple[Article, ...]
 
 
-def _lines(path: Path) -> Iterator[str]:
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as handle:
-        yield from (line for line in handle if line.strip())
-
-
-def _data_file(folder: Path, stem: str) -> Path | None:
-    for name in (f"{stem}.jsonl", f"{stem}.jsonl.gz"):
-        if (folder / name).is_file():
-            return folder / name
-    return None
-
-
-def read_articles(path: Path) -> list[Article]:
-    """Articles of a dump, parsed as ingest parses them; a line it rejects is skipped."""
-    articles, bad = [], 0
-    for line in _lines(path):
-        try:
-            articles.append(parse_article(json.loads(line)))
-        except ValueError:
-            bad += 1
-    if bad:
-        print(f"  {path}: skipped {bad} lines ingest would reject", file=sys.stderr)
-    return articles
-
-
 def make_story(story_id: str, title: str, articles: Sequence[Article]) -> Story:
     dates = sorted(a.published for a in articles if a.published)
     title = " ".join(title.split()) or " ".join(articles[0].title.split()) or "Story"
@@ -207,10 +181,10 @@ def load_stories(path: Path, limit: int | None = None) -> tuple[str, list[Story]
     folder with ``articles.jsonl[.gz]`` and, optionally, ``stories.jsonl``.
     """
     if path.is_dir():
-        articles_file = _data_file(path, "articles")
+        articles_file = data_file(path, "articles")
         if articles_file is None:
             raise SystemExit(f"{path}: no articles.jsonl or articles.jsonl.gz")
-        stories_file = _data_file(path, "stories")
+        stories_file = data_file(path, "stories")
         name = path.name
     elif path.is_file():
         articles_file, stories_file = path, None
@@ -227,7 +201,7 @@ def load_stories(path: Path, limit: int | None = None) -> tuple[str, list[Story]
     if stories_file is None:
         stories = [make_story(cid, group[0].title, group) for cid, group in groups.items()]
     else:
-        rows = [json.loads(line) for line in _lines(stories_file)]
+        rows = [json.loads(line) for line in text_lines(stories_file)]
         if any("split" in row for row in rows):
             rows = [row for row in rows if row.get("split") in SPLITS]
             name += " (train+val)"

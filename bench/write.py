@@ -27,12 +27,11 @@ The last line of output is one JSON object:
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import math
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -40,11 +39,11 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from benchdata import data_file, read_articles, text_lines
 from rouge_score import rouge_scorer
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from newsdesk.config import Config, VerifySettings
-from newsdesk.ingest import parse_article
 from newsdesk.language.text import sentences
 from newsdesk.records import Article, Draft, Evidence, Story
 from newsdesk.verify.checker import combined_support, lexical_support
@@ -80,41 +79,16 @@ class Reference:
     summary: str | None
 
 
-def _open_text(path: Path) -> Iterator[str]:
-    """Lines of a ``.jsonl`` or ``.jsonl.gz`` file."""
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as handle:
-        yield from handle
-
-
-def _data_file(folder: Path, stem: str) -> Path | None:
-    """``folder/stem.jsonl`` or its gzipped twin, whichever exists."""
-    for name in (f"{stem}.jsonl", f"{stem}.jsonl.gz"):
-        if (folder / name).is_file():
-            return folder / name
-    return None
-
-
 def load_articles(folder: Path) -> list[Article]:
     """The folder's articles, parsed as the ingest stage parses a dump.
 
     A line that ingest would reject is skipped (and counted on stderr), so a
     benchmark run sees exactly the articles a newsdesk run would.
     """
-    path = _data_file(folder, "articles")
+    path = data_file(folder, "articles")
     if path is None:
         raise SystemExit(f"{folder}: no articles.jsonl or articles.jsonl.gz")
-    articles, bad = [], 0
-    for line in _open_text(path):
-        if not line.strip():
-            continue
-        try:
-            articles.append(parse_article(json.loads(line)))
-        except ValueError:
-            bad += 1
-    if bad:
-        print(f"  {path}: skipped {bad} lines ingest would reject", file=sys.stderr)
-    return articles
+    return read_articles(path)
 
 
 def make_story(story_id: str, title: str, articles: Sequence[Article]) -> Story:
@@ -139,7 +113,7 @@ def load_references(folder: Path) -> list[Reference]:
     """
     articles = load_articles(folder)
     by_id = {a.id: a for a in articles}
-    path = _data_file(folder, "stories")
+    path = data_file(folder, "stories")
     if path is None:
         groups: dict[str, list[Article]] = {}
         for article in articles:
@@ -150,7 +124,7 @@ def load_references(folder: Path) -> list[Reference]:
             Reference(make_story(cid, group[0].title, group), tuple(group), None)
             for cid, group in groups.items()
         ]
-    rows = [json.loads(line) for line in _open_text(path) if line.strip()]
+    rows = [json.loads(line) for line in text_lines(path) if line.strip()]
     if any("split" in row for row in rows):
         rows = [row for row in rows if row.get("split") == "test"]
     references = []

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
+from conftest import load_bench
 from newsdesk.config import SAMPLE_DUMP
 from newsdesk.records import Article
 
@@ -20,13 +19,7 @@ SAMPLE = Path(str(SAMPLE_DUMP))
 
 @pytest.fixture(scope="module")
 def bench() -> ModuleType:
-    """``bench/stories.py`` as a module (``bench`` is a folder of scripts, not a package)."""
-    spec = importlib.util.spec_from_file_location("bench_stories", ROOT / "bench" / "stories.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_bench("stories")
 
 
 def article(id_: str, title: str, text: str) -> Article:

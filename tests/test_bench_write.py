@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import math
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import numpy as np
 import pytest
 
+from conftest import load_bench
 from newsdesk.config import SAMPLE_DUMP
 from newsdesk.records import Article
 
@@ -36,13 +35,7 @@ KEYS = {
 
 @pytest.fixture(scope="module")
 def bench() -> ModuleType:
-    """``bench/write.py`` as a module (``bench`` is a folder of scripts, not a package)."""
-    spec = importlib.util.spec_from_file_location("bench_write", ROOT / "bench" / "write.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses resolve annotations through sys.modules
-    spec.loader.exec_module(module)
-    return module
+    return load_bench("write")
 
 
 def article(id_: str, text: str, published: str | None = None, outlet: str = "AP") -> Article:
