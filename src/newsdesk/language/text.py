@@ -27,6 +27,8 @@ _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*")
 _NUMBER = re.compile(r"(?<![\w.])\$?\d[\d,]*(?:\.\d+)?%?")
 _FOLD = str.maketrans("’‘“”–—", "''\"\"--")
 _QUOTE = re.compile(r"[“\"]([^”\"]{3,})[”\"]")
+QUOTED_SPAN = re.compile(r"[“\"][^”\"]*[”\"]")
+"""A quotation with its marks: what checks mask to read only the words outside quotes."""
 
 STOPWORDS = frozenset(
     """a an the and or but if of at by for with about against between into through during before

@@ -14,7 +14,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from typing import Protocol
 
 from newsdesk.config import VerifySettings
@@ -24,7 +24,7 @@ from newsdesk.store import ArticleStore, DraftStore, StoryStore
 from newsdesk.verify.checker import combined_support
 from newsdesk.verify.checks.support import MODEL_PATH, check_support
 from newsdesk.verify.gate import run_gate
-from newsdesk.write.base import Writer
+from newsdesk.write.base import UsageMeter, Writer
 
 log = logging.getLogger("newsdesk.verify")
 
@@ -72,7 +72,7 @@ class VerifyStage:
         drafts = store.drafts_to_gate(checker)
         record.items_in = len(drafts)
         context.progress.start(self.name, len(drafts))
-        spent = [(w, replace(w.usage)) for w in {id(w): w for w in self.writers.values()}.values()]
+        meter = UsageMeter(self.writers.values())
         support = combined_support(check_support, settings.min_coverage)
         for draft in drafts:
             story = store.story(draft.story_id)
@@ -88,8 +88,5 @@ class VerifyStage:
             else:
                 record.items_out += 1
             context.progress.advance(self.name)
-        for writer, before in spent:
-            record.tokens_in += writer.usage.tokens_in - before.tokens_in
-            record.tokens_out += writer.usage.tokens_out - before.tokens_out
-            record.cost_usd += writer.usage.cost_usd - before.cost_usd
+        meter.charge(record)
         return record

@@ -10,12 +10,12 @@ stage falls back to the offline writer for that story.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from newsdesk.errors import NewsdeskError
-from newsdesk.records import Article, Draft, Story
+from newsdesk.records import Article, Draft, StageRun, Story
 
 
 class WriterError(NewsdeskError):
@@ -54,3 +54,22 @@ class Writer(Protocol):
     def revise(self, draft: Draft, flags: Sequence[Flag], articles: Sequence[Article]) -> Draft:
         """``draft`` with each flagged sentence replaced by a supported one, or removed."""
         ...
+
+
+class UsageMeter:
+    """What some writers spend from now on, for the run record of the stage using them.
+
+    Writing and the gate's revisions use the same writers, so each stage charges
+    its own record with only what was spent while it ran.
+    """
+
+    def __init__(self, writers: Iterable[Writer]) -> None:
+        unique = {id(writer): writer for writer in writers}.values()
+        self._start = [(writer, replace(writer.usage)) for writer in unique]
+
+    def charge(self, record: StageRun) -> None:
+        """Add the tokens and cost spent since the meter started to ``record``."""
+        for writer, before in self._start:
+            record.tokens_in += writer.usage.tokens_in - before.tokens_in
+            record.tokens_out += writer.usage.tokens_out - before.tokens_out
+            record.cost_usd += writer.usage.cost_usd - before.cost_usd

@@ -13,7 +13,7 @@ from newsdesk.errors import ConfigError
 from newsdesk.language.encoder import default_encoder
 from newsdesk.records import Article, Draft, StageRun, Story
 from newsdesk.store import ArticleStore, DraftStore
-from newsdesk.write.base import Writer, WriterError
+from newsdesk.write.base import UsageMeter, Writer, WriterError
 from newsdesk.write.extractive import ExtractiveWriter
 from newsdesk.write.llm import LLMWriter
 
@@ -70,17 +70,14 @@ class WriteStage:
         stories = store.stories_to_write()
         record.items_in = len(stories)
         context.progress.start(self.name, len(stories))
-        spent = [(w, replace(w.usage)) for w in {id(w): w for w in self.writers}.values()]
+        meter = UsageMeter(self.writers)
         for story in stories:
             articles = store.articles(story.article_ids)
             draft = _versioned(self._write(story, articles), store.draft(story.id), articles)
             store.save_draft(draft)
             record.items_out += 1
             context.progress.advance(self.name)
-        for writer, before in spent:
-            record.tokens_in += writer.usage.tokens_in - before.tokens_in
-            record.tokens_out += writer.usage.tokens_out - before.tokens_out
-            record.cost_usd += writer.usage.cost_usd - before.cost_usd
+        meter.charge(record)
         return record
 
     def close(self) -> None:

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from newsdesk.language.entities import analyse, analyse_many
 from newsdesk.language.speakers import speaker_of
-from newsdesk.language.text import sentences
+from newsdesk.language.text import QUOTED_SPAN, sentences
 from newsdesk.records import Article, Evidence
 from newsdesk.verify.checks.base import Check, Claim
 from newsdesk.verify.checks.roles import same_person
@@ -48,7 +48,6 @@ SOURCE_WINDOW = 3
 PAGE_WINDOW = 3
 """Page sentences before the claim that a reader looks back over for the person meant."""
 _PERSON = ("PERSON",)
-_QUOTED = re.compile(r"[“\"][^”\"]*[”\"]")
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:['’-][A-Za-z]+)?\b")
 
 
@@ -83,7 +82,7 @@ def known_people(sources: Sequence[Article]) -> frozenset[str]:
 
 def _people(text: str, known: frozenset[str] = frozenset(), end: int | None = None) -> list[str]:
     """The people ``text`` names outside quotation marks (before ``end``), in order."""
-    quoted = [m.span() for m in _QUOTED.finditer(text)]
+    quoted = [m.span() for m in QUOTED_SPAN.finditer(text)]
     found = [(e.start, e.end, e.text) for e in analyse(text).of(*_PERSON)]
     found += [
         (m.start(), m.end(), m.group())

@@ -27,7 +27,7 @@ from newsdesk.language.dates import (
     parse_anchor,
     weekday_date,
 )
-from newsdesk.language.text import content_words, sentences
+from newsdesk.language.text import QUOTED_SPAN, content_words, sentences
 from newsdesk.records import Article, Evidence
 from newsdesk.verify.checks.base import Check, Claim
 
@@ -56,7 +56,7 @@ def check_dates(
     (``conflict`` set); no date at all leaves it unsupported.
     """
     anchor = parse_anchor(as_of)
-    quoted = [m.span() for m in _QUOTED.finditer(claim)]
+    quoted = [m.span() for m in QUOTED_SPAN.finditer(claim)]
     mentions = [
         m for m in mentions_in(claim, anchor) if not any(a <= m.start < b for a, b in quoted)
     ]
@@ -99,7 +99,6 @@ def check_dates(
     return Check("date", "pass", f"dates match the sources: {detail}")
 
 
-_QUOTED = re.compile(r"[“\"][^”\"]*[”\"]")
 """A quotation: its dates are the speaker's ("today", said last month), not the claim's."""
 
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from newsdesk.language.speakers import speaker_of
-from newsdesk.language.text import normalize, quotations, sentences, words
+from newsdesk.language.text import QUOTED_SPAN, normalize, quotations, sentences, words
 from newsdesk.records import Article, Evidence
 from newsdesk.verify.checks.base import Check, Claim
 
@@ -29,7 +29,6 @@ _SPEECH = re.compile(
 )
 """A verb that credits words to someone; where the claim names no one, ``speaker_of`` has
 already failed to find a name, and the one it credits is described ("the organization")."""
-_QUOTED = re.compile(r"[“\"][^”\"]*[”\"]")
 _PRONOUN_SPEAKER = re.compile(
     r"(?:[,”\"]\s+|^)(?:he|she|they)\s+(?:said|says|added|told|wrote|argued|noted)\b"
     r"|\b(?:said|says|added)\s+(?:he|she)\b",
@@ -172,7 +171,7 @@ def _unspoken(claim: str, quoted: Sequence[str], holders: Sequence[Sequence[Foun
     """
     if _PRONOUN_SPEAKER.search(claim):
         return Check("speaker", "n/a", "the speaker is a pronoun (see the context check)")
-    if _SPEECH.search(_QUOTED.sub(" ", claim)):
+    if _SPEECH.search(QUOTED_SPAN.sub(" ", claim)):
         return Check("speaker", "n/a", "the claim credits its words to someone it describes")
     for quote, where in zip(quoted, holders, strict=True):
         if len(words(quote)) < MIN_SPOKEN_WORDS:
