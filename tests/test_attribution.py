@@ -8,6 +8,7 @@ from newsdesk.language.attribution import (
     attribute,
     credited_outlets,
     display_name,
+    embedded_credit,
     is_outlet,
     same_outlet,
     split_attribution,
@@ -97,3 +98,79 @@ def test_a_dataset_desk_label_is_not_part_of_the_credit(outlet: str, shown: str)
 
 def test_a_name_that_is_only_a_label_is_kept() -> None:
     assert display_name("(Web News)") == "(Web News)"
+
+
+REPRODUCER = Article(
+    "blog-1",
+    "https://blog.test/1",
+    "Townhall",
+    "The memo fight",
+    "Here is what the bureau said today (via NBC News):\n\n"
+    "The FBI said it has grave concerns about the memo's accuracy.\n\n"
+    "Officials lost two boxes of files in 2018, The Washington Post reported.\n\n"
+    "A spokesman told The Post that the files were never recovered.\n\n"
+    "The committee will vote on Thursday.",
+)
+
+
+def span(article: Article, text: str) -> Evidence:
+    start = article.text.index(text)
+    return Evidence(article, start, start + len(text))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "original"),
+    [
+        ("The FBI said it has grave concerns about the memo's accuracy.", "NBC News"),
+        (
+            "Officials lost two boxes of files in 2018, The Washington Post reported.",
+            "The Washington Post",
+        ),
+        ("A spokesman told The Post that the files were never recovered.", "The Post"),
+        ("The committee will vote on Thursday.", None),
+    ],
+)
+def test_a_source_names_the_outlet_it_reproduces(sentence: str, original: str | None) -> None:
+    evidence = span(REPRODUCER, sentence)
+    credit = embedded_credit(REPRODUCER.text, evidence.start, evidence.end, "Townhall")
+    assert (credit.outlet if credit else None) == original
+
+
+@pytest.mark.parametrize(
+    ("claim", "source_sentence", "verdict"),
+    [
+        (
+            "According to Townhall, the FBI said it has grave concerns about the memo's accuracy.",
+            "The FBI said it has grave concerns about the memo's accuracy.",
+            "fail",
+        ),
+        (
+            "According to NBC News, the FBI said it has grave concerns about the memo's accuracy.",
+            "The FBI said it has grave concerns about the memo's accuracy.",
+            "pass",
+        ),
+        (
+            "Officials lost two boxes of files in 2018, Townhall reported.",
+            "Officials lost two boxes of files in 2018, The Washington Post reported.",
+            "fail",
+        ),
+        (
+            "A spokesman told Townhall that the files were never recovered.",
+            "A spokesman told The Post that the files were never recovered.",
+            "fail",
+        ),
+        (
+            "According to Townhall, the committee will vote on Thursday.",
+            "The committee will vote on Thursday.",
+            "pass",
+        ),
+    ],
+)
+def test_credit_goes_to_the_original_not_to_the_outlet_that_reproduced_it(
+    claim: str, source_sentence: str, verdict: str
+) -> None:
+    check = check_attribution(claim, [span(REPRODUCER, source_sentence)], [REPRODUCER])
+    assert check.verdict == verdict, check.detail
+    if verdict == "fail":
+        assert "only reproduces" in check.detail and "blog-1" in check.detail
+        assert check.conflict is not None and check.conflict.source.id == "blog-1"

@@ -14,11 +14,12 @@ import pytest
 
 from newsdesk.errors import InputError
 from newsdesk.language.urls import normalize_url
-from newsdesk.records import Article
-from newsdesk.verify.articles.parse import iso_date, markdown_links
+from newsdesk.records import Article, Evidence
+from newsdesk.verify.articles.parse import ParsedArticle, Unit, iso_date, markdown_links
 from newsdesk.verify.articles.reading import parse_article
 from newsdesk.verify.articles.report import ClaimReport, Report, check_article
 from newsdesk.verify.articles.sources import load_sources
+from newsdesk.verify.checks import Check, verdict_of
 
 FIXTURES = Path(__file__).parent / "fixtures" / "check"
 NBC = "baly-IHtW6TgHxlfrPJsk"
@@ -163,7 +164,17 @@ def test_json_shape_and_summary(report: Report) -> None:
     data = json.loads(json.dumps(report.to_dict()))
     assert list(data) == ["article", "claims", "summary"]
     keys = ["id", "text", "start", "end", "field", "verdict", "checks", "evidence", "reason"]
-    assert all(list(c) == keys for c in data["claims"])
+    assert all(list(c) == [*keys, "decided_by", "failed"] for c in data["claims"])
+    for found in data["claims"]:
+        failed = [c for c in found["checks"] if c["verdict"] == "fail"]
+        assert [(f["kind"], f["detail"]) for f in found["failed"]] == [
+            (c["kind"], c["detail"]) for c in failed
+        ]
+        assert all(list(f) == ["kind", "detail", "source_id"] for f in found["failed"])
+        if found["verdict"] == "supported":
+            assert found["decided_by"] is None
+        else:
+            assert found["decided_by"] in {f["kind"] for f in found["failed"]}
     assert [c["id"] for c in data["claims"]] == [f"c{i}" for i in range(1, len(data["claims"]) + 1)]
     for check in (check for c in data["claims"] for check in c["checks"]):
         assert list(check) == ["kind", "verdict", "detail"]
@@ -180,17 +191,94 @@ def test_json_shape_and_summary(report: Report) -> None:
 
 
 def test_text_format_is_one_line_per_flag_and_a_summary(report: Report, article: str) -> None:
-    lines = report.format_text("article.md").splitlines()
+    every = report.format_text("article.md").splitlines()
+    lines = [line for line in every if not line.startswith(" ")]
     assert len(lines) == 7
     line = article[: article.index("[Wire report]")].count("\n") + 1
-    assert (
-        f"article.md:{line}:3 unsupported url https://example.com/story_0000.html"
-        " is not the URL of any source and looks like a placeholder"
-    ) in lines
+    assert any(
+        found.startswith(
+            f"article.md:{line}:3 unsupported url https://example.com/story_0000.html"
+            " is not the URL of any source and looks like a placeholder"
+        )
+        for found in lines
+    )
     s = report.summary
     assert lines[-1] == (
         f"{s['claims']} claims: {s['supported']} supported, 1 contradicted, 5 unsupported"
     )
+
+
+def test_other_failed_checks_follow_on_indented_lines(report: Report, article: str) -> None:
+    lines = report.format_text("article.md").splitlines()
+    line = article[: article.index("Before he died")].count("\n") + 1
+    at = lines.index(
+        f"article.md:{line}:1 unsupported quote quotation not in any source: "
+        "“I forgive everyone who brought me to this room.”"
+    )
+    assert lines[at + 1] == (
+        f"  article.md:{line}:1 also support no source sentence matches its content words"
+    )
+    data = claim(report, "Before he died").to_dict()
+    assert data["decided_by"] == "quote"
+    assert [(f["kind"], f["source_id"]) for f in data["failed"]] == [
+        ("quote", None),
+        ("support", None),
+    ]
+
+
+ROLE = Check(
+    "role",
+    "fail",
+    "Jeff Sessions was not attorney general on 2020-07-14; William Barr was (baly-x)",
+    conflict=Evidence(Article("baly-x", "https://x.test/1", "X", "Barr", "William Barr"), 0, 12),
+)
+DATE = Check("date", "fail", "Thursday is not a date any source gives")
+
+
+def _report(checks: list[Check]) -> Report:
+    text = "Attorney General Jeff Sessions said on Thursday that Lee faced justice."
+    unit = Unit(text, 0, len(text), clean=text)
+    result = verdict_of(checks, ())
+    parsed = ParsedArticle("", None, None, [unit], "text")
+    return Report("post.md", text, parsed, (ClaimReport("c1", unit, result),))
+
+
+def test_the_verdict_names_the_check_that_decided_it() -> None:
+    found = _report([DATE, ROLE, Check("support", "pass", "")]).claims[0]
+    assert found.verdict == "contradicted"
+    assert found.result.decided_by == "role" == found.kind
+    assert found.result.deciding is ROLE
+    assert found.reason == ROLE.detail == found.result.reason
+    assert found.also_failed == (DATE,)
+
+
+def test_each_failed_check_is_reported_under_its_own_label() -> None:
+    report = _report([DATE, ROLE])
+    assert report.format_text().splitlines() == [
+        f"post.md:1:1 contradicted role {ROLE.detail}",
+        f"  post.md:1:1 also date {DATE.detail}",
+        "1 claim: 0 supported, 1 contradicted, 0 unsupported",
+    ]
+    data = report.claims[0].to_dict()
+    assert (data["verdict"], data["decided_by"], data["reason"]) == (
+        "contradicted",
+        "role",
+        ROLE.detail,
+    )
+    assert data["failed"] == [
+        {"kind": "date", "detail": DATE.detail, "source_id": None},
+        {"kind": "role", "detail": ROLE.detail, "source_id": "baly-x"},
+    ]
+
+
+def test_an_unsupported_claim_is_decided_by_its_first_failure() -> None:
+    support = Check("support", "fail", "entailment 0.1 < 0.43")
+    found = _report([Check("number", "pass", ""), DATE, support]).claims[0]
+    assert (found.verdict, found.kind, found.reason) == ("unsupported", "date", DATE.detail)
+    assert found.also_failed == (support,)
+    passing = _report([Check("support", "pass", "")]).claims[0]
+    assert (passing.result.decided_by, passing.kind, passing.also_failed) == (None, "support", ())
+    assert passing.to_dict()["failed"] == []
 
 
 def test_faithful_article_passes(sources: list[Article]) -> None:
@@ -252,6 +340,67 @@ def test_markdown_without_front_matter() -> None:
     assert all(text[u.start : u.end] == u.text for u in parsed.units)
 
 
+BODY = "Lee was executed on Tuesday in Terre Haute."
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "## Background",
+        "## What happened",
+        "### Key figures",
+        "## Timeline",
+        "## What you need to know",
+        "Key figures",
+        "Timeline:",
+        "**Background**",
+        "__What happened__",
+        "##",
+        "#",
+        "## ##",
+        "By Jane Doe",
+        "By Jane Doe and John Roe, Reuters",
+        "By Jane Doe | Reuters",
+        "By Jane Doe, staff writer",
+        "Staff report",
+        "From staff and wire reports",
+    ],
+)
+def test_markdown_labels_bylines_and_empty_headings_are_not_claims(label: str) -> None:
+    text = f"# Lee executed\n\n{label}\n\n{BODY}\n"
+    parsed = parse_article(text, "a.md")
+    assert [u.clean for u in parsed.units] == ["Lee executed", BODY]
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["Background", "Key figures", "Timeline", "What happened:", "Staff report", "By Jane Doe"],
+)
+def test_plain_text_labels_and_bylines_are_not_claims(label: str) -> None:
+    text = f"Politics\nLee executed\n\n{label}\n\n{BODY}\n"
+    parsed = parse_article(text, "a.txt")
+    assert [u.clean for u in parsed.units if u.field is None] == [BODY]
+
+
+def test_a_short_sentence_or_a_link_is_still_a_claim() -> None:
+    text = (
+        "# Lee\n\nLee died.\n\n[Wire report](https://a.test/1)\n\n"
+        "## Executions resume after 17 years\n"
+    )
+    cleans = [u.clean for u in parse_article(text, "a.md").units]
+    assert cleans == ["Lee", "Lee died.", "Wire report", "Executions resume after 17 years"]
+
+
+def test_plain_text_sources_line_starts_the_sources_list(sources: list[Article]) -> None:
+    text = f"Politics\nLee executed\n\n{VERBATIM}\n\nSources\n{NBC_URL}\nhttps://x.test/y.\n"
+    parsed = parse_article(text, "post.txt")
+    links = [(u.kind, u.url) for u in parsed.units if u.url]
+    assert links == [("source_link", NBC_URL), ("source_link", "https://x.test/y")]
+    assert all(text[u.start : u.end] == u.text for u in parsed.units)
+    report = check_article(text, sources, name="post.txt")
+    assert [c.unit.url for c in report.claims if c.verdict != "supported"] == ["https://x.test/y"]
+
+
 def test_html_is_read_as_html() -> None:
     page = "<html><body><h1>Lee executed</h1><p>Lee was executed on Tuesday.</p></body></html>"
     parsed = parse_article(page, "page.html")
@@ -293,7 +442,7 @@ def test_fabricated_inline_url_makes_the_sentence_unsupported(
     found = _only_text_claim(f"# Lee\n\n{sentence}\n", sources)
     assert found.unit.urls == (FAKE_URL,)
     assert (found.verdict, found.kind) == ("unsupported", "url")
-    assert found.result.reason == (
+    assert found.result.reason.startswith(
         f"{FAKE_URL} is not the URL of any source and looks like a placeholder"
     )
     support = next(c for c in found.result.checks if c.kind == "support")

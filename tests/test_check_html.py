@@ -139,6 +139,42 @@ def test_furniture_and_page_chrome_are_not_claims() -> None:
         assert chrome not in cleans, chrome
 
 
+@pytest.mark.parametrize(
+    "label",
+    [
+        "<h2>Background</h2>",
+        "<h2>What happened</h2>",
+        "<h3>Key figures:</h3>",
+        "<h2></h2>",
+        "<h3> &nbsp; </h3>",
+        "<p><strong>Key figures</strong></p>",
+        "<p>Timeline</p>",
+        "<p><b>What happened</b></p>",
+        "<p>By Jane Doe and John Roe, Reuters</p>",
+        "<p>By Jane Doe | Reuters</p>",
+        "<p>Staff report</p>",
+        "<div>From staff and wire reports</div>",
+    ],
+)
+def test_labels_bylines_and_empty_headings_are_not_claims(label: str) -> None:
+    body = "<p>Lee was executed on Tuesday in Terre Haute.</p>"
+    page = f"<html><body><article><h1>Lee executed</h1>{label}{body}</article></body></html>"
+    units = parse_article(page, "page.html").units
+    assert [u.clean for u in units] == [
+        "Lee executed",
+        "Lee was executed on Tuesday in Terre Haute.",
+    ]
+
+
+def test_a_short_linked_paragraph_is_still_checked() -> None:
+    page = '<html><body><h1>Lee</h1><p><a href="https://a.test/1">Wire report</a></p></body></html>'
+    units = parse_article(page, "page.html").units
+    assert [(u.clean, u.urls) for u in units] == [
+        ("Lee", ()),
+        ("Wire report", ("https://a.test/1",)),
+    ]
+
+
 def test_sources_list_gives_link_units_spanning_the_element() -> None:
     links = [u for u in parse_article(PAGE, "article.html").units if u.kind == "source_link"]
     assert [u.url for u in links] == [

@@ -81,12 +81,62 @@ PLANTED = [
     ),
 ]
 
+PLANTED += [
+    # A relative time moved after another event: "Hours later" than Barr's statement.
+    (
+        "Attorney General William Barr said Lee faced the justice he deserved.",
+        "Attorney General William Barr said Lee faced the justice he deserved.\n\n"
+        "Hours later, the Supreme Court issued an unsigned majority opinion.",
+        "context",
+        "contradicted",
+    ),
+    (
+        "hours after the Supreme Court ruled 5-4 against a last-minute attempt to halt it.",
+        "hours after the Supreme Court ruled 5-4 against a last-minute attempt to halt it, "
+        "in a stunning rebuke to death-penalty opponents.",
+        "opinion",
+        "unsupported",
+    ),
+    (
+        "Attorney General William Barr said",
+        "Deputy Attorney General William Barr said",
+        "role",
+        "unsupported",
+    ),
+    (
+        "Two more executions are scheduled this week, NBC News reported.",
+        "NBC News reported that three more executions are scheduled this week.",
+        "number",
+        "contradicted",
+    ),
+    (
+        "(https://www.nbcnews.com/news/us-news/first-federal-execution-17-years-carried-out-"
+        "indiana-after-supreme-n1233749)",
+        "(https://www.reuters.com/world/news_XXXXXX.html)",
+        "url",
+        "unsupported",
+    ),
+]
+
 FAITHFUL_TWINS = [
     # The planted sentences above, where they do not mislead.
     (
         "“You’re killing an innocent man,” Lee said before he was executed.",
         "“You’re killing an innocent man,” Lee said before he was executed. "
         "He mumbled to himself briefly as his chest continued to rise and fall.",
+    ),
+    (
+        "Two more executions are scheduled this week, NBC News reported.",
+        "Two more executions are scheduled this week, NBC News reported.\n\n"
+        "Lee was scheduled to receive a lethal dose of the powerful sedative pentobarbital at "
+        "4 p.m. Monday, but a federal judge's order prevented the execution.\n\n"
+        "Hours later, the Supreme Court issued an unsigned majority opinion.",
+    ),
+    (
+        "Two more executions are scheduled this week, NBC News reported.",
+        "Two more executions are scheduled this week, NBC News reported.\n\n"
+        "Prosecutors said Lee and Chevie Kehoe stole guns and $50,000 in cash from the "
+        "Muellers; the two men wanted to set up a whites-only nation, NBC News reported.",
     ),
 ]
 
@@ -137,12 +187,17 @@ def test_json_output_follows_the_contract(
     by_id = {s.id: s for s in sources}
     kinds = {
         "support", "number", "date", "quote", "speaker", "role", "place", "attribution", "url",
-        "category", "context",
+        "category", "context", "opinion",
     }  # fmt: skip
     for number, claim in enumerate(report["claims"], start=1):
         assert set(claim) == {
             "id", "text", "start", "end", "field", "verdict", "checks", "evidence", "reason",
+            "decided_by", "failed",
         }  # fmt: skip
+        flagged = claim["verdict"] != "supported"
+        assert (claim["decided_by"] is not None) == flagged
+        assert {f["kind"] for f in claim["failed"]} <= kinds
+        assert bool(claim["failed"]) == flagged
         assert claim["id"] == f"c{number}"
         assert text[claim["start"] : claim["end"]] == claim["text"]
         assert claim["field"] in (None, "title", "category", "date")

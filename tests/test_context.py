@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 
 from newsdesk.config import VerifySettings
+from newsdesk.language.references import definite_description, pronoun_reference, relative_time
 from newsdesk.records import Article, Citation, Draft, Evidence, Sentence
 from newsdesk.verify import check_article, check_claim
 from newsdesk.verify.checker import page_contexts
 from newsdesk.verify.checks import Check, ClaimResult
-from newsdesk.verify.checks.context import pronoun_reference
 from newsdesk.verify.gate import check_draft_sentences
 
 USMCA = ("baly-PXMbmWFrtBskfPp9", "baly-X3xfy4Z2TspQTotq", "baly-ypQF4LX8KHXOtPNZ")
@@ -150,3 +150,120 @@ def test_standalone_lines_carry_no_page_context(usmca: list[Article]) -> None:
         (),
     )
     assert page_contexts(draft) == [(), ()]
+
+
+def span_of(article: Article, text: str) -> Evidence:
+    start = article.text.index(text)
+    return Evidence(article, start, start + len(text))
+
+
+def context_of(claim: str, article: Article, *context: str) -> tuple[str, Check]:
+    """The verdict and the context check on ``claim`` (a sentence of ``article``) after
+    ``context`` on the page."""
+    result = check_claim(
+        claim,
+        [span_of(article, claim)],
+        sources=[article],
+        context=context,
+        support=lambda c, e: Check("support", "pass"),
+    )
+    return result.label, context_check(result)
+
+
+EXECUTION = Article(
+    "wire-1",
+    "https://wire.test/1",
+    "Wire",
+    "Execution delayed",
+    "A federal judge in Indiana blocked the execution on Monday morning. "
+    "Lawyers for the government appealed the order to the Supreme Court.\n\n"
+    "Hours later, the Supreme Court lifted the order in an unsigned opinion.\n\n"
+    "Relatives of the victims had travelled from Arkansas for the execution.",
+)
+HOURS_LATER = "Hours later, the Supreme Court lifted the order in an unsigned opinion."
+
+
+def test_a_relative_time_after_its_own_event_passes() -> None:
+    label, check = context_of(
+        HOURS_LATER, EXECUTION, "The government appealed the judge's order to the Supreme Court."
+    )
+    assert (label, check.verdict) == ("supported", "pass"), check.detail
+
+
+def test_a_relative_time_after_another_event_is_contradicted() -> None:
+    label, check = context_of(
+        HOURS_LATER, EXECUTION, "Relatives of the victims had travelled from Arkansas."
+    )
+    assert (label, check.verdict) == ("contradicted", "fail")
+    assert "'Hours later'" in check.detail and "wire-1" in check.detail
+    assert check.conflict is not None and "appealed" in check.conflict.quote
+
+
+def test_a_relative_time_that_follows_nothing_is_unsupported() -> None:
+    label, check = context_of(HOURS_LATER, EXECUTION)
+    assert (label, check.verdict) == ("unsupported", "fail")
+    assert "follows nothing on the page" in check.detail
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("Hours later, the court ruled.", "Hours later,"),
+        ("Moments later the gunman fled.", "Moments later "),
+        ("The next day, police said.", "The next day,"),
+        ("Hours after the vote, the court ruled.", None),
+        ("Shortly after the vote the court ruled.", None),
+        ("Later, the court ruled.", None),
+    ],
+)
+def test_relative_times_are_told_from_anchored_ones(text: str, phrase: str | None) -> None:
+    match = relative_time(text)
+    assert (match.group() if match else None) == phrase
+
+
+TRADE = Article(
+    "wire-2",
+    "https://wire.test/2",
+    "Wire",
+    "Trade pact signed",
+    "Mexico, Canada and the United States signed the revised trade agreement in Mexico City "
+    "on Tuesday. The deal would raise wages for auto workers in all three countries.\n\n"
+    "Separately, a soybean deal with China collapsed in May after talks in Beijing stalled.",
+)
+THE_DEAL = "The deal would raise wages for auto workers in all three countries."
+
+
+def test_a_description_that_the_page_introduced_passes() -> None:
+    label, check = context_of(
+        THE_DEAL, TRADE, "The three countries signed the revised trade agreement in Mexico City."
+    )
+    assert (label, check.verdict) == ("supported", "pass"), check.detail
+
+
+def test_a_description_that_points_at_another_thing_is_contradicted() -> None:
+    label, check = context_of(
+        THE_DEAL, TRADE, "A soybean deal with China collapsed in May after talks in Beijing."
+    )
+    assert (label, check.verdict) == ("contradicted", "fail")
+    assert "“the deal”" in check.detail and "trade agreement" in check.detail
+
+
+def test_a_description_with_nothing_to_point_at_is_unsupported() -> None:
+    label, check = context_of(THE_DEAL, TRADE, "Pelosi said the House would vote next week.")
+    assert (label, check.verdict) == ("unsupported", "fail")
+    assert "points at nothing on the page" in check.detail
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("The deal would raise wages.", "The deal"),
+        ("The newspaper said it stood by the story.", "The newspaper"),
+        ("The deal that Congress passed raised wages.", None),
+        ("The report by the inspector general found errors.", None),
+        ("The Post reported it first.", None),
+    ],
+)
+def test_definite_descriptions_are_told_from_specific_ones(text: str, phrase: str | None) -> None:
+    match = definite_description(text)
+    assert (match.group("phrase") if match else None) == phrase

@@ -455,3 +455,184 @@ def test_checks_over_cached_sources_are_stable(sample_articles: list[Article]) -
     assert sum(check.conflict is not None for check in first) >= 6  # wrong, not just missing
     for _ in range(3):
         assert [check_numbers(claim, [], sample_articles) for claim in planted] == first
+
+
+# --------------------------------------------------------------------------- set phrases
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a lone "one" is an article or a pronoun
+        "One of the men left; they hugged one another.",
+        "On the one hand, no one knows; at one point the other one left one by one.",
+        "It was one of its kind, a one-on-one meeting.",
+        # "both", "a couple of", "once" are not number words
+        "Both sides met a couple of times; he once said so.",
+        # vague stretches and shrugs
+        "One or two people left a day or two later; two or three stayed.",
+        # compounds that name a kind
+        "A two-way street, a two-state solution and the two-party system.",
+        "A two-faced, two-pronged plan; my two cents; he put two and two together.",
+        "A nine-to-five job at ground zero under a zero-tolerance policy.",
+        "She was in two minds.",
+        # ordinal idioms
+        "First of all, second-hand smoke is second nature; in the first place, it is first-rate.",
+        "He was second-guessing the third world's sixth sense.",
+        # "one day" meaning "some day"
+        "One day, he left.",
+        "She hopes to one day run for office.",
+        "It could one day replace coal, and one day it will.",
+    ],
+)
+def test_set_phrases_count_nothing(text: str) -> None:
+    assert quantities(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value", "unit"),
+    [
+        ("Two people were killed.", "count", 2, "person"),
+        ("Three people were killed.", "count", 3, "person"),
+        ("Two of the victims died.", "count", 2, None),
+        ("Their two sons survived.", "count", 2, "son"),
+        # a compound naming how long something lasted is a claim about it
+        ("The two-day summit began.", "duration", 2 * 86400, "day"),
+        ("The most in one day since the pandemic began.", "duration", 86400, "day"),
+        ("One day after the vote, he resigned.", "duration", 86400, "day"),
+        ("A three-way race.", "count", 3, "way"),  # only "two-way" is idiomatic
+    ],
+)
+def test_counts_beside_set_phrases_are_still_read(
+    text: str, kind: str, value: float, unit: str | None
+) -> None:
+    q = one(text)
+    assert (q.kind, q.value, q.unit, q.asserted) == (kind, value, unit, True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "One person died in the crash.",
+        "One officer was injured.",
+        "It was the first time the bank cut rates.",
+        "The plant is the first of its kind.",
+    ],
+)
+def test_numbers_set_phrases_imply_are_read_but_not_asserted(text: str) -> None:
+    assert one(text).asserted is False
+
+
+def story(text: str) -> tuple[Article, list[Evidence]]:
+    source = Article("src-1", "https://example.com/src-1", "Wire", "A story", text)
+    return source, [Evidence(source, 0, len(text))]
+
+
+def judge(claim: str, source_text: str, context: tuple[str, ...] = ()) -> tuple[str, str]:
+    source, evidence = story(source_text)
+    check = check_numbers(claim, evidence, [source], context)
+    return check.verdict, check.detail
+
+
+@pytest.mark.parametrize(
+    ("claim", "source", "context"),
+    [
+        # the parties to something: a reference whoever they are
+        ("The two sides agreed to a ceasefire on Tuesday.", "Both sides agreed on Tuesday.", ()),
+        ("The two parties have waged the same war.", "Democrats and Republicans fought.", ()),
+        # the two were named just before, in the claim ...
+        (
+            "The U.S. and China met, and the two countries agreed to cut tariffs.",
+            "The U.S. and China agreed to cut tariffs.",
+            (),
+        ),
+        # ... in the sentences the reader has just read ...
+        (
+            "The two leaders agreed to cut tariffs.",
+            "The presidents agreed to cut tariffs.",
+            ("Biden and Xi met in Bali on Monday.",),
+        ),
+        # ... or by the cited text
+        ("The two men were arrested on Tuesday.", "Smith and Jones were arrested Tuesday.", ()),
+        (
+            "These three countries signed the deal.",
+            "France, Germany and Italy signed the deal.",
+            (),
+        ),
+        # implied numbers that sources word otherwise
+        ("One person died in the crash on Monday.", "A man died in the crash on Monday.", ()),
+        ("It was the first time the bank cut rates.", "The bank had never cut rates.", ()),
+    ],
+)
+def test_implied_numbers_need_not_be_stated(
+    claim: str, source: str, context: tuple[str, ...]
+) -> None:
+    verdict, detail = judge(claim, source, context)
+    assert verdict == "n/a"
+    assert "is implied, not reported" in detail
+
+
+def test_implied_numbers_pass_beside_stated_ones() -> None:
+    claim = "The two sides met for five hours on Tuesday."
+    assert judge(claim, "Both sides met for five hours on Tuesday.") == ("pass", "5 hours")
+
+
+@pytest.mark.parametrize(
+    ("claim", "source", "context", "detail"),
+    [
+        # counts, not references: no "the", or nothing named to refer back to
+        (
+            "Three people were killed in the attack.",
+            "Two people were killed in the attack.",
+            (),
+            "claim says 3; src-1 says 2",
+        ),
+        (
+            "The two suspects were arrested on Tuesday.",
+            "Police arrested suspects on Tuesday.",
+            (),
+            "2 does not appear in the sources",
+        ),
+        (
+            "The three leaders agreed to cut tariffs.",
+            "The leaders agreed to cut tariffs.",
+            ("Biden and Xi met in Bali on Monday.",),  # names two, not three
+            "3 does not appear in the sources",
+        ),
+        (
+            "The two-day summit ended in Geneva.",
+            "The three-day summit ended in Geneva.",
+            (),
+            "claim says 2 days; src-1 says 3 days",
+        ),
+        # an implied number must still not contradict the sources
+        (
+            "The two sides agreed to a ceasefire on Tuesday.",
+            "The three sides agreed to a ceasefire on Tuesday.",
+            (),
+            "claim says 2; src-1 says 3",
+        ),
+        (
+            "One person died in the crash on Monday.",
+            "Two people died in the crash on Monday.",
+            (),
+            "claim says 1; src-1 says 2",
+        ),
+        (
+            "Two people died in the crash on Monday.",
+            "One person died in the crash on Monday.",
+            (),
+            "claim says 2; src-1 says 1",
+        ),
+        (
+            "It was the first time the bank cut rates.",
+            "It was the second time the bank cut rates.",
+            (),
+            "claim says 1st; src-1 says 2nd",
+        ),
+    ],
+)
+def test_counts_and_contradicted_implied_numbers_still_fail(
+    claim: str, source: str, context: tuple[str, ...], detail: str
+) -> None:
+    assert judge(claim, source, context) == ("fail", detail)

@@ -361,3 +361,235 @@ def test_cited_evidence_counts_even_if_not_among_the_sources(
     claim = "Defense Secretary Mark Esper was spotted at the White House."
     check = check_roles(claim, evidence, [], "2020-01-08")
     assert check.verdict == "pass" and source.id in check.detail
+
+
+# --- names across spellings, particles and titles ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Yuri Ushakov", "Yury Ushakov"),
+        ("Sergey Lavrov", "Sergei Lavrov"),
+        ("Yevgeny Prigozhin", "Evgeny Prigozhin"),
+        ("Dmitry Peskov", "Dmitri Peskov"),
+        ("Aleksandr Lukashenko", "Alexander Lukashenko"),
+        ("Alexei Navalny", "Aleksey Navalny"),
+        ("Mohammed bin Salman", "Muhammad bin Salman"),
+        ("Mohamed bin Salman", "Mohammed bin Salman"),
+        ("Volodymyr Zelenskiy", "Volodymyr Zelensky"),
+        ("Volodymyr Zelenskyy", "Zelensky"),
+        ("Stephen Hadley", "Stefen Hadley"),
+        ("Mikhail Mishustin", "Mihail Mishustin"),
+        ("Ursula von der Leyen", "von der Leyen"),
+        ("Commission President Ursula von der Leyen", "Ursula von der Leyen"),
+        ("Bashar al-Assad", "Assad"),
+        ("Dr. Anthony Fauci", "Anthony S. Fauci"),
+        ("Sen. Mitch McConnell", "Mitch McConnell"),
+        ("Mr. Pompeo", "Mike Pompeo"),
+        ("Andrés Manuel López Obrador", "López Obrador"),
+        ("Daniel Lewis Lee", "Lee"),
+    ],
+)
+def test_one_person_under_other_spellings_titles_and_particles(a: str, b: str) -> None:
+    assert same_person(a, b) is True
+    assert same_person(b, a) is True
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Leyen", "Ursula von der Leyen"),  # a surname cut short is nobody's name
+        ("Salman", "Mohammed bin Salman"),  # King Salman is not his son
+        ("Dan Smith", "Don Smith"),  # short names: one vowel makes another name
+        ("Alexander Ivanov", "Alexandra Ivanov"),
+        ("Mario Draghi", "Maria Draghi"),
+    ],
+)
+def test_spelling_rules_do_not_make_two_people_one(a: str, b: str) -> None:
+    assert same_person(a, b) is not True
+
+
+def test_different_people_stay_different() -> None:
+    assert same_person("Keith Dwayne Nelson", "Lee") is False  # "Lee" is no particle "le"
+    assert same_person("Hillary Clinton", "Bill Clinton") is False
+    assert same_person("Sergei Lavrov", "Dmitry Peskov") is False
+    assert same_person("Marine Le Pen", "Jean-Marie Le Pen") is False
+
+
+def test_a_surname_with_particles_is_bound_whole() -> None:
+    text = (
+        "European Commission President Ursula von der Leyen arrived on Monday. "
+        "President von der Leyen said the bloc would act."
+    )
+    assert {(b.person, b.head) for b in role_bindings(text)} == {
+        ("Ursula von der Leyen", "president")
+    }
+    assert len(role_bindings(text)) == 2
+
+
+def _story(*texts: tuple[str, str], day: str = "2021-08-20") -> list[Article]:
+    return [
+        Article(source_id, f"https://example.com/{source_id}", "Example", "", text, published=day)
+        for source_id, text in texts
+    ]
+
+
+def test_a_transliterated_holder_is_supported_not_contradicted() -> None:
+    sources = _story(
+        ("kyiv", "Ukrainian President Volodymyr Zelensky spoke to reporters on Friday."),
+        ("moscow", "Russian Foreign Minister Sergey Lavrov said talks were possible."),
+    )
+    president = check_roles(
+        "Ukrainian President Volodymyr Zelenskiy spoke on Friday.", [], sources, "2021-08-20"
+    )
+    assert (president.verdict, president.conflict) == ("pass", None)
+    assert "kyiv" in president.detail
+    minister = check_roles(
+        "Russian Foreign Minister Sergei Lavrov said talks were possible.",
+        [],
+        sources,
+        "2021-08-20",
+    )
+    assert (minister.verdict, minister.conflict) == ("pass", None)
+
+
+# --- offices under other names -----------------------------------------------------------------
+
+
+def test_a_bare_office_is_compatible_with_a_narrower_one() -> None:
+    sources = _story(("a", "Jake Sullivan, the foreign policy adviser, met the delegation."))
+    check = check_roles("Adviser Jake Sullivan met the delegation.", [], sources, "2021-08-20")
+    assert check.verdict == "pass"
+    envoy = _story(("b", "Robert Malley, the special envoy for Iran, flew to Vienna."))
+    check = check_roles(
+        "Robert Malley, the U.S. representative for Iran, flew to Vienna.", [], envoy, "2021-08-20"
+    )
+    assert check.verdict == "pass"
+
+
+def test_a_rank_word_makes_another_office() -> None:
+    sources = _story(("a", "Vice President Mike Pence presided over the count."))
+    check = check_roles("President Mike Pence presided over the count.", [], sources, "2021-01-06")
+    assert check.verdict == "fail"
+    assert check.detail == "no source calls Mike Pence the President"
+
+
+@pytest.mark.parametrize(
+    ("claim", "source"),
+    [
+        (
+            "EU foreign policy chief Josep Borrell said the bloc was ready.",
+            "High Representative Josep Borrell said the bloc was ready.",
+        ),
+        (
+            "Russia's top diplomat, Sergei Lavrov, said the talks were over.",
+            "Russian Foreign Minister Sergey Lavrov said the talks were over.",
+        ),
+        (
+            "America's top diplomat, Antony Blinken, said the talks were over.",
+            "Secretary of State Antony Blinken said the talks were over.",
+        ),
+        (
+            "British Foreign Minister Dominic Raab said the talks were over.",
+            "UK Foreign Secretary Dominic Raab said the talks were over.",
+        ),
+    ],
+)
+def test_news_synonyms_of_one_office_support(claim: str, source: str) -> None:
+    check = check_roles(claim, [], _story(("a", source)), "2021-08-20")
+    assert (check.verdict, check.conflict) == ("pass", None)
+
+
+def test_a_synonym_names_a_rival_holder() -> None:
+    sources = _story(("state", "Secretary of State Antony Blinken defended the withdrawal."))
+    check = check_roles(
+        "America's top diplomat, Mike Pompeo, defended the withdrawal.", [], sources, "2021-08-20"
+    )
+    assert check.verdict == "fail" and check.conflict is not None
+    assert check.detail.endswith("state (2021-08-20) names Antony Blinken")
+
+
+def test_a_state_secretary_of_state_is_no_top_diplomat() -> None:
+    sources = _story(("ga", "Georgia Secretary of State Brad Raffensperger certified the vote."))
+    check = check_roles(
+        "America's top diplomat, Brad Raffensperger, certified the vote.", [], sources, "2021-08-20"
+    )
+    assert (check.verdict, check.conflict) == ("fail", None)
+
+
+PSAKI_BOTH = (
+    "old",
+    "White House press secretary Jen Psaki took questions. "
+    "Psaki, the White House spokeswoman, said the president would travel.",
+)
+
+
+def test_the_sources_teach_two_names_of_one_persons_office() -> None:
+    """One source names her both ways, so another that says one supports the other."""
+    current = ("new", "White House press secretary Jen Psaki said the talks went well.")
+    claim = "White House spokeswoman Jen Psaki said the talks went well."
+    alone = check_roles(claim, [], _story(current), "2021-08-20")
+    assert (alone.verdict, alone.conflict) == ("fail", None)
+    # The source that names her both ways is a year old: it cannot speak for the claim's
+    # date, only for what the two phrases mean.
+    sources = [*_story(PSAKI_BOTH, day="2020-08-01"), *_story(current)]
+    check = check_roles(claim, [], sources, "2021-08-20")
+    assert check.verdict == "pass"
+    assert "new (2021-08-20)" in check.detail
+
+
+def test_two_formal_offices_held_at_once_are_not_one() -> None:
+    both = ("old", "Acme CEO Jane Roe opened the plant. Acme chairman Jane Roe cut the ribbon.")
+    current = ("new", "Acme chairman Jane Roe said sales grew.")
+    sources = [*_story(both, day="2020-08-01"), *_story(current)]
+    check = check_roles("Acme CEO Jane Roe said sales grew.", [], sources, "2021-08-20")
+    assert (check.verdict, check.conflict) == ("fail", None)
+
+
+# --- a former holder named as the current one ----------------------------------------------------
+
+POMPEO_FORMER = ("former", "Former Secretary of State Mike Pompeo criticised the withdrawal.")
+BLINKEN_NOW = ("current", "Secretary of State Antony Blinken defended the withdrawal.")
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Secretary of State Mike Pompeo said the withdrawal was a mistake.",
+        "U.S. Secretary of State Mike Pompeo said the withdrawal was a mistake.",
+        "Mike Pompeo, the secretary of state, said the withdrawal was a mistake.",
+        "Secretary of State Pompeo said the withdrawal was a mistake.",
+        "America's top diplomat, Mike Pompeo, said the withdrawal was a mistake.",
+    ],
+)
+def test_a_former_holder_named_as_current_is_contradicted_by_the_holder(claim: str) -> None:
+    sources = _story(POMPEO_FORMER, BLINKEN_NOW)
+    check = check_roles(claim, [], sources, "2021-08-20")
+    assert check.verdict == "fail" and check.conflict is not None
+    assert check.conflict.source.id == "current"
+    assert check.conflict.quote == BLINKEN_NOW[1]
+    assert "current (2021-08-20) names Antony Blinken" in check.detail
+    assert "former (2021-08-20) calls Mike Pompeo a former Secretary of State" in check.detail
+
+
+def test_the_holder_is_the_conflict_even_when_the_former_source_is_newer() -> None:
+    sources = [*_story(POMPEO_FORMER, day="2021-08-21"), *_story(BLINKEN_NOW, day="2021-08-19")]
+    claim = "Secretary of State Mike Pompeo said the withdrawal was a mistake."
+    check = check_roles(claim, [], sources, "2021-08-21")
+    assert check.conflict is not None and check.conflict.source.id == "current"
+    assert check.detail.endswith("names Antony Blinken")
+
+
+def test_a_former_holder_without_a_named_successor_is_contradicted_by_former() -> None:
+    check = check_roles(
+        "Secretary of State Mike Pompeo said the withdrawal was a mistake.",
+        [],
+        _story(POMPEO_FORMER),
+        "2021-08-20",
+    )
+    assert check.conflict is not None and check.conflict.source.id == "former"
+    assert check.detail.endswith("calls Mike Pompeo a former Secretary of State")
+    faithful = "Former Secretary of State Mike Pompeo criticised the withdrawal."
+    sources = _story(POMPEO_FORMER, BLINKEN_NOW)
+    assert check_roles(faithful, [], sources, "2021-08-20").verdict == "pass"

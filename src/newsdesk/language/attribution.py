@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from newsdesk.language.text import sentence_spans
+
 # Words that may start a sentence and read naturally after "According to X, "
 # once lower-cased. Anything else (a name, "I", an acronym) keeps its capital.
 _LOWERABLE = frozenset(
@@ -62,10 +64,27 @@ def display_name(outlet: str) -> str:
     return name or outlet.strip()
 
 
+SHORT_NAMES = {
+    "ap": "associated press",
+    "afp": "agence france presse",
+    "wapo": "washington post",
+    "nyt": "new york times",
+    "ny times": "new york times",
+    "wsj": "wall street journal",
+    "ft": "financial times",
+    "lat": "los angeles times",
+    "la times": "los angeles times",
+    "nypost": "new york post",
+}
+"""Short forms the press uses for other outlets ("(via WaPo)", "the NYT reported"): names no
+vocabulary rule can read as an outlet's."""
+
+
 def _fold(name: str) -> str:
     name = re.sub(r"^the\s+", "", display_name(name), flags=re.IGNORECASE)
     name = re.sub(r"(?:['’]s)?(?:\s+(?:report|reports|story|article))?$", "", name)
-    return " ".join(re.findall(r"[a-z0-9]+", name.lower()))
+    folded = " ".join(re.findall(r"[a-z0-9]+", name.lower()))
+    return SHORT_NAMES.get(folded, folded)
 
 
 def same_outlet(named: str, outlet: str) -> bool:
@@ -94,6 +113,79 @@ def credited_outlets(text: str, known: Iterable[str] = ()) -> list[str]:
         if is_outlet(name, known) and not any(same_outlet(name, f) for f in found):
             found.append(name)
     return found
+
+
+_INTRODUCTION = re.compile(
+    rf"(?:\(via (?P<a>[^()\n]{{2,60}})\)"
+    rf"|(?P<b>{_NAME}) (?:reported|reports|wrote|writes|noted|notes)(?: that)?"
+    rf"|\btold (?P<c>{_NAME})(?: that)?"
+    rf"|[Aa]ccording to (?P<d>{_NAME})"
+    rf"|\b(?:via|from) (?P<e>{_NAME}))"
+    rf"\s*:\s*[“\"]?\s*$"
+)
+"""An introduction that hands the next passage to another outlet: "(via NBC News):",
+"The Washington Post reported:", "told The Post:". It ends with a colon: the passage
+that follows is the other outlet's words, reproduced."""
+
+
+@dataclass(frozen=True)
+class EmbeddedCredit:
+    """The outlet a source itself credits for a passage it reproduces, and where it says so."""
+
+    outlet: str
+    start: int
+    end: int
+
+
+def embedded_credit(
+    text: str, start: int, end: int, own: str, known: Iterable[str] = ()
+) -> EmbeddedCredit | None:
+    """The outlet other than ``own`` that ``text`` credits for its passage ``start:end``.
+
+    A source that reproduces another outlet's reporting says so in one of two
+    places: in the sentence itself ("…, The Washington Post reported.", "…,
+    she told The Post") or in the line that introduces the passage ("(via NBC
+    News):", "Politico reported:"), just before it in the same paragraph or at
+    the end of the paragraph before. Whoever credits ``own`` for that passage
+    credits the outlet that only reproduced it.
+    """
+    known = list(known)
+    for sentence in sentence_spans(text):
+        if sentence.start <= start < sentence.end or start <= sentence.start < end:
+            for name in credited_outlets(sentence.text, known):
+                if not same_outlet(name, own):
+                    return EmbeddedCredit(name, sentence.start, sentence.end)
+            break
+    for at, before in _introductions(text, start):
+        match = _INTRODUCTION.search(before)
+        if match is None:
+            continue
+        name = next(group for group in match.groups() if group).strip()
+        via = match.group("a") is not None  # "(via X)" names a source, whatever X is
+        if same_outlet(name, own) or not (via or is_outlet(name, known)):
+            return None
+        return EmbeddedCredit(name, at + match.start(), at + match.end())
+    return None
+
+
+def _introductions(text: str, start: int) -> list[tuple[int, str]]:
+    """Where an introduction of the passage at ``start`` may stand, with its offset: the
+    text before it in its paragraph, then the end of the paragraph before (an excerpt
+    introduced by "(via NBC News):" fills the whole next paragraph)."""
+    head = text.rfind("\n\n", 0, start)
+    head = head + 2 if head >= 0 else 0
+    found = [_tail(text, head, start)]
+    if head >= 2:
+        previous = text.rfind("\n\n", 0, head - 2)
+        found.append(_tail(text, previous + 2 if previous >= 0 else 0, head - 2))
+    return [(at, tail) for at, tail in found if tail]
+
+
+def _tail(text: str, start: int, stop: int, size: int = 200) -> tuple[int, str]:
+    """The last ``size`` characters of ``text[start:stop]`` without trailing space, and
+    where they begin."""
+    chunk = text[start:stop].rstrip()[-size:]
+    return start + len(text[start:stop].rstrip()) - len(chunk), chunk
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,10 @@ spans that together hold most of the claim's content words.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from newsdesk.language.attribution import split_attribution
 from newsdesk.language.text import content_words, sentences
@@ -31,10 +33,26 @@ class Candidate:
 
 def candidates_of(source: Article) -> list[Candidate]:
     """The source's title and each of its sentences, as candidate spans."""
-    title = title_span(source)
-    spans = [title] if title is not None else []
-    spans.extend(Evidence(source, s.start, s.end) for s in sentences(source.text))
-    return [Candidate(e, frozenset(content_words(e.quote))) for e in spans]
+    return [
+        Candidate(Evidence(source, start, end, field), words)
+        for field, start, end, words in _segments(source.title, source.text)
+    ]
+
+
+@functools.lru_cache(maxsize=4096)
+def _segments(
+    title: str, text: str
+) -> tuple[tuple[Literal["text", "title"], int, int, frozenset[str]], ...]:
+    """Spans and content words of a source's title and sentences, split once per text:
+    every article checked against a story's sources reads the same texts again."""
+    found: list[tuple[Literal["text", "title"], int, int, frozenset[str]]] = []
+    stripped = title.strip()
+    if stripped:
+        start = title.index(stripped)
+        found.append(("title", start, start + len(stripped), frozenset(content_words(stripped))))
+    for span in sentences(text):
+        found.append(("text", span.start, span.end, frozenset(content_words(span.text))))
+    return tuple(found)
 
 
 def title_span(source: Article) -> Evidence | None:

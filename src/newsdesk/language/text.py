@@ -8,6 +8,7 @@ citation must be an exact character span of the source: the splitter returns
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -93,6 +94,12 @@ def sentences(text: str) -> Iterator[Span]:
         if rest:
             offset = para.start + start + body[start:].index(rest)
             yield Span(offset, offset + len(rest), rest)
+
+
+@functools.lru_cache(maxsize=4096)
+def sentence_spans(text: str) -> tuple[Span, ...]:
+    """``sentences`` kept for texts read again and again (a story's sources)."""
+    return tuple(sentences(text))
 
 
 def normalize(text: str) -> str:

@@ -28,7 +28,7 @@ from newsdesk.write.base import UsageMeter, Writer
 
 log = logging.getLogger("newsdesk.verify")
 
-RULES_VERSION = 2
+RULES_VERSION = 3
 """Raise when a check's rules change what it passes: stored drafts are then judged again."""
 
 

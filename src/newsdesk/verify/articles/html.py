@@ -7,9 +7,11 @@ included) and its ``clean`` is the decoded text without tags. Pages carry far
 more than the story, so only the blocks that hold it are read (``<p>``,
 ``<li>``, ``<tr>``, ``<blockquote>``, headings); navigation, scripts, forms,
 asides, footers, ads and sharing widgets are skipped, and bylines and dates
-are page furniture, not claims. The tree is tracked loosely, as browsers do:
-a new paragraph closes an open one, a stray end tag is ignored, an element
-left open ends with its parent, so malformed pages read without error.
+are page furniture, not claims, and so are section labels set as paragraphs
+(``<p><strong>Key figures</strong></p>``) and empty headings. The tree is
+tracked loosely, as browsers do: a new paragraph closes an open one, a stray
+end tag is ignored, an element left open ends with its parent, so malformed
+pages read without error.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from newsdesk.verify.articles.parse import (
     cited_title,
     is_furniture,
     is_label,
+    is_standalone_label,
     is_web_url,
     iso_date,
 )
@@ -472,6 +475,8 @@ class _Reader(HTMLParser):
             if not is_label(clean):
                 self._unit(text, block.anchors, 0, len(text), "heading")
         elif not self._is_furniture(clean, start, end):
+            if block.tag != "li" and not block.anchors and is_standalone_label(clean):
+                return
             if block.tag == "li":
                 self._unit(text, block.anchors, 0, len(text), "list_item")
             else:

@@ -104,7 +104,16 @@ _DATE_LINE = re.compile(
 )
 _ISO_PREFIX = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ]\S.*)?")
 _READ_TIME = re.compile(r"\d+\s*(?:-\s*)?min(?:ute)?s?\.?\s+read", re.IGNORECASE)
-_BYLINE = re.compile(r"By\s+[A-Z][\w.'’-]*(?:(?:\s+|,\s*|\s+and\s+)[A-Z][\w.'’-]*){0,6}")
+_NAME_WORD = r"[A-Z][\w.'’-]*"
+_BYLINE = re.compile(
+    rf"(?:By|BY)\s+{_NAME_WORD}(?:(?:\s+|,\s*|\s+(?:and|&)\s+|\s*[|/·•–—]\s*){_NAME_WORD}){{0,6}}"
+    r"(?:,?\s+(?:staff|senior|chief|contributing|special)?\s*(?:writer|reporter|correspondent"
+    r"|editor)s?)?\.?"
+    r"|(?i:(?:from\s+)?staff(?:\s+and\s+wire)?\s+reports?|from\s+wire\s+reports"
+    r"|staff\s+(?:writer|reporter)s?|wire\s+services)\.?"
+)
+"""A byline: "By Jane Doe and John Roe, Reuters", "By Jane Doe | AP, staff writer", or
+an unsigned one ("Staff report", "From wire reports")."""
 _SECTION_WORD = re.compile(r"[A-Za-z][A-Za-z&-]{0,24}")
 _HTML = re.compile(r"<html[\s>]|<body[\s>]|<p[\s>]|<!doctype\s+html", re.IGNORECASE)
 _MARKDOWN_HINT = re.compile(r"^(?:#{1,6}\s|\|.*\|\s*$)|\[[^\]\n]+\]\([^)\s]+\)", re.MULTILINE)
@@ -121,7 +130,8 @@ _FRONT_FIELDS: tuple[tuple[UnitField, UnitKind], ...] = (
     ("date", "sentence"),
 )
 
-_HEADING = re.compile(r"[ ]{0,3}(?P<marks>#{1,6})[ \t]+(?P<text>.*?)(?:[ \t]+#+)?[ \t]*")
+_HEADING = re.compile(r"[ ]{0,3}(?P<marks>#{1,6})(?:[ \t]+(?P<text>.*?))?(?:[ \t]+#+)?[ \t]*")
+"""An ATX heading; an empty one ("##") labels nothing and is no claim either."""
 _LIST_ITEM = re.compile(r"(?P<indent>[ \t]*)(?:[-*+]|\d{1,9}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?")
 _SETEXT = re.compile(r"=+|-+")
 _RULE = re.compile(r"(?:[-*_][ \t]*){3,}")
@@ -143,9 +153,33 @@ SECTION_LABELS = frozenset(
         "what happens next",
         "key quotes",
         "related coverage",
+        "what you need to know",
+        "what we know and don't know",
+        "more on this story",
+        "read more on this story",
+        "by the numbers",
+        "what they're saying",
+        "what they are saying",
+        "the story so far",
+        "why it matters",
+        "what to watch for",
     }
 )
 """Longer headings that name a section of an article rather than claim anything."""
+
+
+_SENTENCE_END = ".!?…\"”’'»)]"
+"""How a sentence ends (after any closing quote or bracket); a label ends otherwise or
+with a colon."""
+
+
+def is_standalone_label(text: str) -> bool:
+    """Whether a line standing alone in the body is a section label set as a paragraph
+    ("Key figures", "**Timeline**", "Background:"): it reads as a label (``is_label``)
+    and does not end like a sentence. Callers leave out lines with links, whose URLs
+    must still be checked."""
+    stripped = text.strip()
+    return bool(stripped) and stripped[-1] not in _SENTENCE_END and is_label(stripped)
 
 
 def is_label(heading: str) -> bool:
@@ -464,12 +498,39 @@ def _parse_text(source: str) -> ParsedArticle:
     category = _text_category(content[0], units)
     used = {content[0].start} if category is not None else set()
     used |= _text_metadata([line for line in content if line.start not in used], units)
+    in_sources = False
     for start, end in _runs(lines, used):
-        units.sentences(start, end)
+        in_sources = _text_run(units, start, end, in_sources)
     found = units.ordered()
     title = next((unit.clean for unit in found if unit.field == "title"), "")
     date = next((iso_date(unit.clean) for unit in found if unit.field == "date"), None)
     return ParsedArticle(title, date, category, found, "text")
+
+
+def _text_run(units: Units, start: int, end: int, in_sources: bool) -> bool:
+    """Add a paragraph of a plain-text article; whether the Sources list has begun.
+
+    A paragraph that is only a label ("Background", "Key figures:") is no claim.
+    A "Sources" line starts the Sources list, to the end of the article: every URL
+    in it is a source link, as under a Sources heading in Markdown.
+    """
+    first = _first_line(units.source, start, end)
+    if first.strip().lower().rstrip(":").strip() in SOURCE_HEADINGS:
+        in_sources = True
+    if in_sources:
+        for match in BARE_URL.finditer(units.source, start, end):
+            url = match.group().rstrip(".,;:'\"’”")
+            units.add(match.start(), match.start() + len(url), "source_link", url, url=url)
+        return True
+    text = units.source[start:end]
+    if not is_standalone_label(" ".join(text.split())) or BARE_URL.search(text):
+        units.sentences(start, end)
+    return False
+
+
+def _first_line(source: str, start: int, end: int) -> str:
+    newline = source.find("\n", start, end)
+    return source[start : end if newline == -1 else newline]
 
 
 def _text_category(line: _Line, units: Units) -> str | None:
@@ -685,7 +746,7 @@ class _MarkdownReader:
         """An ATX heading (``# Title``) or a setext one (one line underlined with = or -)."""
         match = _HEADING.fullmatch(line.text)
         if match is not None:
-            return line, match.group("text"), len(match.group("marks"))
+            return line, match.group("text") or "", len(match.group("marks"))
         if _SETEXT.fullmatch(stripped) and len(self.block) == 1 and not self.block_is_item:
             title = self.block.pop()
             return title, title.text, 1 if stripped.startswith("=") else 2
@@ -767,6 +828,8 @@ class _MarkdownReader:
         if date is not None:
             self.date = self.date or date
             self.units.add(start, end, "sentence", clean, field="date")
+            return
+        if is_standalone_label(clean) and not markdown_links(raw, None, self.units.references):
             return
         self.units.sentences(start, end, masked)
 

@@ -48,6 +48,7 @@ from newsdesk.verify.checks.languages import (
     with_numbers_matched,
 )
 from newsdesk.verify.checks.links import check_link
+from newsdesk.verify.checks.opinion import check_opinion
 from newsdesk.verify.checks.support import SupportModel, check_support, default_model
 
 RETRIEVED = 2
@@ -73,9 +74,22 @@ class ClaimReport:
 
     @property
     def kind(self) -> str:
-        """The kind of the check that decided the verdict, for one-line reports."""
-        failed = next((c for c in self.result.checks if c.verdict == "fail"), None)
-        return failed.kind if failed else "support"
+        """The kind of the check that decided the verdict (``ClaimResult.decided_by``), for
+        one-line reports; ``support`` for a supported claim."""
+        return self.result.decided_by or "support"
+
+    @property
+    def reason(self) -> str:
+        """Why the deciding check failed, on one line: its own detail, never another's."""
+        deciding = self.result.deciding
+        reason = deciding.detail if deciding is not None and deciding.detail else self.result.reason
+        return " ".join(reason.split())
+
+    @property
+    def also_failed(self) -> tuple[Check, ...]:
+        """The failed checks besides the deciding one, in the order they ran."""
+        deciding = self.result.deciding
+        return tuple(c for c in self.result.failed if c is not deciding)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -94,6 +108,15 @@ class ClaimReport:
                 for e in self.result.evidence
             ],
             "reason": self.result.reason,
+            "decided_by": self.result.decided_by,
+            "failed": [
+                {
+                    "kind": c.kind,
+                    "detail": c.detail,
+                    "source_id": c.conflict.source.id if c.conflict is not None else None,
+                }
+                for c in self.result.failed
+            ],
         }
 
 
@@ -137,15 +160,27 @@ class Report:
         return line, column
 
     def format_text(self, name: str | None = None) -> str:
-        """``NAME:LINE:COL verdict kind reason`` per flagged claim, then a summary line."""
+        """One line per flagged claim, an indented line per other failed check, a summary.
+
+        The claim's line is ``NAME:LINE:COL verdict kind reason``, where ``kind``
+        is the check that decided the verdict and ``reason`` is that check's own
+        detail. Every other check that failed follows on a line of its own,
+        ``  NAME:LINE:COL also kind reason``: indented, so a pattern anchored at
+        the start of a line (``^NAME:``) still finds exactly one line per claim,
+        and carrying the place and the kind, so ``grep ' also number '`` or
+        ``grep NAME:12:`` finds each failure without its neighbours.
+        """
         name = self.name if name is None else name
         lines = []
         for claim in self.claims:
             if claim.verdict == "supported":
                 continue
             line, column = self.position(claim.unit.start)
-            reason = " ".join(claim.result.reason.split())
-            lines.append(f"{name}:{line}:{column} {claim.verdict} {claim.kind} {reason}")
+            where = f"{name}:{line}:{column}"
+            lines.append(f"{where} {claim.verdict} {claim.kind} {claim.reason}")
+            for check in claim.also_failed:
+                detail = " ".join(check.detail.split()) or "failed"
+                lines.append(f"  {where} also {check.kind} {detail}")
         s = self.summary
         noun = "claim" if s["claims"] == 1 else "claims"
         lines.append(
@@ -432,7 +467,7 @@ def _judge(
 ) -> ClaimResult:
     evidence = select(claim_words, pool)
     if not evidence:
-        return _unmatched(text, {c.evidence.source.id for c in pool}, index)
+        return _unmatched(text, {c.evidence.source.id for c in pool}, index, context)
     if index.model is not None:
         allowed = {c.evidence.source.id for c in pool}
         sources = [s for s in index.preferred if s.id in allowed]
@@ -458,15 +493,21 @@ def _overlaps(a: Evidence, b: Evidence) -> bool:
     return a.source.id == b.source.id and a.field == b.field and a.start < b.end and b.start < a.end
 
 
-def _unmatched(text: str, source_ids: set[str], index: _Index) -> ClaimResult:
-    """Nothing matches the claim: name a quotation that no source has, the likeliest cause."""
+def _unmatched(
+    text: str, source_ids: set[str], index: _Index, context: tuple[str, ...] = ()
+) -> ClaimResult:
+    """Nothing matches the claim: name a quotation that no source has, the likeliest cause,
+    or commentary in the article's own voice, which no source could match; the opinion
+    check needs no evidence, so it runs here as it does in ``check_claim``."""
     support = Check("support", "fail", "no source sentence matches its content words")
+    opinion = check_opinion(text, context)
     folded = [index.folded[source_id] for source_id in sorted(source_ids)]
+    checks = [opinion, support]
     for quote in quotations(split_attribution(text).claim):
         if not any(normalize(quote) in body for body in folded):
-            check = Check("quote", "fail", f"quotation not in any source: “{quote}”")
-            return ClaimResult("unsupported", check.detail, (check, support), ())
-    return ClaimResult("unsupported", support.detail, (support,), ())
+            checks.insert(0, Check("quote", "fail", f"quotation not in any source: “{quote}”"))
+            break
+    return verdict_of(checks, ())
 
 
 def _judge_credited(

@@ -1,7 +1,9 @@
 """The checks a claim must pass, each ``(Claim) -> Check`` (see ``base.py``).
 
 Order matters only for the reason a verdict gives: the first failed check
-names it, so the credit and the quotation come before the figures.
+names it, so the credit and the quotation come before the figures, and
+commentary in the article's own voice (``opinion``) before support, whose
+failure it usually explains.
 """
 
 from newsdesk.verify.checks.attribution import attribution_check
@@ -9,6 +11,7 @@ from newsdesk.verify.checks.base import Check, CheckKind, Claim, ClaimCheck, Cla
 from newsdesk.verify.checks.context import check_context
 from newsdesk.verify.checks.dates import date_check
 from newsdesk.verify.checks.numbers import number_check
+from newsdesk.verify.checks.opinion import opinion_check
 from newsdesk.verify.checks.places import place_check
 from newsdesk.verify.checks.quotes import quote_check, speaker_check
 from newsdesk.verify.checks.roles import role_check
@@ -23,6 +26,7 @@ CHECKS: tuple[ClaimCheck, ...] = (
     date_check,
     role_check,
     place_check,
+    opinion_check,
     support_check,
 )
 

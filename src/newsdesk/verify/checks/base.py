@@ -26,6 +26,7 @@ CheckKind = Literal[
     "url",
     "category",
     "context",
+    "opinion",
 ]
 
 
@@ -86,6 +87,34 @@ class ClaimResult:
     reason: str
     checks: tuple[Check, ...]
     evidence: tuple[Evidence, ...]
+
+    @property
+    def failed(self) -> tuple[Check, ...]:
+        """Every failed check, in the order the checks ran."""
+        return tuple(c for c in self.checks if c.verdict == "fail")
+
+    @property
+    def deciding(self) -> Check | None:
+        """The check that decided the verdict, by the rule of ``verdict_of``.
+
+        A claim is contradicted by the first failed check that names a source
+        saying otherwise, which need not be the first failed check: reporting the
+        first one would print one check's label with another's reason. Derived
+        from ``label`` and ``checks`` rather than stored, so results built by hand
+        (a link check, an unreadable date) name their check as well.
+        """
+        failed = self.failed
+        if self.label == "supported" or not failed:
+            return None
+        if self.label == "contradicted":
+            return next((c for c in failed if c.conflict is not None), failed[0])
+        return failed[0]
+
+    @property
+    def decided_by(self) -> CheckKind | None:
+        """The kind of the deciding check; None for a supported claim."""
+        deciding = self.deciding
+        return deciding.kind if deciding is not None else None
 
 
 def verdict_of(checks: Sequence[Check], evidence: Sequence[Evidence]) -> ClaimResult:

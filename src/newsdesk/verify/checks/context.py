@@ -1,175 +1,252 @@
-"""The context check: a pronoun must mean on the page whom it meant in the source.
+"""The context check: a sentence must mean on the page what it meant in its source.
 
 A sentence copied word for word can still mislead where it lands. "“A culture
 of defensiveness is not acceptable,” he said" is true in its source, where
 "he" is Sessions; placed after a sentence about Trump, it puts the words in
-Trump's mouth. So a sentence whose subject or speaker is a personal pronoun
-("He said…", "…, she added", "His office…") is read twice:
+Trump's mouth. "Seconds later, three gunshots sounded" is true after the
+sentence about the execution chamber and false after one about the autopsy.
+So a sentence whose meaning leans on the one before it is read twice, in the
+source around its cited span and on the page (``Claim.context``, the
+sentences the page shows before it), and the two readings must agree:
 
-- in the source, around the cited span: the person the pronoun refers to is
-  the last person named before it (in the span itself, or in the sentences
-  of the paragraph before it);
-- on the page, in the sentences that precede the claim (``Claim.context``):
-  the last person named there is whom a reader takes it to mean.
+- **pronouns** ("He said…", "…, she added", "His office…"): the person the
+  pronoun means is the one the nearest preceding sentence puts forward
+  (``language/people.py``: the speaker it credits, else the first person it
+  names). The same person on both sides passes; another person on the page
+  contradicts the claim, naming the source sentence that says who it was; no
+  person on the page leaves it unsupported.
+- **relative times** ("Hours later,", "The next day,"): the event it is
+  relative to is the one the sentence before tells. The page's sentence before
+  must tell the source's event (share most of its content words); one that
+  shares almost nothing tells another event and contradicts the claim. The two
+  source sentences before the claim's span are both taken as its anchor.
+- **definite descriptions** ("The deal would…", "The downturn produced…"):
+  the thing meant is the one the nearest preceding sentence mentions under
+  that noun or a noun of its kind (``references.KINDS``). A page that mentions
+  none leaves the claim unsupported; one whose mention tells another event
+  than the source's contradicts it.
 
-The same person on both sides passes. Another person on the page contradicts
-the claim, naming the source sentence that says who it was; no person on the
-page leaves it unsupported. When the source does not say whom the pronoun
-means, the check says so and does not guess. People are found by spaCy's
-entity recogniser (``language/entities.py``) and compared by name
-(``same_person``: surname, and first names where both are given).
+Words are weighed by how rare they are among the story's source sentences
+(``references.Vocabulary``): two sentences of one story share its common words
+whatever they tell; sharing its rare ones is what shows the same event.
+
+When the source does not say what the reference means, or the overlap is too
+partial to tell, the check says so in its detail and does not guess.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from newsdesk.language.entities import analyse, analyse_many
-from newsdesk.language.speakers import speaker_of
-from newsdesk.language.text import QUOTED_SPAN, sentences
-from newsdesk.records import Article, Evidence
+from newsdesk.language.people import (
+    Referent,
+    Roster,
+    people_in,
+    referent_before,
+    referent_in,
+)
+from newsdesk.language.references import (
+    anchor_overlap,
+    definite_description,
+    mentions_kind,
+    pronoun_reference,
+    relative_time,
+    vocabulary,
+)
+from newsdesk.language.text import Span, content_words, paragraphs, sentence_spans
+from newsdesk.records import Evidence
 from newsdesk.verify.checks.base import Check, Claim
 from newsdesk.verify.checks.roles import same_person
 
-_SAY = (
-    r"(?:said|says|added|adds|told|tells|wrote|writes|argued|argues|noted|notes|explained"
-    r"|explains|continued|insisted|warned|recalled)"
-)
-_PRONOUN_REFERENCE = (
-    # He said / She told reporters / His office …  at the start of the sentence
-    re.compile(r"^[\s(]*(?P<pronoun>He|She|His|Her)\b"),
-    # “…,” he said / …, she added
-    re.compile(rf"[,”\"]\s+(?P<pronoun>he|she)\s+{_SAY}\b"),
-)
-SOURCE_WINDOW = 3
-"""Source sentences before the cited one that may name whom its pronoun means."""
-PAGE_WINDOW = 3
-"""Page sentences before the claim that a reader looks back over for the person meant."""
-_PERSON = ("PERSON",)
-_CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:['’-][A-Za-z]+)?\b")
-
-
-@dataclass(frozen=True)
-class Referent:
-    """The person a pronoun means on one side, with where that side names them."""
-
-    name: str
-    evidence: Evidence | None = None
-
-
-def pronoun_reference(text: str) -> re.Match[str] | None:
-    """The personal pronoun a sentence uses as its subject or speaker, if any."""
-    for pattern in _PRONOUN_REFERENCE:
-        match = pattern.search(text)
-        if match:
-            return match
-    return None
-
-
-def known_people(sources: Sequence[Article]) -> frozenset[str]:
-    """Surnames of the people the sources name in full: spaCy's small model often misses
-    a bare "Pelosi" that follows a "Nancy Pelosi" it did recognise."""
-    names = {
-        e.text.split()[-1].casefold()
-        for analysis in analyse_many(s.text for s in sources)
-        for e in analysis.of(*_PERSON)
-        if len(e.text.split()) > 1
-    }
-    return frozenset(names)
-
-
-def _people(text: str, known: frozenset[str] = frozenset(), end: int | None = None) -> list[str]:
-    """The people ``text`` names outside quotation marks (before ``end``), in order."""
-    quoted = [m.span() for m in QUOTED_SPAN.finditer(text)]
-    found = [(e.start, e.end, e.text) for e in analyse(text).of(*_PERSON)]
-    found += [
-        (m.start(), m.end(), m.group())
-        for m in _CAPITALISED.finditer(text)
-        if m.group().casefold() in known and not any(a <= m.start() < b for a, b, _ in found)
-    ]
-    return [
-        name
-        for start, stop, name in sorted(found)
-        if (end is None or stop <= end) and not any(a <= start < b for a, b in quoted)
-    ]
-
-
-def salient(sentence: str, known: frozenset[str] = frozenset()) -> tuple[str, list[str]] | None:
-    """Whom a following pronoun most likely means, and everyone the sentence names.
-
-    The speaker the sentence credits comes first ("…,” Sessions said); else the
-    first person it names, the subject in most news sentences.
-    """
-    people = _people(sentence, known)
-    if not people:
-        return None
-    speaker = speaker_of(sentence)
-    return (speaker if speaker is not None else people[0]), people
-
-
-def source_referent(evidence: Evidence, known: frozenset[str] = frozenset()) -> Referent | None:
-    """Whom a pronoun opening (or speaking in) the cited span means in its source."""
-    if evidence.field != "text":
-        return None
-    text = evidence.source.text
-    paragraph_start = text.rfind("\n\n", 0, evidence.start)
-    paragraph_start = 0 if paragraph_start < 0 else paragraph_start + 2
-    spans = [s for s in sentences(text) if paragraph_start <= s.start < evidence.start]
-    for span in reversed(spans[-SOURCE_WINDOW:]):
-        found = salient(span.text, known)
-        if found is not None:
-            return Referent(found[0], Evidence(evidence.source, span.start, span.end))
-    return None
-
-
-def page_referent(
-    context: tuple[str, ...], known: frozenset[str] = frozenset()
-) -> tuple[str, list[str]] | None:
-    """Whom a reader takes a pronoun to mean, from the nearest sentence that names anyone."""
-    for sentence in reversed(context[-PAGE_WINDOW:]):
-        found = salient(sentence, known)
-        if found is not None:
-            return found
-    return None
+SAME_EVENT = 0.5
+"""Share of the shorter sentence's content words that makes two sentences tell one event."""
+OTHER_EVENT = 0.2
+"""At or below this share, the page's sentence before tells another event."""
+ANCHORS = 2
+"""Paragraphs before a relative time whose closing sentence may be what it is relative to:
+the nearest one is sometimes an aside (a sign-up box left in the text, a one-line quote)."""
+TELLS = 0.8
+"""Share of a claim's content words a source sentence holds to tell the same thing."""
+WINDOW = 3
+"""Sentences looked back over, on the page and in the source, for what "the deal" means."""
 
 
 def check_context(claim: Claim) -> Check:
-    """Does the claim's pronoun refer on the page to the person it refers to in the source?"""
+    """Does each reference in the claim resolve on the page as it does in the source?"""
+    for rule in (_pronoun, _time, _description):
+        check = rule(claim)
+        if check is not None:
+            return check
+    return Check("context", "n/a")
+
+
+def _text_evidence(claim: Claim) -> list[Evidence]:
+    return [e for e in claim.cited if e.field == "text"]
+
+
+def _pronoun(claim: Claim) -> Check | None:
+    """The pronoun rule, or None when the claim has no pronoun subject or speaker."""
     match = pronoun_reference(claim.text)
     if match is None:
-        return Check("context", "n/a")
+        return None
     pronoun = match.group("pronoun").lower()
     if claim.text.count("”") > claim.text.count("“"):
         return Check("context", "n/a", "the sentence ends a quotation: its words are a speaker's")
-    known = known_people(claim.sources)
-    if _people(claim.text, known, match.start("pronoun")):
+    roster = Roster(s.text for s in claim.sources)
+    if people_in(claim.text, roster, match.start("pronoun")):
         return Check("context", "pass", f"{pronoun!r} refers to someone the sentence names")
-    meant = next(
-        (r for r in (source_referent(e, known) for e in claim.cited) if r is not None),
-        None,
-    )
-    if meant is None:
+    found = [
+        (e, r)
+        for e in _text_evidence(claim)
+        if (r := referent_before(e.source.text, e.start, roster)) is not None
+    ]
+    if not found:
         return Check(
             "context", "n/a", f"the source does not say whom {pronoun!r} means; not judged"
         )
-    where = meant.evidence.source.id if meant.evidence else "the source"
-    shown = page_referent(claim.context, known)
+    evidence, meant = found[0]
+    where = evidence.source.id
+    conflict = _span_evidence(evidence, meant.sentence)
+    shown = referent_in(claim.context, roster)
     if shown is None:
         return Check(
             "context",
             "fail",
             f"{pronoun!r} names no one on the page; in {where} it is {meant.name}",
         )
-    person, named = shown
-    if same_person(person, meant.name) is False and not any(
-        same_person(other, meant.name) for other in named
-    ):
+    if _agrees(shown, meant):
+        return Check("context", "pass", f"{pronoun!r} is {meant.name} on the page and in {where}")
+    return Check(
+        "context",
+        "fail",
+        f"{pronoun!r} reads as {shown.name} here, but in {where} it is {meant.name}",
+        conflict,
+    )
+
+
+def _agrees(shown: Referent, meant: Referent) -> bool:
+    """Does the page put forward the source's person? A page sentence naming several people
+    passes when one of them is the source's: the reader may take it either way."""
+    if same_person(shown.name, meant.name) is not False:
+        return True
+    return any(same_person(other, meant.name) for other in shown.named)
+
+
+def _span_evidence(evidence: Evidence, span: Span) -> Evidence:
+    return Evidence(evidence.source, span.start, span.end)
+
+
+def _time(claim: Claim) -> Check | None:
+    """The relative-time rule, or None when the claim opens with no relative time."""
+    match = relative_time(claim.text)
+    if match is None:
+        return None
+    phrase = match.group().strip(" ,")
+    anchors = [(e, span) for e in _tellings(claim) for span in _anchors(e.source.text, e.start)]
+    if not anchors:
+        return Check("context", "n/a", f"the source tells nothing before {phrase!r}; not judged")
+    if not claim.context:
+        evidence, anchor = anchors[-1]
         return Check(
             "context",
             "fail",
-            f"{pronoun!r} reads as {person} here, but in {where} it is {meant.name}",
-            meant.evidence,
+            f"{phrase!r} follows nothing on the page; in {evidence.source.id} it follows "
+            f"“{_short(anchor.text)}”",
         )
-    return Check("context", "pass", f"{pronoun!r} is {meant.name} on the page and in {where}")
+    return _same_event(claim, repr(phrase), "follows", claim.context[-1], anchors)
+
+
+def _description(claim: Claim) -> Check | None:
+    """The definite-description rule, or None when the claim opens with none."""
+    match = definite_description(claim.text)
+    if match is None:
+        return None
+    phrase, noun = match.group("phrase"), match.group("noun")
+    said = f"“{phrase[0].lower()}{phrase[1:]}”"
+    anchors = [
+        (e, span)
+        for e in _text_evidence(claim)
+        for span in _before(e.source.text, e.start)[-WINDOW:]
+        if mentions_kind(span.text, noun)
+    ]
+    if not anchors:
+        return Check("context", "n/a", f"the source does not say what {said} is; not judged")
+    page = next((s for s in reversed(claim.context[-WINDOW:]) if mentions_kind(s, noun)), None)
+    if page is None:
+        evidence, anchor = anchors[-1]
+        return Check(
+            "context",
+            "fail",
+            f"{said} points at nothing on the page; in {evidence.source.id} it is the one in "
+            f"“{_short(anchor.text)}”",
+        )
+    return _same_event(claim, said, "means the one in", page, anchors)
+
+
+def _same_event(
+    claim: Claim,
+    said: str,
+    relation: str,
+    page: str,
+    anchors: Sequence[tuple[Evidence, Span]],
+) -> Check:
+    """Does the page sentence a reference leans on tell what its source anchor tells?"""
+    words = vocabulary(tuple(s.text for s in claim.sources))
+    scored = [(anchor_overlap(page, anchor.text, words), e, anchor) for e, anchor in anchors]
+    overlap, evidence, anchor = max(reversed(scored), key=lambda t: t[0])  # nearest on ties
+    where = evidence.source.id
+    if overlap >= SAME_EVENT:
+        return Check("context", "pass", f"{said} {relation} the same event as in {where}")
+    if overlap > OTHER_EVENT:
+        return Check(
+            "context",
+            "n/a",
+            f"{said} may lean on another event than in {where} "
+            f"({overlap:.0%} of its words shared); not judged",
+        )
+    return Check(
+        "context",
+        "fail",
+        f"{said} here {relation} “{_short(page)}”, but in {where} it {relation} "
+        f"“{_short(anchor.text)}”",
+        _span_evidence(evidence, anchor),
+    )
+
+
+def _tellings(claim: Claim) -> list[Evidence]:
+    """The cited spans, then every other source sentence that tells the claim (holds
+    ``TELLS`` of its content words): each source may tell the event after another one, and
+    the page may follow any of them."""
+    found = _text_evidence(claim)
+    wanted = set(content_words(claim.body))
+    if not wanted:
+        return found
+    for source in claim.sources:
+        for span in sentence_spans(source.text):
+            if any(e.source.id == source.id and e.start == span.start for e in found):
+                continue
+            if len(wanted & set(content_words(span.text))) >= TELLS * len(wanted):
+                found.append(Evidence(source, span.start, span.end))
+    return found
+
+
+def _anchors(text: str, offset: int) -> list[Span]:
+    """What a relative time at ``offset`` may be relative to: the sentence before it and the
+    closing sentences of the ``ANCHORS`` paragraphs before, nearest last."""
+    before = _before(text, offset)
+    ends = {p.end for p in _paragraph_spans(text) if p.end <= offset}
+    closing = [s for s in before if s.end in ends][-ANCHORS:]
+    return sorted(set(closing + before[-1:]), key=lambda s: s.start)
+
+
+def _paragraph_spans(text: str) -> tuple[Span, ...]:
+    return tuple(paragraphs(text))
+
+
+def _before(text: str, offset: int) -> list[Span]:
+    return [s for s in sentence_spans(text) if s.end <= offset]
+
+
+def _short(text: str, words: int = 12) -> str:
+    parts = text.split()
+    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")

@@ -6,6 +6,12 @@ normalised, it is the URL of a source; when the link's text names a title, that
 title must be the source's. Normalising makes harmless differences equal:
 scheme, ``www.``, case of the host, a trailing slash, the fragment, AMP paths
 and tracking parameters.
+
+A failing link that looks made up says so and names what gives it away
+("looks like a placeholder (story_0000)"): an editor then knows to find the
+real page rather than to look for a typo. Weak signs (``article/1234``) are
+named only on a site no source comes from, since a source's own site may mint
+such ids.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from collections.abc import Sequence
 
 from newsdesk.language.attribution import same_outlet
 from newsdesk.language.text import content_words
-from newsdesk.language.urls import is_placeholder, normalize_url
+from newsdesk.language.urls import normalize_url, placeholder, same_site, site
 from newsdesk.records import Article, Evidence
 from newsdesk.verify.checks.base import Check, ClaimResult
 
@@ -41,13 +47,31 @@ def names_source(label: str, source: Article) -> bool:
     return bool(actual) and len(named & actual) / len(named) >= _TITLE_OVERLAP
 
 
+def invented(url: str, sources: Sequence[Article]) -> str | None:
+    """What makes ``url`` look made up (``story_0000``, ``example.com``), or None.
+
+    A strong sign counts anywhere; a weak one (a sequential or repeated run of
+    digits, a short number after "story"/"id") only on a site none of
+    ``sources`` is on: ``nbcnews.com/...-n1233749`` is a real id.
+    """
+    sign = placeholder(url)
+    if sign is None:
+        return None
+    host = site(url)
+    if sign.strong or not any(same_site(host, site(source.url)) for source in sources):
+        return sign.marker
+    return None
+
+
 def check_link(url: str, label: str | None, sources: Sequence[Article]) -> ClaimResult:
     """Check one link of an article (``label`` is its text, when it has one)."""
     by_url = {normalize_url(source.url): source for source in sources}
     source = by_url.get(normalize_url(url))
     if source is None:
-        placeholder = " and looks like a placeholder" if is_placeholder(url) else ""
-        detail = f"{url} is not the URL of any source{placeholder}"
+        detail = f"{url} is not the URL of any source"
+        made_up = invented(url, sources)
+        if made_up is not None:
+            detail += f" and looks like a placeholder ({made_up})"
         check = Check("url", "fail", detail)
         return ClaimResult("unsupported", detail, (check,), ())
     evidence = _title_evidence(source)

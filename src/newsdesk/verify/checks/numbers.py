@@ -26,7 +26,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 from typing import Literal
@@ -70,6 +70,12 @@ class Quantity:
     written ("at least"), for details. ``start``/``end`` delimit the
     mention (number, currency, scale and unit words; not the hedge, not the
     counted noun) in the analysed text, and ``text`` is that slice.
+
+    ``asserted`` is False for a number a set phrase implies rather than
+    reports ("for the first time", "one person died", "the two sides"):
+    a claim must not contradict its sources with it, but need not find it
+    stated there, since reporters rarely repeat what such phrases take for
+    granted (see ``_SET_PHRASES`` and ``_refers_back``).
     """
 
     kind: QuantityKind
@@ -84,6 +90,7 @@ class Quantity:
     pair: tuple[int, ...] | None = None
     upper: float | None = None
     qualifier: str = ""
+    asserted: bool = True
 
     def __str__(self) -> str:
         return self.label
@@ -341,6 +348,127 @@ _IRREGULAR = {
     "news": "news",
 }
 
+# --------------------------------------------------------------------------- set phrases
+
+_SET_PHRASES: tuple[tuple[str, str], ...] = (
+    # (pattern, with the counting words as group ``n``; why it counts nothing)
+    (
+        r"\b(?P<n>one\s+or\s+two|two\s+or\s+three|three\s+or\s+four|four\s+or\s+five"
+        r"|five\s+or\s+six)\b",
+        "a shrug, not a count: 'one or two people'",
+    ),
+    (
+        r"\ban?\s+(?:day|night|week|month|year|hour|minute|moment|time|while)\s+or\s+(?P<n>two)\b",
+        "'a day or two': a vague stretch",
+    ),
+    (r"\b(?P<n>one|two)[-\s]way\b", "'a two-way street', 'two-way trade': a kind, not a count"),
+    (r"\b(?P<n>two)[-\s]state\s+solution", "a named policy"),
+    (r"\b(?P<n>two)[-\s]party\s+system", "a kind of politics"),
+    (r"\b(?P<n>two)-(?:faced|bit|pronged|tier(?:ed)?|track|horse)\b", "figures of speech"),
+    (r"\b(?P<n>one\s+by\s+one|two\s+by\s+two)\b", "'one by one': a manner, not a count"),
+    (r"\b(?P<n>two\s+and\s+two)\s+together\b", "'put two and two together'"),
+    (r"\bin\s+(?P<n>two)\s+minds\b|\b(?P<n2>two)\s+of\s+a\s+kind\b", "figures of speech"),
+    (r"\b(?:my|his|her|their|our|your)\s+(?P<n>two)\s+cents\b", "'my two cents': an opinion"),
+    (r"\b(?P<n>nine[-\s]to[-\s]five)\b", "'a nine-to-five job': office hours"),
+    (r"\b(?P<n>zero)[-\s](?:tolerance|sum)\b", "'zero tolerance', 'zero-sum': a stance"),
+    (r"\b(?:ground|patient|year)\s+(?P<n>zero)\b|\b(?P<n2>zero)\s+hour\b", "names, not amounts"),
+    (r"\b(?P<n>a\s+(?:hundred|thousand|million))\s+times\s+(?:over|more)?", "hyperbole"),
+    (r"\b(?P<n>first|second)[-\s]hand\b", "'first-hand': how, not which"),
+    (r"\b(?P<n>first|second|third)[-\s]rate\b", "a judgement of quality"),
+    (r"\b(?P<n>second)[-\s]guess", "'second-guess': to doubt"),
+    (r"\b(?P<n>second)\s+(?:nature|thoughts|to\s+none|fiddle)\b", "figures of speech"),
+    (r"\b(?P<n>first)\s+(?:and\s+foremost|of\s+all)\b", "a connective: 'first of all'"),
+    (r"\bin\s+the\s+(?P<n>first)\s+place\b", "a connective: 'in the first place'"),
+    (r"\bat\s+(?P<n>first)\s+(?:glance|sight|blush)\b", "'at first glance'"),
+    (r"\b(?P<n>first)\s+thing\s+in\s+the\s+morning\b", "'first thing in the morning'"),
+    (r"\b(?P<n>first)[-\s]names?\b", "a person's given name"),
+    (
+        r"\b(?P<n>third)\s+(?:world|wheel)\b|\b(?P<n2>sixth)\s+sense\b"
+        r"|\b(?P<n3>seventh)\s+heaven\b|\b(?P<n4>fourth)\s+estate\b|\b(?P<n5>fifth)\s+column",
+        "names and figures of speech",
+    ),
+)
+"""Set phrases whose counting words count nothing a source could state otherwise.
+
+Most "one"s are already left alone (a lone "one" is an article or a pronoun:
+"one of the", "one another", "no one", "the other one", "at one point",
+"on the one hand", "one-on-one"), and "both", "a couple of" and "once" are
+not number words; this table holds the rest, each with why. Whatever its
+pattern marks as ``n`` is not read as a quantity, so "two-way trade" cannot
+fail for want of a source saying "two".
+"""
+
+_SET_PHRASE = re.compile(
+    "|".join(
+        f"(?:{pattern})".replace("(?P<n", f"(?P<p{index}_n")
+        for index, (pattern, _) in enumerate(_SET_PHRASES)
+    ),
+    re.IGNORECASE,
+)
+
+
+def _set_phrase_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the counting words of ``text``'s set phrases (see ``_SET_PHRASES``)."""
+    spans = []
+    for match in _SET_PHRASE.finditer(text):
+        for name, value in match.groupdict().items():
+            if value is not None and "_n" in name:
+                spans.append(match.span(name))
+    return spans
+
+
+_MODAL_BEFORE = re.compile(
+    r"\b(?:will|would|could|might|may|can|should|must|shall|to|hope|hopes|hoped)\s+$", re.I
+)
+_CLAUSE_WORDS = frozenset("and but then until that when so where while because".split())
+_POINT_AFTER = re.compile(
+    r"(?:[-‑]|\s+(?:after|before|later|earlier|ago|of|into|apart|long|old|away|left|remaining"
+    r"|early|late|behind|ahead|and|or|to|per|a|an|in|for|from|since|more|less|than)\b)",
+    re.I,
+)
+
+
+def _someday(text: str, start: int, end: int) -> bool:
+    """Whether "one day" (or week, year) at ``start:end`` means "some day", not a span.
+
+    It does after a modal ("could one day replace") or opening a clause ("One
+    day, he ..."), unless what follows makes it a span or a point in time
+    ("one day after", "one day later", "one day in jail"): "the most in one
+    day" and "a one-day strike" stay durations.
+    """
+    if _POINT_AFTER.match(text, end) or not re.match(r"\s*[A-Za-z,]", text[end:]):
+        return False
+    if _MODAL_BEFORE.search(text, max(0, start - 12), start):
+        return True
+    before = text[max(0, start - 40) : start].rstrip(" \t\"'“‘(")
+    if not before or before[-1] in ".!?;:,\n":
+        return True
+    words = before.split()
+    return bool(words) and words[-1].lower() in _CLAUSE_WORDS
+
+
+_ONE_COUNTED = re.compile(
+    r"\s+(?:(?:more|other|additional|further)\s+)?(?P<noun>person|man|woman|child|boy|girl"
+    r"|baby|officer|soldier|civilian|passenger|student|worker|patient|victim|protester"
+    r"|resident|firefighter|journalist|migrant|inmate|prisoner|suspect|hostage|pedestrian"
+    r"|driver|teenager|employee|crew\s+member|service\s+member)\s+(?:was|is|has|had|remains"
+    r"|remained|died|dies|killed|injured|wounded|hurt|dead|missing)\b",
+    re.I,
+)
+"""A lone "one" that counts: "one person died", "one officer was injured".
+
+Such a "one" answers "how many were hurt" as surely as "two" does, so a
+source saying "two people died" must contradict it; yet it is read as not
+``asserted``, because a source writing "a man died" states it without a
+number.
+"""
+
+_FIRST_TIME = re.compile(r"[-\s]+(?:time\b|of\s+(?:its|his|her|their)\s+kind\b)", re.I)
+"""After "first": "for the first time", "the first of its kind": a presupposition
+that the sources word many ways ("never before", "unprecedented"), so it is not
+``asserted``; another ordinal in the cited text ("the second time") still
+contradicts it."""
+
 # --------------------------------------------------------------------------- formatting
 
 
@@ -532,8 +660,14 @@ def _finish(text: str, draft: _Draft) -> tuple[Quantity | None, int]:
         if whole is not None and whole > value >= 1:
             kind, end, pair = "fraction", every.end(), (int(value), whole)
 
-    if kind == "count" and draft.lone_one:
+    asserted = True
+    if draft.lone_one and kind == "duration" and _someday(text, draft.start, end):
         return None, end
+    if kind == "count" and draft.lone_one:
+        counted = _ONE_COUNTED.match(text, end) if text[draft.start] in "oO" else None
+        if counted is None:
+            return None, end
+        asserted = False
     if (
         kind == "count"
         and draft.integer
@@ -575,6 +709,7 @@ def _finish(text: str, draft: _Draft) -> tuple[Quantity | None, int]:
             pair=pair,
             upper=upper,
             qualifier=qualifier,
+            asserted=asserted,
         ),
         end,
     )
@@ -735,7 +870,10 @@ def _from_ordinal_word(text: str, match: re.Match[str]) -> tuple[Quantity | None
         return None, end  # "for a second", "per second"; but "a second wave" is an ordinal
     head, _, tail = low.partition("-")
     value = _TENS[head] + _ORDINALS[tail] if tail else _ORDINALS[low]
-    return _ordinal_quantity(text, start, end, value)
+    quantity, resume = _ordinal_quantity(text, start, end, value)
+    if quantity is not None and low == "first" and _FIRST_TIME.match(text, end):
+        quantity = replace(quantity, asserted=False)
+    return quantity, resume
 
 
 def _parse_words(tokens: list[str]) -> tuple[int, int, int] | None:
@@ -875,6 +1013,7 @@ def _clock_time(text: str, match: re.Match[str]) -> tuple[Quantity | None, int]:
 @lru_cache(maxsize=8192)
 def _scan(text: str) -> tuple[Quantity, ...]:
     found: list[Quantity] = []
+    idioms = _set_phrase_spans(text)
     position = 0
     while (match := _START.search(text, position)) is not None:
         group = match.lastgroup
@@ -890,7 +1029,7 @@ def _scan(text: str) -> tuple[Quantity, ...]:
             quantity, resume = _fraction_words(text, match)
         elif group == "time":
             quantity, resume = _clock_time(text, match)
-        if quantity is not None:
+        if quantity is not None and not any(a <= quantity.start < b for a, b in idioms):
             found.append(quantity)
         position = max(resume, match.start() + 1)
     return tuple(found)
@@ -1215,7 +1354,55 @@ def _claim_context(claim: str, q: Quantity) -> dict[str, int]:
     return _near(tokens, [t[0] for t in tokens], q, 0, len(claim))
 
 
-def check_numbers(claim: str, evidence: Sequence[Evidence], sources: Sequence[Article]) -> Check:
+_DEFINITE_BEFORE = re.compile(r"\b(?:the|these|those)\s+$", re.I)
+_PARTY_NOUNS = frozenset(
+    "side party camp rival ally neighbor neighbour superpower belligerent".split()
+)
+"""Nouns that, after "the two", name the parties to something already in view:
+"the two sides" of a dispute is a reference whether or not they are named."""
+_NAME = r"[A-Z][\w.’'-]*(?:\s+(?:of|de|al|bin|von|van)?\s*[A-Z][\w.’'-]*)*"
+_NAMED_LIST = re.compile(
+    rf"(?<![\w.])(?P<first>{_NAME})(?P<more>(?:\s*,\s*(?:the\s+)?{_NAME})*),?"
+    rf"\s+(?:and|&)\s+(?:the\s+)?{_NAME}"
+)
+_CONTEXT_SENTENCES = 3
+
+
+def _named_lists(text: str) -> Iterator[int]:
+    """Sizes of the lists of names in ``text``: "the U.S. and China" -> 2."""
+    for match in _NAMED_LIST.finditer(text):
+        yield 2 + match.group("more").count(",")
+
+
+def _refers_back(claim: str, q: Quantity, seen: Sequence[str]) -> bool:
+    """Whether ``q`` is "the two" of "the two sides"/"the two men": a reference, not a count.
+
+    "The two leaders met" after "Biden and Xi spoke" counts nothing a source
+    must repeat: the sources name the two ("the U.S. and China", "both
+    sides"). So a spelled number of two to ten right after "the" (or
+    "these"/"those") refers back when the claim before it, or a text of
+    ``seen`` (the last sentences the reader has seen, the cited text), names
+    that many things in a list ("A and B", "A, B and C"), or when the noun
+    names the parties to something ("the two sides"). Without such an
+    antecedent "the two suspects were arrested" is the news and stays a
+    count; "two people were killed", "two of the victims", "the two-day
+    summit" and "their two sons" never qualify.
+    """
+    if q.kind != "count" or q.hedge is not None or not q.text.isalpha():
+        return False
+    if not 2 <= q.value <= 10 or not _DEFINITE_BEFORE.search(claim, max(0, q.start - 8), q.start):
+        return False
+    if q.unit in _PARTY_NOUNS:
+        return True
+    return any(size == q.value for text in (claim[: q.start], *seen) for size in _named_lists(text))
+
+
+def check_numbers(
+    claim: str,
+    evidence: Sequence[Evidence],
+    sources: Sequence[Article],
+    context: Sequence[str] = (),
+) -> Check:
     """The ``number`` check of a claim against its evidence spans.
 
     ``pass`` when every quantity of ``claim`` is matched (see ``matches``) by
@@ -1230,21 +1417,28 @@ def check_numbers(claim: str, evidence: Sequence[Evidence], sources: Sequence[Ar
     disagree among themselves, and the claim is only unsupported by what it
     cites ("€30bn does not appear in the cited text"; "... in the sources"
     when no source states it at all).
+
+    A number a set phrase implies rather than reports (not ``asserted``, or
+    "the two" referring back to things named in the claim, its ``context``
+    (the sentences before it) or the cited text: see ``_refers_back``) is held
+    only to not being contradicted: when nothing else is missing it passes
+    unstated, and ``n/a`` when it is all the claim has.
     """
     claimed = _scan(claim)
     if not claimed:
         return Check("number", "n/a")
     cited = _cited(evidence)
     claim_words = frozenset(content_words(claim))
+    seen = [*context[-_CONTEXT_SENTENCES:], *(span.quote for span in evidence)]
+    implied = [q for q in claimed if not q.asserted or _refers_back(claim, q, seen)]
     missing = [q for q in claimed if not any(matches(q, c.found.quantity) for c in cited)]
-    if not missing:
-        return Check("number", "pass", ", ".join(q.label for q in claimed))
+    stated = [q for q in claimed if q not in implied or q not in missing]
     for q in missing:
-        context = _claim_context(claim, q)
-        related = list(_related(context, claim_words, sources))
+        near = _claim_context(claim, q)
+        related = list(_related(near, claim_words, sources))
         if any(matches(q, r.found.quantity) for r in related):
             continue
-        rival = _best_rival(q, context, cited, True) or _best_rival(q, context, related, False)
+        rival = _best_rival(q, near, cited, True) or _best_rival(q, near, related, False)
         if rival is not None:
             return Check(
                 "number",
@@ -1252,18 +1446,24 @@ def check_numbers(claim: str, evidence: Sequence[Evidence], sources: Sequence[Ar
                 f"claim says {q.label}; {rival.source.id} says {rival.found.quantity.label}",
                 conflict=rival.evidence(),
             )
-    first = missing[0]
-    stated = any(
+    unstated = [q for q in missing if q not in implied]
+    if not unstated:
+        if not stated:
+            return Check("number", "n/a", f"“{implied[0].text}” is implied, not reported")
+        return Check("number", "pass", ", ".join(q.label for q in stated))
+    first = unstated[0]
+    elsewhere = any(
         matches(first, found.quantity)
         for source in sources
         for _, body in _bodies(source)
         for sentence in _analyse(body)
         for found in sentence.found
     )
-    where = "the cited text" if stated else "the sources"
+    where = "the cited text" if elsewhere else "the sources"
     return Check("number", "fail", f"{first.label} does not appear in {where}")
 
 
 def number_check(claim: Claim) -> Check:
-    """``check_numbers`` on the claim's body, its evidence and the story's sources."""
-    return check_numbers(claim.body, claim.evidence, claim.sources)
+    """``check_numbers`` on the claim's body, its evidence, the story's sources and what the
+    page says before it (where "the two leaders" finds the two it refers to)."""
+    return check_numbers(claim.body, claim.evidence, claim.sources, claim.context)

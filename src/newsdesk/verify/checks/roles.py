@@ -29,13 +29,21 @@ from __future__ import annotations
 import datetime
 import functools
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
 from newsdesk.language.entities import Analysis, analyse, analyse_many, source_index
 from newsdesk.language.entities import pool as source_pool
+from newsdesk.language.names import (
+    ARTICLES,
+    HONORIFICS,
+    SURNAME_PARTICLES,
+    Name,
+    fold_word,
+    parse_name,
+    same_given,
+)
 from newsdesk.language.text import ABBREVIATIONS as _SENTENCE_ABBREVIATIONS
 from newsdesk.language.text import STOPWORDS, sentences
 from newsdesk.records import Article, Evidence
@@ -52,8 +60,8 @@ HEAD_NOUNS = frozenset(
     """secretary minister president chancellor governor senator representative speaker leader
     director ceo spokesperson general judge justice mayor ambassador premier chairman chair
     commissioner envoy czar whip treasurer administrator adviser counsel king queen pope chief
-    superintendent sheriff undersecretary""".split()
-) | {"secretary of state", "chief of staff"}
+    superintendent sheriff undersecretary diplomat""".split()
+) | {"secretary of state", "chief of staff", "top diplomat"}
 """Nouns that end a role: the office itself."""
 
 MODIFIERS = frozenset(
@@ -61,7 +69,7 @@ MODIFIERS = frozenset(
     attorney secretary chief press surgeon solicitor inspector national security first executive
     treasury defense defence homeland commerce labor labour energy education health interior
     transportation agriculture veterans affairs housing finance trade justice environment culture
-    economy special""".split()
+    economy special policy high""".split()
 )
 """Words that belong to the office when they come right before its noun ("attorney general",
 "prime minister", "treasury secretary"), not to its qualifier."""
@@ -93,6 +101,8 @@ SINGLE_HEADS = frozenset(
     "foreign secretary",
     "home secretary",
     "foreign minister",
+    "top diplomat",
+    "high representative",
 }
 """Offices one person holds at a time *once the qualifier says whose* ("Texas governor",
 "NATO secretary general"). Senators, judges, spokespeople, ambassadors never are."""
@@ -212,6 +222,8 @@ DEMONYMS = {
     "scottish": "scotland",
     "welsh": "wales",
     "european": "european",
+    "european union": "eu",
+    "e.u.": "eu",
 }
 """Nationality adjectives folded into the country, so "Israeli Prime Minister" == "Prime
 Minister of Israel"."""
@@ -222,11 +234,64 @@ KNOWN_QUALIFIERS = frozenset(
 )
 """Capitalised words that qualify an office even where the entity recogniser does not tag them."""
 
+OFFICE_SYNONYMS: tuple[tuple[frozenset[str], frozenset[str] | None, str], ...] = (
+    (
+        frozenset({"top diplomat", "foreign minister"}),
+        None,
+        "News calls a country's foreign minister its top diplomat: \"Russia's top diplomat, "
+        'Sergey Lavrov" is "Russian Foreign Minister Sergey Lavrov".',
+    ),
+    (
+        frozenset({"top diplomat", "secretary of state"}),
+        frozenset({"us"}),
+        "America's foreign minister is the Secretary of State; only the federal one (a state's "
+        "secretary of state runs its elections).",
+    ),
+    (
+        frozenset({"top diplomat", "foreign secretary"}),
+        frozenset({"uk"}),
+        "Britain's foreign minister is the Foreign Secretary.",
+    ),
+    (
+        frozenset({"top diplomat", "foreign policy chief", "high representative"}),
+        frozenset({"eu"}),
+        "The EU's High Representative for Foreign Affairs and Security Policy is reported as its "
+        "foreign policy chief or top diplomat.",
+    ),
+    (
+        frozenset({"special envoy", "special representative"}),
+        None,
+        "Governments title one post either way, and news follows neither consistently (the US "
+        "Special Representative for Iran is reported as its special envoy).",
+    ),
+)
+"""Common news names for one office: (heads, the qualifiers they hold for or None for any, why).
+
+Only what news writes interchangeably for the *same* office; never a rank ("deputy")
+or a neighbouring post. Besides these, a department's "secretary" and "minister" are
+one office ("foreign secretary" == "foreign minister", see :func:`synonym_heads`), and
+a story's sources teach more for the people they name (see :func:`learned_offices`)."""
+
+RANKS = frozenset(
+    """vice deputy assistant associate lieutenant under undersecretary attorney surgeon
+    solicitor inspector prime first majority minority press high chief secretary""".split()
+)
+"""Words that make another office of the noun after them: a "vice president" is no
+president, an "attorney general" no general. A head narrowed by any other word ("foreign
+policy adviser", "special envoy") is still that noun, so the bare noun is compatible."""
+
+_DEPARTMENTS = frozenset(
+    """foreign home defense treasury finance health education trade interior justice energy
+    commerce labor agriculture transportation environment culture economy""".split()
+)
+
 _STATUS_PREFIX = re.compile(r"^(former|ex|then|onetime|one-time)[-‐](.+)$", re.IGNORECASE)
 _TOKEN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.'’&-]*[A-Za-z0-9.])?|\S")
 _INITIALS = re.compile(r"(?:[A-Za-z]\.)+")
 _POSSESSIVE = re.compile(r"['’]s?$")
-_PARTICLES = frozenset("de del della da di du van von der den bin al el le la st.".split())
+_PARTICLES = SURNAME_PARTICLES | ARTICLES
+_ARTICLE_NAME = re.compile(r"(?:al|el|bin|ibn)[-‐][A-Z][\w'’-]*")
+"""A surname written with the lower-case Arabic article or "bin": "al-Assad", "el-Sisi"."""
 _NAME_SUFFIXES = frozenset("jr jr. sr sr. ii iii iv".split())
 _STOP_NAMES = frozenset(
     """the a an and but or in on at of for to by with from as monday tuesday wednesday thursday
@@ -246,10 +311,12 @@ _HINT_WORDS = sorted(
     {w for h in HEAD_NOUNS for w in h.split() if len(w) > 3}
     | {"gov.", "sen.", "rep.", "lt.", "gen.", "spokesman", "spokeswoman", "chairwoman", "ceo"}
 )
+_HINT_PARTICLES = "|".join(sorted(p for p in SURNAME_PARTICLES if p.isalpha()))
 _TITLE_RE = r"(?i:(?<![A-Za-z])(?:" + "|".join(re.escape(w) for w in _HINT_WORDS) + r"))"
 _HINT = re.compile(
     # a title before a capitalised word: "Gov. Eric Holcomb", "Secretary of State Mike Pompeo"
-    rf"{_TITLE_RE}[a-z]*\.?(?:\s+(?i:of|the|for))*\s+[A-Z]"
+    # (or "Iran's foreign minister, Mohammad Javad Zarif")
+    rf"{_TITLE_RE}[a-z]*\.?,?(?:\s+(?i:of|the|for))*(?:\s+(?:{_HINT_PARTICLES}))*\s+[A-Z]"
     # or inside an apposition: ", NATO's secretary general,"
     rf"|,[^,.;]{{0,60}}{_TITLE_RE}[^,;]{{0,40}}[,;.]"
 )
@@ -257,6 +324,61 @@ _HINT = re.compile(
 
 
 # --- records ---------------------------------------------------------------------------------
+
+
+@functools.cache
+def synonym_heads(head: str, qualifier: str | None) -> frozenset[str]:
+    """Every head that names the same office as ``head`` for ``qualifier`` (itself included).
+
+    The closure of :data:`OFFICE_SYNONYMS` entries that hold for the qualifier
+    (an entry limited to some qualifiers holds too when the qualifier is unknown),
+    with a department's "secretary" and "minister" as one office.
+    """
+    heads = {head}
+    grown = True
+    while grown:
+        grown = False
+        for names, qualifiers, _ in OFFICE_SYNONYMS:
+            if qualifier is not None and qualifiers is not None and qualifier not in qualifiers:
+                continue
+            if heads & names and not names <= heads:
+                heads |= names
+                grown = True
+        for known in list(heads):
+            words = known.split()
+            if (
+                len(words) == 2
+                and words[0] in _DEPARTMENTS
+                and words[1] in {"secretary", "minister"}
+            ):
+                other = f"{words[0]} {'minister' if words[1] == 'secretary' else 'secretary'}"
+                if other not in heads:
+                    heads.add(other)
+                    grown = True
+    return frozenset(heads)
+
+
+def _head_words(head: str) -> tuple[str, ...]:
+    """A head's words with its noun last: "secretary of state" -> ("state", "secretary")."""
+    left, of, right = head.partition(" of ")
+    return (*right.split(), *left.split()) if of else tuple(head.split())
+
+
+def _narrows(specific: str, bare: str) -> bool:
+    """Whether ``specific`` is ``bare`` with words that only say which one ("foreign policy
+    adviser", "special envoy"), none of them a :data:`RANKS` word."""
+    narrow, wide = _head_words(specific), _head_words(bare)
+    extra = narrow[: len(narrow) - len(wide)]
+    return len(narrow) > len(wide) and narrow[len(extra) :] == wide and not set(extra) & RANKS
+
+
+@functools.lru_cache(maxsize=16_384)
+def _heads_compatible(a: str, b: str, qualifier: str | None) -> bool:
+    """Whether two heads may name one office: synonyms, or one a narrower form of the other."""
+    if a == b:
+        return True
+    left, right = synonym_heads(a, qualifier), synonym_heads(b, qualifier)
+    return bool(left & right) or any(_narrows(x, y) or _narrows(y, x) for x in left for y in right)
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,21 +404,41 @@ class Role:
 
     @property
     def unique(self) -> bool:
-        """Whether one person holds it at a time, so that naming another contradicts."""
-        if self.head.startswith(_MULTI_PREFIXES):
+        """Whether one person holds it at a time, so that naming another contradicts.
+
+        A head is single-holder when it, or a synonym of it for this qualifier, is
+        ("the EU's foreign policy chief" is its High Representative).
+        """
+        if self.head.startswith(_MULTI_PREFIXES) or not self.qualifier:
             return False
-        single = self.head in SINGLE_HEADS or self.head.endswith(("secretary", "minister"))
-        return single and self.head not in {"secretary", "minister"} and bool(self.qualifier)
+        return any(
+            (head in SINGLE_HEADS or head.endswith(("secretary", "minister")))
+            and head not in {"secretary", "minister"}
+            for head in synonym_heads(self.head, self.qualifier)
+        )
+
+    def _whose(self, other: Role) -> str | None:
+        """The qualifier two roles are compared for: the one that is written, else any."""
+        if self.explicit:
+            return self.qualifier
+        if other.explicit:
+            return other.qualifier
+        return self.qualifier or other.qualifier
 
     def compatible(self, other: Role) -> bool:
-        """Same office, or one of the two does not say whose (so it may be the same)."""
-        if self.head != other.head:
+        """Maybe the same office: compatible heads (:func:`_heads_compatible`), and the same
+        qualifier unless one of the two does not say whose."""
+        if not (self.qualifier == other.qualifier or not self.explicit or not other.explicit):
             return False
-        return self.qualifier == other.qualifier or not self.explicit or not other.explicit
+        return _heads_compatible(self.head, other.head, self._whose(other))
 
     def same_office(self, other: Role) -> bool:
-        """Certainly the same office: same head and the same qualifier."""
-        return self.head == other.head and self.qualifier == other.qualifier
+        """Certainly the same office: the same qualifier, and the same head or a synonym."""
+        if self.qualifier != other.qualifier:
+            return False
+        return self.head == other.head or bool(
+            synonym_heads(self.head, self.qualifier) & synonym_heads(other.head, self.qualifier)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -405,6 +547,8 @@ def _is_title_word(word: str) -> bool:
 def _name_like(token: _Token) -> bool:
     word = token.core
     low = _lower(word).rstrip(".")
+    if _ARTICLE_NAME.fullmatch(word):
+        return True
     if not word[:1].isupper() or low in _STOP_NAMES or low in DROP or low in DEMONYMS:
         return False
     if _is_title_word(word) or _STATUS_PREFIX.match(word):
@@ -417,99 +561,57 @@ def _name_text(text: str) -> str:
     return _POSSESSIVE.sub("", text.strip(" ,;:()")) if re.search(r"\w['’]s?$", text) else text
 
 
+@functools.lru_cache(maxsize=16_384)
+def _parse(name: str) -> Name:
+    """A name as keys (:func:`newsdesk.language.names.parse_name`), leading titles dropped."""
+    return parse_name(name, _is_title_word)
+
+
 def _name_parts(name: str) -> tuple[str | None, str]:
-    """(first name or None, surname), lower-cased; initials and suffixes dropped."""
+    """(given name or None, surname) as transliteration keys; the surname keeps its particles.
+
+    "Dr. Ursula von der Leyen" -> ("ursula", "von der leien"): a surname is never cut
+    short to its last word, so "Leyen" alone, or "Salman" for "bin Salman", is not it.
+    """
+    parsed = _parse(name)
+    return parsed.given, " ".join(parsed.surname)
+
+
+def _last_word(name: str) -> str:
+    """The last word of a name as written, lower-cased: how a text's tokens are matched."""
     words = [w for w in re.findall(r"[\w'’.-]+", _lower(name)) if w not in _NAME_SUFFIXES]
-    words = [w.rstrip(".") for w in words if w]
-    if not words:
-        return None, ""
-    surname = words[-1]
-    given = [w for w in words[:-1] if len(w) > 1 and w not in _PARTICLES]
-    return (given[0] if given else None), surname
-
-
-_NICKNAMES = {
-    frozenset(p)
-    for p in (
-        ("bill", "william"),
-        ("will", "william"),
-        ("chuck", "charles"),
-        ("charlie", "charles"),
-        ("bob", "robert"),
-        ("rob", "robert"),
-        ("mike", "michael"),
-        ("jim", "james"),
-        ("jimmy", "james"),
-        ("joe", "joseph"),
-        ("tony", "anthony"),
-        ("tony", "antony"),
-        ("anthony", "antony"),
-        ("dick", "richard"),
-        ("rick", "richard"),
-        ("ted", "edward"),
-        ("ted", "theodore"),
-        ("andy", "andrew"),
-        ("liz", "elizabeth"),
-        ("beth", "elizabeth"),
-        ("tom", "thomas"),
-        ("dan", "daniel"),
-        ("ron", "ronald"),
-        ("steve", "steven"),
-        ("steve", "stephen"),
-        ("chris", "christopher"),
-        ("matt", "matthew"),
-        ("nick", "nicholas"),
-        ("pete", "peter"),
-        ("sam", "samuel"),
-        ("ben", "benjamin"),
-        ("bibi", "benjamin"),
-        ("alex", "alexander"),
-        ("alex", "alexandria"),
-        ("kate", "katherine"),
-        ("kathy", "kathleen"),
-        ("jeff", "jeffrey"),
-        ("greg", "gregory"),
-        ("don", "donald"),
-        ("hank", "henry"),
-        ("larry", "lawrence"),
-        ("jerry", "gerald"),
-    )
-}
-"""Common English short forms of first names, so "Chuck Schumer" is "Charles E. Schumer"."""
+    return words[-1].rstrip(".") if words else ""
 
 
 def same_person(a: str, b: str) -> bool | None:
     """True if ``a`` and ``b`` name the same person, False if different, None if unsure.
 
-    Names match by surname; first names, where both are given, must agree (or be a
-    known short form: "Bill"/"William"). "Hillary Clinton" and "Bill Clinton" are
-    different people; "Pompeo" and "Mike Pompeo" the same.
+    Names match by surname, spelt any way a transliteration spells it ("Yury"/"Yuri",
+    "Zelensky"/"Zelenskiy", see :mod:`newsdesk.language.names`), particles included:
+    "von der Leyen" is "Ursula von der Leyen", while "Leyen" or "Salman" against "von der
+    Leyen" or "bin Salman" is unsure, never the same. Titles and initials do not count
+    ("Dr. Anthony Fauci" is "Anthony S. Fauci"). First names, where both are given, must
+    agree (or be a short form: "Bill"/"William"; or another spelling: "Mohammed"/
+    "Muhammad"). "Hillary Clinton" and "Bill Clinton" are different people; "Pompeo" and
+    "Mike Pompeo" the same.
     """
-    first_a, last_a = _name_parts(_fold(a))
-    first_b, last_b = _name_parts(_fold(b))
-    if not last_a or not last_b:
+    name_a, name_b = _parse(a), _parse(b)
+    if not name_a.surname or not name_b.surname:
         return None
-    if last_a != last_b:
-        if _near_spelling(last_a, last_b) or _has_word(a, last_b) or _has_word(b, last_a):
-            return None  # "Zelensky"/"Zelenskiy"; "William Barr Bill" (page debris)
+    if name_a.surname != name_b.surname:
+        last_a, last_b = name_a.surname[-1], name_b.surname[-1]
+        if (
+            last_a == last_b  # "Leyen" / "von der Leyen": a surname cut short
+            or _near_spelling(last_a, last_b)  # "Morsi" / "Mursi"
+            or last_b in name_a.words  # "William Barr Bill" (page debris)
+            or last_a in name_b.words
+        ):
+            return None
         return False
-    if first_a is None or first_b is None or first_a == first_b:
-        return True
-    if frozenset((first_a, first_b)) in _NICKNAMES:
-        return True
-    if first_a[0] != first_b[0]:
-        return False
-    return None
-
-
-def _fold(name: str) -> str:
-    """Without accents: "Moïse" -> "Moise"."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def _has_word(name: str, word: str) -> bool:
-    return word in {w.rstrip(".") for w in re.findall(r"[\w'’.-]+", _lower(_fold(name)))}
+    short, long = sorted((name_a.words, name_b.words), key=len)
+    if len(long) >= 4 and long[len(long) - len(short) :] == short:
+        return True  # "López Obrador" is "Andrés Manuel López Obrador"
+    return same_given(name_a, name_b)
 
 
 def _near_spelling(a: str, b: str) -> bool:
@@ -525,9 +627,14 @@ def _near_spelling(a: str, b: str) -> bool:
     return previous[-1] <= (2 if min(len(a), len(b)) >= 7 else 1)
 
 
+_NAME_PARTICLE = "(?:" + "|".join(sorted(p for p in _PARTICLES if p.isalpha())) + ")"
 _FULL_NAME = re.compile(
     r"(?<![\w.])(?:[A-Z][\w'’-]+|[A-Z]\.)"
-    r"(?:\s+(?:[A-Z][\w'’-]+|[A-Z]\.|(?:de|van|von|der|bin|al|da|di)(?=\s+[A-Z]))){1,4}"
+    r"(?:\s+(?:[A-Z][\w'’-]+|[A-Z]\.|"
+    + _ARTICLE_NAME.pattern
+    + "|"
+    + _NAME_PARTICLE
+    + rf"(?=(?:\s+{_NAME_PARTICLE})*\s+[A-Z]))){{1,6}}"
 )
 
 
@@ -551,8 +658,8 @@ def _full_names(text: str) -> tuple[tuple[int, str, str], ...]:
         if len(words) < 2:
             continue
         name = _name_text(" ".join(words))
-        _, surname = _name_parts(name)
-        if surname:
+        surname = _last_word(name)
+        if surname and _parse(name).given is not None:  # "von der Leyen" is no full name
             found.append((match.end() - len(" ".join(words)), surname, name))
     return tuple(found)
 
@@ -566,16 +673,26 @@ def _is_name_word(word: str) -> bool:
         or low in STOPWORDS
         or low in ABBREVIATIONS
         or _lower(word) in DEMONYMS
-        or low in {"mr", "mrs", "ms", "dr"}
+        or low in HONORIFICS
+        or low in _OF_TITLE_ENDS  # "Secretary of State Pompeo": "State" is the title's
     )
 
 
 def _resolve(name: str, at: int, text: str) -> str:
-    """The full name a bare surname refers to in ``text``: the nearest one before ``at``."""
-    first, surname = _name_parts(name)
-    if first is not None or not surname:
+    """The full name a bare surname refers to in ``text``: the nearest one before ``at``.
+
+    The whole surname must agree: "von der Leyen" is "Ursula von der Leyen", but
+    "Salman" is not "Mohammed bin Salman".
+    """
+    parsed = _parse(name)
+    if parsed.given is not None or not parsed.surname:
         return name
-    candidates = [(o, full) for o, s, full in _full_names(text) if s == surname]
+    last = _last_word(name)
+    candidates = [
+        (o, full)
+        for o, s, full in _full_names(text)
+        if s == last and _parse(full).surname == parsed.surname
+    ]
     if not candidates:
         return name
     before = [c for c in candidates if c[0] <= at]
@@ -613,6 +730,9 @@ def parse_role(phrase: Sequence[str]) -> Role | None:
     lower-case possessive ("the alliance's") replaced by ``"<anaphor>"``.
     """
     words = _words(phrase)
+    for n in range(len(words) - 1, 0, -1):
+        if words[n - 1 : n + 1] == ["top", "diplomat"]:
+            words[n - 1 : n + 1] = ["top diplomat"]  # an office, where "top" alone says nothing
     former = any(w in FORMER for w in words)
     if any(w in NOT_YET for w in words):
         return None
@@ -673,6 +793,17 @@ def _fold_of(words: list[str]) -> list[str]:
             words = right + left
         else:
             return []
+    if "for" in words[1:]:
+        # "special envoy for Iran" -> "iran special envoy"; "adviser for national security"
+        i = words.index("for", 1)
+        left, right = words[:i], [w for w in words[i + 1 :] if w not in DETERMINERS]
+        if left[-1] in HEAD_NOUNS and right:
+            # whose goes between the qualifier and the office: "U.S. representative for Iran"
+            # -> "u.s. iran representative"
+            j = len(left) - 1
+            while j > 0 and left[j - 1] in MODIFIERS:
+                j -= 1
+            words = left[:j] + right + left[j:]
     return words
 
 
@@ -681,7 +812,13 @@ def _qualifier(words: list[str]) -> str | None:
     if not words:
         return None
     text = " ".join(words)
-    for phrase in ("united states", "united kingdom", "south korean", "north korean"):
+    for phrase in (
+        "united states",
+        "united kingdom",
+        "european union",
+        "south korean",
+        "north korean",
+    ):
         text = text.replace(phrase, DEMONYMS[phrase])
     folded = [DEMONYMS.get(w, w) for w in text.split()]
     folded = ["us" if w == "federal" else w for w in folded]
@@ -821,6 +958,9 @@ def _apposition_after(
     return words, i
 
 
+_OF_TITLE_ENDS = frozenset({"house", "state", "staff", "representatives"})
+
+
 def _name_spans(
     tokens: list[_Token], analysis: Analysis, surnames: frozenset[str]
 ) -> list[tuple[int, int]]:
@@ -842,7 +982,8 @@ def _name_spans(
         while last + 1 < len(tokens) and tokens[last + 1].start < entity.end:
             last += 1
         while first <= last and (
-            _is_title_word(tokens[first].core)
+            (_ends_title(tokens, first) and _lower(tokens[first].core) in _OF_TITLE_ENDS)
+            or _is_title_word(tokens[first].core)
             or _STATUS_PREFIX.match(tokens[first].core)
             or _lower(tokens[first].core).rstrip(".") in _STOP_NAMES
             or _lower(tokens[first].core).rstrip(".") in ABBREVIATIONS
@@ -893,7 +1034,43 @@ def _name_spans(
         ):
             spans.append((n, n + 1))
             taken.add(n)
-    return sorted(spans)
+    return sorted(_with_particles(tokens, span, taken) for span in spans)
+
+
+_LOWER_PARTICLES = SURNAME_PARTICLES - {"la", "le", "st"}
+"""Particles that, written in lower case next to a name, are part of it ("la" and "le" are
+too often French words, "st" a street)."""
+
+
+def _with_particles(
+    tokens: list[_Token], span: tuple[int, int], taken: set[int]
+) -> tuple[int, int]:
+    """The span grown left over the lower-case particles of its surname: "von der Leyen".
+
+    Without them the name would be "Leyen", which is nobody's name.
+    """
+    first, end = span
+
+    def particle(n: int) -> bool:
+        token = tokens[n]
+        low = _lower(token.text).rstrip(".")
+        return n not in taken and not token.capitalised and low in _LOWER_PARTICLES
+
+    while first > 0 and particle(first - 1):
+        first -= 1
+    # "Ursula von" (as the entity recogniser may cut it) + "der Leyen"
+    k = end
+    while k < len(tokens) and particle(k):
+        k += 1
+    ends_in_particle = _lower(tokens[end - 1].text) in _LOWER_PARTICLES
+    if (
+        (k > end or ends_in_particle)
+        and k < len(tokens)
+        and k not in taken
+        and _name_like(tokens[k])
+    ):
+        end = k + 1
+    return first, end
 
 
 def _headline_case(tokens: list[_Token]) -> bool:
@@ -1028,43 +1205,82 @@ def _matches(lower: str, groups: tuple[tuple[str, ...], ...]) -> bool:
 class _Query:
     """Which source sentences one claim binding needs analysed.
 
-    Those that name the claim's person (``surname``) with the office's words, to
-    support it or call it former; and, when the office is unique, those with the
-    office's words and its qualifier (``rivals``: a prefix such as "isra", or ""
-    for any), which may name another holder.
+    Those that name the claim's person (``surname``, as a transliteration key) with
+    the noun of the office or of a synonym ("adviser" finds "foreign policy adviser"
+    too), to support it or call it former; and, when the office is unique, those
+    with the office's words, or a synonym's, and its qualifier (``rivals``: a prefix
+    such as "isra", or "" for any), which may name another holder. With
+    ``any_office`` it asks for the person's bindings to any office at all (see
+    :func:`learned_offices`).
     """
 
     head: str
+    heads: tuple[str, ...]
     surname: str
     rivals: tuple[str, ...] | None
+    any_office: bool = False
 
     @staticmethod
-    def of(binding: RoleBinding) -> _Query:
-        _, surname = _name_parts(binding.person)
-        surname = max(re.split(r"[^a-z]", surname), key=len)
+    def of(binding: RoleBinding, any_office: bool = False) -> _Query:
+        name = _parse(binding.person)
+        surname = max(re.split(r"[^a-z]", name.surname[-1]), key=len) if name.surname else ""
+        # its synonyms, and the table's heads that it is a wider form of ("representative":
+        # "special envoy", through "special representative")
+        heads = tuple(
+            sorted(
+                synonym_heads(binding.head, binding.qualifier)
+                | {
+                    head
+                    for names, _, _ in OFFICE_SYNONYMS
+                    for head in names
+                    if _heads_compatible(binding.head, head, binding.qualifier)
+                }
+            )
+        )
         rivals: tuple[str, ...] | None = None
-        if binding.unique:
+        if binding.unique and not any_office:
             qualifier = str(binding.qualifier)
-            if not binding.explicit or binding.head in US_DEFAULT or binding.head == "speaker":
+            if (
+                not binding.explicit
+                or any(head in US_DEFAULT for head in heads)
+                or binding.head == "speaker"
+            ):
                 rivals = ("",)  # the qualifier may go unwritten: "Speaker Nancy Pelosi"
             elif qualifier == "us":
                 rivals = ("u.s", "america", "united states", " us ")
             else:
                 written = [q for q, folded in DEMONYMS.items() if folded == qualifier]
                 rivals = tuple({w[:4] for w in [qualifier, *written]})
-        return _Query(binding.head, surname, rivals)
+        return _Query(binding.head, heads, surname, rivals, any_office)
 
     def wants(self, lower: str) -> bool:
-        if not _matches(lower, _keywords(self.head)):
-            return False
-        if self.surname and self.surname in lower:
-            return True
-        return self.rivals is not None and any(r in lower for r in self.rivals)
+        if self.surname and self.surname in _folded_words(lower):
+            if self.any_office:
+                return any(word in lower for word in _HINT_WORDS)
+            if any(_matches(lower, _keywords(_head_words(h)[-1])) for h in self.heads):
+                return True
+        return (
+            self.rivals is not None
+            and any(r in lower for r in self.rivals)
+            and any(_matches(lower, _keywords(h)) for h in self.heads)
+        )
+
+    def asks_for(self, binding: RoleBinding) -> bool:
+        """Whether a binding found in an asked-for sentence is one this query wants."""
+        return self.any_office or _heads_compatible(self.head, binding.head, None)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _folded_words(lower: str) -> frozenset[str]:
+    """The transliteration keys of a sentence's words, to find a name however it is spelt."""
+    return frozenset(fold_word(w) for w in re.findall(r"[^\W\d_]+", lower))
 
 
 @functools.lru_cache(maxsize=4096)
 def _surnames(text: str) -> frozenset[str]:
-    return frozenset(surname for _, surname, _ in _full_names(text))
+    """The last words of the names ``text`` writes in full ("al-Assad" also as "assad")."""
+    out = {surname for _, surname, _ in _full_names(text)}
+    return frozenset(out | {re.sub(r"^(?:al|el)[-‐]", "", s) for s in out})
 
 
 _Segments = Sequence[tuple[Literal["text", "title"], int, int, str]]
@@ -1162,7 +1378,7 @@ def _source_bindings(title: str, text: str, query: _Query) -> tuple[RoleBinding,
     ]
     if not segments:
         return ()
-    return tuple(b for b in _bindings_in(segments, text) if b.head == query.head)
+    return tuple(b for b in _bindings_in(segments, text) if query.asks_for(b))
 
 
 # --- the check --------------------------------------------------------------------------------
@@ -1339,27 +1555,120 @@ def _judge(
     if office.unique:
         rival = _newest(others, as_of)
     held_then = _newest([s for s in strong if before(s)], as_of)
-    for against in sorted(
-        (s for s in (called_former, rival) if s is not None),
-        key=lambda s: _rank(s, as_of),
-        reverse=True,
-    ):
-        if held_then is not None and _rank(held_then, as_of) >= _rank(against, as_of):
-            break
-        if against is called_former:
-            detail = (
-                f"claim names {person} as {title}; {against.label()} calls "
-                f"{against.binding.person} a former {_display(against.binding.title)}"
+    # Only what is newer than the newest word that the person held the office counts against it.
+    against = [
+        s
+        for s in (called_former, rival)
+        if s is not None and (held_then is None or _rank(s, as_of) > _rank(held_then, as_of))
+    ]
+    if against:
+        detail = f"claim names {person} as {title}"
+        if called_former in against:
+            assert called_former is not None
+            detail += (
+                f"; {called_former.label()} calls {called_former.binding.person} a former "
+                f"{_display(called_former.binding.title)}"
             )
-        else:
-            detail = (
-                f"claim names {person} as {title}; {against.label()} names {against.binding.person}"
-            )
-        return "fail", detail, against.evidence
+        # Whoever holds the office then is the conflict to show, when a source names them:
+        # it says both that the claim is wrong and who is right.
+        if rival in against:
+            assert rival is not None
+            detail += f"; {rival.label()} names {rival.binding.person}"
+            return "fail", detail, rival.evidence
+        return "fail", detail, against[0].evidence
     best = _newest(strong, as_of) or _newest(weak, as_of)
     if best is not None:
         return "pass", _supported(best), None
     return "fail", f"no source calls {person} the {title}", None
+
+
+def _formal(office: Role) -> bool:
+    """Whether an office is a formal single-holder post (not a description of one)."""
+    head = office.head
+    if head in {"secretary", "minister"} or head.startswith(_MULTI_PREFIXES):
+        return False
+    return head in SINGLE_HEADS or head.endswith(("secretary", "minister"))
+
+
+def learned_offices(
+    pool: Sequence[Article], person: RoleBinding
+) -> list[tuple[Article, RoleBinding, frozenset[Role]]]:
+    """The person's bindings in ``pool``, each with the offices the story makes it equal to.
+
+    When one source text binds the same person, currently, to two role phrases
+    ("Josep Borrell, the EU's foreign policy chief" and "High Representative
+    Josep Borrell"), the two name one office *for that person in this story*, so
+    a source that uses either phrase says the person holds the other. Two formal
+    single-holder offices in one text are not merged: a person may hold both at
+    once ("chief executive and chairman"), and holding one says nothing of the other.
+    """
+    query = _Query.of(person, any_office=True)
+    found = [
+        (source, binding)
+        for source in pool
+        for binding in _source_bindings(source.title, source.text, query)
+        if not binding.former and same_person(person.person, binding.person)
+    ]
+    together: dict[tuple[str, str], set[Role]] = {}
+    for source, binding in found:
+        together.setdefault((source.id, source.url), set()).add(_bare(binding.office))
+    out: list[tuple[Article, RoleBinding, frozenset[Role]]] = []
+    for source, binding in found:
+        office = _bare(binding.office)
+        equal = {
+            other
+            for offices in together.values()
+            if office in offices
+            for other in offices
+            if other.compatible(office) or not (_formal(other) and _formal(office))
+        }
+        out.append((source, binding, frozenset(equal)))
+    return out
+
+
+def _bare(office: Role) -> Role:
+    return replace(office, former=False)
+
+
+def _learned(
+    pool: Sequence[Article],
+    claim: RoleBinding,
+    said: Sequence[_Said],
+    as_of: datetime.date | None,
+) -> list[_Said]:
+    """Source bindings that name the claim's office by a phrase the story makes equal to it.
+
+    For the claim's person (support) and for everyone the sources already name in a
+    compatible office (who may hold it under the other phrase in a newer source).
+    Each comes back restated as the office it equals, its title as written.
+    """
+    office = _bare(claim.office)
+    people = [claim]
+    for s in said:
+        if (
+            not s.binding.former
+            and office.compatible(s.binding.office)
+            and not any(same_person(p.person, s.binding.person) for p in people)
+        ):
+            people.append(s.binding)
+    out: list[_Said] = []
+    for person in people:
+        for source, binding, equal in learned_offices(pool, person):
+            day = _day(source.published)
+            if office.compatible(binding.office) or (not claim.former and not _near(day, as_of)):
+                continue
+            target = next((o for o in sorted(equal, key=repr) if office.compatible(o)), None)
+            if target is None:
+                continue
+            restated = replace(
+                binding,
+                head=target.head,
+                qualifier=target.qualifier,
+                explicit=target.explicit,
+                role=target.name,
+            )
+            out.append(_Said(source, restated, day))
+    return out
 
 
 def check_roles(
@@ -1390,6 +1699,10 @@ def check_roles(
     for binding in bindings:
         said = _said(pool, binding, _Query.of(binding), day)
         verdict, detail, conflict = _judge(binding, said, day)
+        if verdict == "fail":
+            learned = _learned(pool, binding, said, day)
+            if learned:
+                verdict, detail, conflict = _judge(binding, [*said, *learned], day)
         if conflict is not None:
             return Check("role", "fail", detail, conflict)
         if verdict == "pass":
