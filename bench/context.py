@@ -651,24 +651,9 @@ def time_pairs(text: StoryText) -> list[Pair]:
         )
         if not intruders:
             continue
-        intruder = _rng(story.id, article.id, span.text).choice(intruders)
-        pairs.append(
-            Pair(
-                kind="time",
-                form=phrase.group(0).rstrip(" ,").lower(),
-                story_id=story.id,
-                title=story.title,
-                as_of=story.date,
-                source_id=article.id,
-                source_outlet=article.outlet,
-                original=span.text,
-                note=f"{phrase.group(0).rstrip(' ,')!r} follows: {preceding}",
-                distorted_preceding=intruder,
-                distorted=span.text,
-                faithful_preceding=preceding,
-                faithful=span.text,
-            )
-        )
+        note = f"{phrase.group(0).rstrip(' ,')!r} follows: {preceding}"
+        form = phrase.group(0).rstrip(" ,").lower()
+        pairs.append(placed("time", form, story, article, span.text, preceding, intruders, note))
     return pairs
 
 
@@ -704,25 +689,41 @@ def description_pairs(text: StoryText) -> list[Pair]:
         )
         if not intruders:
             continue
-        intruder = _rng(story.id, article.id, span.text).choice(intruders)
+        note = f"{opening.group(0)!r} is the one in: {preceding}"
         pairs.append(
-            Pair(
-                kind="description",
-                form=noun,
-                story_id=story.id,
-                title=story.title,
-                as_of=story.date,
-                source_id=article.id,
-                source_outlet=article.outlet,
-                original=span.text,
-                note=f"{opening.group(0)!r} is the one in: {preceding}",
-                distorted_preceding=intruder,
-                distorted=span.text,
-                faithful_preceding=preceding,
-                faithful=span.text,
-            )
+            placed("description", noun, story, article, span.text, preceding, intruders, note)
         )
     return pairs
+
+
+def placed(
+    kind: str,
+    form: str,
+    story: Story,
+    article: Article,
+    target: str,
+    preceding: str,
+    intruders: Sequence[str],
+    note: str,
+) -> Pair:
+    """A target after its own preceding sentence (faithful) or after an intruder chosen with
+    the fixed seed (distorted)."""
+    intruder = _rng(story.id, article.id, target).choice(intruders)
+    return Pair(
+        kind=kind,
+        form=form,
+        story_id=story.id,
+        title=story.title,
+        as_of=story.date,
+        source_id=article.id,
+        source_outlet=article.outlet,
+        original=target,
+        note=note,
+        distorted_preceding=intruder,
+        distorted=target,
+        faithful_preceding=preceding,
+        faithful=target,
+    )
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
