@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from newsdesk.language.entities import analyse
 from newsdesk.language.speakers import speaker_of
-from newsdesk.language.text import QUOTED_SPAN, Span, sentence_spans
+from newsdesk.language.text import QUOTED_SPAN, Span, sentence_spans, sentences_before
 
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:['’-][A-Za-z]+)?\b")
 _PERSON = "PERSON"
@@ -125,7 +125,7 @@ def referent_before(
     """Whom a pronoun at ``offset`` of ``text`` means: the salient person of the nearest of
     the ``window`` sentences before it that names anyone (across paragraph breaks: news
     paragraphs are often a single sentence)."""
-    before = [s for s in sentence_spans(text) if s.end <= offset]
+    before = sentences_before(text, offset)
     for span in reversed(before[-window:]):
         found = salient(span.text, roster)
         if found is not None:

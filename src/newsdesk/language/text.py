@@ -102,6 +102,11 @@ def sentence_spans(text: str) -> tuple[Span, ...]:
     return tuple(sentences(text))
 
 
+def sentences_before(text: str, offset: int) -> list[Span]:
+    """The sentences of ``text`` that end at or before ``offset``: what a reader has read."""
+    return [s for s in sentence_spans(text) if s.end <= offset]
+
+
 def normalize(text: str) -> str:
     """Fold quotes, dashes, case and spacing so that copies compare equal."""
     text = unicodedata.normalize("NFKC", text)

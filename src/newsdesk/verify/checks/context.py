@@ -53,7 +53,13 @@ from newsdesk.language.references import (
     relative_time,
     vocabulary,
 )
-from newsdesk.language.text import Span, content_words, paragraphs, sentence_spans
+from newsdesk.language.text import (
+    Span,
+    content_words,
+    paragraphs,
+    sentence_spans,
+    sentences_before,
+)
 from newsdesk.records import Evidence
 from newsdesk.verify.checks.base import Check, Claim
 from newsdesk.verify.checks.roles import same_person
@@ -166,7 +172,7 @@ def _description(claim: Claim) -> Check | None:
     anchors = [
         (e, span)
         for e in _text_evidence(claim)
-        for span in _before(e.source.text, e.start)[-WINDOW:]
+        for span in sentences_before(e.source.text, e.start)[-WINDOW:]
         if mentions_kind(span.text, noun)
     ]
     if not anchors:
@@ -233,18 +239,10 @@ def _tellings(claim: Claim) -> list[Evidence]:
 def _anchors(text: str, offset: int) -> list[Span]:
     """What a relative time at ``offset`` may be relative to: the sentence before it and the
     closing sentences of the ``ANCHORS`` paragraphs before, nearest last."""
-    before = _before(text, offset)
-    ends = {p.end for p in _paragraph_spans(text) if p.end <= offset}
+    before = sentences_before(text, offset)
+    ends = {p.end for p in paragraphs(text) if p.end <= offset}
     closing = [s for s in before if s.end in ends][-ANCHORS:]
     return sorted(set(closing + before[-1:]), key=lambda s: s.start)
-
-
-def _paragraph_spans(text: str) -> tuple[Span, ...]:
-    return tuple(paragraphs(text))
-
-
-def _before(text: str, offset: int) -> list[Span]:
-    return [s for s in sentence_spans(text) if s.end <= offset]
 
 
 def _short(text: str, words: int = 12) -> str:
