@@ -86,7 +86,7 @@ FULLTEXT = SHARED / "clusters" / "allsides_fulltext"
 DEFAULT_DATA = (FULLTEXT,)
 SPLITS = frozenset({"train", "val"})
 """Cases are built from these splits only: the test split stays unseen."""
-KINDS = ("pronoun", "speaker", "credit", "time", "description")
+KINDS = ("pronoun", "speaker", "credit", "time", "description", "place")
 CONTEXT_CHECKS = frozenset({"context", "speaker", "attribution"})
 """Check kinds whose job these cases are: a catch by another check is counted apart."""
 SEED = 20261127
@@ -98,7 +98,7 @@ MIN_QUOTE_WORDS = 6
 MAX_FRAME_WORDS = 10
 """Words of a speaker sentence outside its quotation: more, and the bare quote loses content."""
 MAX_OVERLAP = 0.1
-"""Content-word Jaccard above which a ``time`` intruder may be about the same event."""
+"""Content-word Jaccard above which an intruder may be about the same event."""
 MIN_DISTANCE = 4
 """Sentences between a ``time`` target and an intruder taken from the same article."""
 
@@ -144,6 +144,20 @@ RELATIVE_TIME = re.compile(
 )
 """A relative time phrase with nothing after it to anchor it: "Hours later," yes,
 "Hours after the vote," no (that one says what it is after)."""
+THERE = re.compile(
+    r"(?<!here and )(?<!from )(?<!out )(?<!up )(?<!down )\bthere\b(?!\s+(?:is|are|was|were"
+    r"|will|would|has|have|had|may|might|could|should|must|can|seems?|appears?|remains?"
+    r"|exists?|be|been|being|also|still|now|just|never|likely|isn|aren|wasn|weren|won|hasn"
+    r"|haven|hadn|doesn|didn|don|shouldn|couldn|for)\b)(?!\s*[’'])"
+    r"|\b(?:was|were) also (?:present|there|on hand|in attendance)\b",
+    re.IGNORECASE,
+)
+"""A place told by reference ("Trump won there", "Gore was also present"), not the "there"
+of "there is"."""
+PLACED = re.compile(r"\b(?:in|at|from|near|outside|inside|to)\s+(?:the\s+)?[A-Z][a-z]")
+"""A sentence that may set something somewhere: the recogniser confirms the place."""
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+
 WHEN = re.compile(
     r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March"
     r"|April|May|June|July|August|September|October|November|December|yesterday|today"
@@ -151,10 +165,13 @@ WHEN = re.compile(
 )
 """An intruder for ``time`` must say when its own event happened."""
 
+DESCRIPTION_NOUNS = (
+    "deal|agreement|accord|treaty|newspaper|network|company|firm|bill"
+    "|legislation|measure|ruling|decision|attack|shooting|report|study|statement|plan"
+    "|proposal|downturn|recession|crisis|program|investigation|probe|lawsuit|case"
+)
 DESCRIPTION = re.compile(
-    r"^The (?P<noun>deal|agreement|accord|treaty|newspaper|network|company|firm|bill"
-    r"|legislation|measure|ruling|decision|attack|shooting|report|study|statement|plan"
-    r"|proposal|downturn|recession|crisis|program|investigation|probe|lawsuit|case)\b"
+    rf"^The (?P<noun>{DESCRIPTION_NOUNS})\b"
     r"(?!\s+(?:of|that|which|who|to|for|from|by|in|on|at)\b)(?![-’'])"
 )
 """A sentence whose subject is a thing told before: "The deal would…", not "The deal that
@@ -657,10 +674,98 @@ def time_pairs(text: StoryText) -> list[Pair]:
     return pairs
 
 
-def description_pairs(text: StoryText) -> list[Pair]:
+def place_names(texts: Iterable[str]) -> dict[str, frozenset[str]]:
+    """The places (countries, cities, regions, buildings) the recogniser finds in each text."""
+    wanted = list(dict.fromkeys(texts))
+    return {
+        text: frozenset(e.text.lower() for e in analysis.entities if e.label in PLACE_LABELS)
+        for text, analysis in zip(wanted, analyse_many(wanted), strict=True)
+    }
+
+
+def place_pairs(text: StoryText) -> list[Pair]:
+    """Targets that lean on a place told before ("there", "was also present"), right after
+    the source sentence that names it; intruders set something in other places (none the
+    target's sentence before names) and share at most ``MAX_OVERLAP`` of its words."""
+    story = text.story
+    targets = []
+    for article, index, span in text.each():
+        match = THERE.search(span.text)
+        if index == 0 or match is None or not usable(span.text) or QUOTED.search(span.text):
+            continue
+        if ANY_PRONOUN.search(span.text):
+            continue  # it leans on a person too: that is ``pronoun``
+        preceding = text.spans[article.id][index - 1].text
+        if usable(preceding) and not THERE.search(preceding):
+            form = match.group(0).lower()
+            targets.append((article, index, span.text, preceding, form, match.start()))
+    if not targets:
+        return []
+    every = [
+        (article, index, span.text)
+        for article, index, span in text.each()
+        if usable(span.text, 8)
+        and PLACED.search(span.text)
+        and not QUOTED.search(span.text)
+        and not THERE.search(span.text)
+        and pronoun_in(span.text) is None
+    ]
+    openings = [t[2][: t[5]] for t in targets]
+    names = place_names([t[3] for t in targets] + openings + [other for _, _, other in every])
+    pairs = []
+    for (article, index, target, preceding, form, _), opening in zip(
+        targets, openings, strict=True
+    ):
+        own = names[preceding]
+        if not own or names[opening]:
+            continue  # nothing to lean on, or the target names its own place first
+        anchor = set(content_words(preceding)) | set(content_words(target))
+        intruders = sorted(
+            {
+                other
+                for other_article, other_index, other in every
+                if (other_article.id != article.id or abs(other_index - index) >= MIN_DISTANCE)
+                and names[other]
+                and not names[other] & own
+                and _jaccard(set(content_words(other)), anchor) <= MAX_OVERLAP
+            }
+        )
+        if not intruders:
+            continue
+        note = f"{form!r} is where: {preceding}"
+        pairs.append(placed("place", form, story, article, target, preceding, intruders, note))
+    return pairs
+
+
+class Elsewhere:
+    """Sentences of every story that name a thing of a ``DESCRIPTION`` noun, by noun.
+
+    A ``description`` intruder comes from another story: within one story, a sentence
+    that names "the bill" with few words in common with the target was as often the
+    same bill as another one, so a label drawn from there would be a guess; across
+    stories (different events by the cluster labels) it is another bill.
+    """
+
+    def __init__(self, texts: Iterable[StoryText]) -> None:
+        self.by_noun: dict[str, list[tuple[str, str]]] = {}
+        nouns = re.compile(rf"\b(?P<noun>{DESCRIPTION_NOUNS})s?\b", re.IGNORECASE)
+        for text in texts:
+            for _, _, span in text.each():
+                if not usable(span.text, 8) or DESCRIPTION.match(span.text):
+                    continue
+                if QUOTED.search(span.text) or ANY_PRONOUN.search(span.text):
+                    continue
+                for noun in {m.group("noun").lower() for m in nouns.finditer(span.text)}:
+                    self.by_noun.setdefault(noun, []).append((text.story.id, span.text))
+
+    def naming(self, noun: str, story_id: str) -> list[str]:
+        return sorted({t for other, t in self.by_noun.get(noun, []) if other != story_id})
+
+
+def description_pairs(text: StoryText, elsewhere: Elsewhere) -> list[Pair]:
     """Targets opening with "The deal", "The newspaper", …, right after the source sentence
-    that names the thing (same noun); intruders name a thing of that noun too, in another
-    event (they share at most ``MAX_OVERLAP`` of the target's and its anchor's words)."""
+    that names the thing (same noun); intruders name a thing of that noun in another
+    story (``Elsewhere``)."""
     story = text.story
     pairs = []
     for article, index, span in text.each():
@@ -675,18 +780,11 @@ def description_pairs(text: StoryText) -> list[Pair]:
         if not usable(preceding) or not said.search(preceding) or DESCRIPTION.match(preceding):
             continue
         anchor = set(content_words(preceding)) | set(content_words(span.text))
-        intruders = sorted(
-            {
-                other.text
-                for other_article, other_index, other in text.each()
-                if (other_article.id != article.id or abs(other_index - index) >= MIN_DISTANCE)
-                and usable(other.text, 8)
-                and said.search(other.text)
-                and not DESCRIPTION.match(other.text)
-                and not QUOTED.search(other.text)
-                and _jaccard(set(content_words(other.text)), anchor) <= MAX_OVERLAP
-            }
-        )
+        intruders = [
+            other
+            for other in elsewhere.naming(noun, story.id)
+            if _jaccard(set(content_words(other)), anchor) <= MAX_OVERLAP
+        ]
         if not intruders:
             continue
         note = f"{opening.group(0)!r} is the one in: {preceding}"
@@ -735,8 +833,9 @@ BUILDERS = {
     "speaker": speaker_pairs,
     "credit": credit_pairs,
     "time": time_pairs,
-    "description": description_pairs,
+    "place": place_pairs,
 }
+"""Builders that read one story; ``description`` also reads the others (``Elsewhere``)."""
 
 
 def build_pairs(
@@ -748,10 +847,14 @@ def build_pairs(
     always gives the same cases; a target printed by several sources counts once.
     """
     found: dict[str, list[Pair]] = {kind: [] for kind in kinds}
-    for story in stories:
-        text = StoryText(story)
+    texts = [StoryText(story) for story in stories]
+    elsewhere = Elsewhere(texts) if "description" in kinds else Elsewhere(())
+    for text in texts:
         for kind in kinds:
-            found[kind].extend(BUILDERS[kind](text))
+            if kind == "description":
+                found[kind].extend(description_pairs(text, elsewhere))
+            else:
+                found[kind].extend(BUILDERS[kind](text))
     chosen: dict[str, list[Pair]] = {}
     available: dict[str, int] = {}
     for kind in kinds:

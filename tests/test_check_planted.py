@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from click.testing import Result
 
+from newsdesk.ingest import parse_article
 from newsdesk.records import Article
 from newsdesk.verify import Report, check_article, load_sources
 
@@ -139,6 +140,57 @@ FAITHFUL_TWINS = [
         "Muellers; the two men wanted to set up a whites-only nation, NBC News reported.",
     ),
 ]
+
+
+USMCA_STORY = "allsides-val-0067"
+USMCA = (FIXTURES / "usmca.md").read_text(encoding="utf-8")
+THE_DEAL = "The deal gives moderate Democrats a win to tout at home."
+ALSO_PRESENT = (
+    "Mexican President Andrés Manuel López Obrador, who has been eager to wrap up a deal, "
+    "was also present."
+)
+PLACED_AFTER_ANOTHER = [
+    # (the sentence, a true sentence of the story put before it, the reference it carries)
+    (
+        THE_DEAL,
+        "Senate leaders could negotiate an agreement to do both an impeachment trial and USMCA "
+        "in January.",
+        "“the deal”",
+    ),
+    (
+        ALSO_PRESENT,
+        "A bill to pass USMCA is unlikely to be introduced in Canada's Parliament until late "
+        "January because its House of Commons will break for the holidays on Friday, according "
+        "a Canadian government official.",
+        "“was also present”",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def usmca_sources(sample_records: list[dict[str, Any]]) -> list[Article]:
+    return [parse_article(r) for r in sample_records if r["cluster_id"] == USMCA_STORY]
+
+
+def test_sentences_in_their_source_order_pass(usmca_sources: list[Article]) -> None:
+    report = check(USMCA, usmca_sources)
+    flagged = [(c.unit.text, c.result.reason) for c in report.claims if c.verdict != "supported"]
+    assert flagged == []
+    assert THE_DEAL in USMCA and ALSO_PRESENT in USMCA
+
+
+@pytest.mark.parametrize(("target", "intruder", "reference"), PLACED_AFTER_ANOTHER)
+def test_a_reference_placed_after_another_thing_is_contradicted(
+    usmca_sources: list[Article], target: str, intruder: str, reference: str
+) -> None:
+    text = USMCA.replace(target, f"{intruder}\n\n{target}", 1)
+    report = check(text, usmca_sources)
+    start = text.index(f"{intruder}\n\n{target}") + len(intruder) + 2
+    claim = next(c for c in report.claims if c.unit.start == start)
+    assert (claim.verdict, claim.kind) == ("contradicted", "context"), claim.result.reason
+    assert reference in claim.result.reason and "baly-X3xfy4Z2TspQTotq" in claim.result.reason
+    others = [c for c in report.claims if c is not claim and c.verdict != "supported"]
+    assert others == [], [(c.unit.text, c.result.reason) for c in others]
 
 
 @pytest.mark.parametrize(("faithful", "placed"), FAITHFUL_TWINS)

@@ -6,7 +6,12 @@ from __future__ import annotations
 import pytest
 
 from newsdesk.config import VerifySettings
-from newsdesk.language.references import definite_description, pronoun_reference, relative_time
+from newsdesk.language.references import (
+    definite_description,
+    place_reference,
+    pronoun_reference,
+    relative_time,
+)
 from newsdesk.records import Article, Citation, Draft, Evidence, Sentence
 from newsdesk.verify import check_article, check_claim
 from newsdesk.verify.checker import page_contexts
@@ -248,6 +253,28 @@ def test_a_description_that_points_at_another_thing_is_contradicted() -> None:
     assert "“the deal”" in check.detail and "trade agreement" in check.detail
 
 
+SANCTIONS = Article(
+    "wire-3",
+    "https://wire.test/3",
+    "Wire",
+    "Sanctions bill",
+    "The senator said a strong sanctions bill was essential. "
+    "The bill also covers further sanctions against Iran and North Korea.\n\n"
+    "Lawmakers from both parties met in Washington on Monday. "
+    "Officials in Moscow criticised the move as hostile.",
+)
+
+
+def test_sharing_only_the_described_noun_is_not_the_same_thing() -> None:
+    # Both sentences name a bill by construction: that says nothing about which bill.
+    label, check = context_of(
+        "The bill also covers further sanctions against Iran and North Korea.",
+        SANCTIONS,
+        "A court struck down the bill.",
+    )
+    assert (label, check.verdict) == ("contradicted", "fail"), check.detail
+
+
 def test_a_description_with_nothing_to_point_at_is_unsupported() -> None:
     label, check = context_of(THE_DEAL, TRADE, "Pelosi said the House would vote next week.")
     assert (label, check.verdict) == ("unsupported", "fail")
@@ -267,3 +294,54 @@ def test_a_description_with_nothing_to_point_at_is_unsupported() -> None:
 def test_definite_descriptions_are_told_from_specific_ones(text: str, phrase: str | None) -> None:
     match = definite_description(text)
     assert (match.group("phrase") if match else None) == phrase
+
+
+CEREMONY = Article(
+    "wire-4",
+    "https://wire.test/4",
+    "Wire",
+    "Pact signed",
+    "Leaders signed the trade pact at a ceremony in Mexico City on Tuesday. "
+    "The Canadian deputy prime minister was also present.\n\n"
+    "Two days later, the House voted on the pact at the Capitol in Washington.",
+)
+ALSO_PRESENT = "The Canadian deputy prime minister was also present."
+
+
+def test_a_place_reference_after_its_own_place_passes() -> None:
+    label, check = context_of(
+        ALSO_PRESENT, CEREMONY, "Leaders signed the pact at a ceremony in Mexico City."
+    )
+    assert (label, check.verdict) == ("supported", "pass"), check.detail
+    assert "Mexico City" in check.detail
+
+
+def test_a_place_reference_after_another_place_is_contradicted() -> None:
+    label, check = context_of(
+        ALSO_PRESENT, CEREMONY, "Two days later, the House voted at the Capitol in Washington."
+    )
+    assert (label, check.verdict) == ("contradicted", "fail"), check.detail
+    assert "wire-4" in check.detail and "Mexico City" in check.detail
+
+
+def test_a_place_reference_with_no_place_on_the_page_is_unsupported() -> None:
+    label, check = context_of(ALSO_PRESENT, CEREMONY, "Leaders praised the pact.")
+    assert (label, check.verdict) == ("unsupported", "fail"), check.detail
+    assert "no place on the page" in check.detail
+
+
+@pytest.mark.parametrize(
+    ("text", "reference"),
+    [
+        ("Trump won there by 20 points.", "there"),
+        ("There he will lie in state on Friday.", "There"),
+        ("Biden and Gore were also present.", "were also present"),
+        ("If there was any doubt, it is gone.", None),
+        ("There's no doubt about it.", None),
+        ("From there it would have been easy.", None),
+        ("“We were there,” she said.", None),
+    ],
+)
+def test_place_references_are_told_from_existential_there(text: str, reference: str | None) -> None:
+    match = place_reference(text)
+    assert (match.group() if match else None) == reference

@@ -559,11 +559,17 @@ def mentions_in(text: str, anchor: date | None) -> tuple[DateMention, ...]:
             if mention is not None:
                 found.append((match.start(), match.end(), mention))
     found.sort(key=lambda item: (item[0] - item[1], item[0]))
-    chosen: list[tuple[int, int, DateMention]] = []
+    starts: list[int] = []
+    """Starts of the chosen mentions, in order; ``chosen`` holds them by start."""
+    chosen: dict[int, tuple[int, DateMention]] = {}
     for start, end, mention in found:
-        if all(end <= s or start >= e for s, e, _ in chosen):
-            chosen.append((start, end, mention))
-    return tuple(m for _, _, m in sorted(chosen, key=lambda item: item[0]))
+        place = bisect_right(starts, start)
+        before = starts[place - 1] if place else None
+        after = starts[place] if place < len(starts) else None
+        if (before is None or chosen[before][0] <= start) and (after is None or end <= after):
+            starts.insert(place, start)
+            chosen[start] = (end, mention)
+    return tuple(chosen[start][1] for start in starts)
 
 
 # --- formatting ---------------------------------------------------------------------------

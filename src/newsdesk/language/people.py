@@ -27,7 +27,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from newsdesk.language.entities import analyse
+from newsdesk.language.entities import analyse, analyse_many
 from newsdesk.language.speakers import speaker_of
 from newsdesk.language.text import QUOTED_SPAN, Span, sentence_spans, sentences_before
 
@@ -58,15 +58,17 @@ def _full_name_in(surname: str, text: str) -> bool:
     if re.search(rf"\b{re.escape(surname.lower())}\b", text):
         return False
     pattern = re.compile(rf"\b[A-Z][\w.'’-]*\s+(?:[A-Z]\.\s+)*{re.escape(surname)}\b")
-    for hits, match in enumerate(pattern.finditer(text)):
-        if hits >= _FULL_NAME_LOOKUPS:
+    spans = sentence_spans(text)
+    found: dict[str, None] = {}
+    for match in pattern.finditer(text):
+        found[next(s.text for s in spans if match.start() < s.end)] = None
+        if len(found) >= _FULL_NAME_LOOKUPS:
             break
-        sentence = next(s for s in sentence_spans(text) if match.start() < s.end)
-        for entity in analyse(sentence.text).of(_PERSON):
-            parts = entity.text.split()
-            if len(parts) > 1 and parts[-1] == surname:
-                return True
-    return False
+    return any(
+        len(parts) > 1 and parts[-1] == surname
+        for analysis in analyse_many(found)
+        for parts in (entity.text.split() for entity in analysis.of(_PERSON))
+    )
 
 
 class Roster:

@@ -26,7 +26,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from newsdesk.language.text import content_words, sentences
+from newsdesk.language.text import QUOTED_SPAN, content_words, sentences
 
 _SAY = (
     r"(?:said|says|added|adds|told|tells|wrote|writes|argued|argues|noted|notes|explained"
@@ -56,6 +56,24 @@ _RELATIVE_TIME = re.compile(
 later," yes; "Hours after the vote," no (that one says what it is after)."""
 _OPEN = frozenset({"after", "before"})
 """Last words of a phrase that, without a comma, go on to name their own anchor."""
+
+
+_NOT_A_PLACE = (
+    r"(?:is|are|was|were|will|would|has|have|had|may|might|could|should|must|can|shall"
+    r"|seems?|seemed|appears?|appeared|remains?|remained|exists?|existed|be|been|being"
+    r"|also|still|now|just|simply|really|never|certainly|clearly|probably|likely|initially"
+    r"|needs?|used|ought|did|does|do|isn|aren|wasn|weren|won|wouldn|hasn|haven|hadn"
+    r"|doesn|didn|don|shouldn|couldn|mightn|mustn|ain|for)"
+)
+_PLACE_REFERENCE = re.compile(
+    rf"(?<!here and )(?<!from )(?<!out )(?<!up )(?<!down )\bthere\b(?!\s+{_NOT_A_PLACE}\b)"
+    r"(?!\s*[’'])"
+    r"|\b(?:was|were) also (?:present|there|on hand|in attendance)\b",
+    re.IGNORECASE,
+)
+"""A place told only by reference: "Trump won there", "There he will lie in state", "Biden
+was also present". Not the "there" of "there is/was…", nor "from there" and "out there",
+which rarely point at a place."""
 
 
 KINDS: dict[str, tuple[str, ...]] = {
@@ -92,11 +110,15 @@ def definite_description(text: str) -> re.Match[str] | None:
     return _DESCRIPTION.match(text)
 
 
+def kind_nouns(noun: str) -> tuple[str, ...]:
+    """``noun`` and the nouns of its kind ("agreement", "accord"… for "deal")."""
+    kind = _NOUN_KIND.get(noun.lower())
+    return KINDS[kind] if kind else (noun.lower(),)
+
+
 def mentions_kind(text: str, noun: str) -> bool:
     """Does ``text`` mention ``noun`` or a noun of its kind ("agreement" for "deal")?"""
-    kind = _NOUN_KIND.get(noun.lower())
-    nouns = KINDS[kind] if kind else (noun.lower(),)
-    return any(re.search(rf"\b{n}s?\b", text, re.IGNORECASE) for n in nouns)
+    return any(re.search(rf"\b{n}s?\b", text, re.IGNORECASE) for n in kind_nouns(noun))
 
 
 def pronoun_reference(text: str) -> re.Match[str] | None:
@@ -104,6 +126,15 @@ def pronoun_reference(text: str) -> re.Match[str] | None:
     for pattern in _PRONOUN_REFERENCE:
         match = pattern.search(text)
         if match:
+            return match
+    return None
+
+
+def place_reference(text: str) -> re.Match[str] | None:
+    """The first place reference ("there", "was also present") outside quotation marks."""
+    quoted = [m.span() for m in QUOTED_SPAN.finditer(text)]
+    for match in _PLACE_REFERENCE.finditer(text):
+        if not any(a <= match.start() < b for a, b in quoted):
             return match
     return None
 
@@ -154,10 +185,18 @@ def vocabulary(texts: tuple[str, ...]) -> Vocabulary:
     return Vocabulary(texts)
 
 
-def anchor_overlap(a: str, b: str, vocabulary: Vocabulary = _FLAT) -> float:
+def anchor_overlap(
+    a: str, b: str, vocabulary: Vocabulary = _FLAT, ignore: Iterable[str] = ()
+) -> float:
     """Weight of the content words two sentences share over the lighter sentence's weight:
-    1.0 when one repeats the other, near 0 when they share only the story's common words."""
-    left, right = set(content_words(a)), set(content_words(b))
+    1.0 when one repeats the other, near 0 when they share only the story's common words.
+
+    ``ignore``: words that say nothing about which event it is, such as the noun a
+    definite description looks for, which both sentences hold by construction.
+    """
+    skip = set(ignore)
+    left = set(content_words(a)) - skip
+    right = set(content_words(b)) - skip
     if not left or not right:
         return 0.0
     weight = vocabulary.weight

@@ -114,6 +114,12 @@ def normalize(text: str) -> str:
     return " ".join(text.lower().split())
 
 
+@functools.lru_cache(maxsize=4096)
+def normalized(text: str) -> str:
+    """``normalize`` kept for texts searched again and again (a story's sources)."""
+    return normalize(text)
+
+
 def words(text: str) -> list[str]:
     """Lower-cased word tokens."""
     return [w.lower().replace("’", "'") for w in _WORD.findall(text)]

@@ -29,7 +29,7 @@ from newsdesk.language.detection import ENGLISH, language_of
 from newsdesk.language.retrieval import Candidate, candidates_of, select
 from newsdesk.language.sections import best_of, fits
 from newsdesk.language.sections import scores as section_scores
-from newsdesk.language.text import content_words, normalize, quotations
+from newsdesk.language.text import content_words, normalize, normalized, quotations
 from newsdesk.records import CATEGORIES, Article, Draft, Evidence, VerdictLabel
 from newsdesk.verify.articles.parse import (
     ParsedArticle,
@@ -270,7 +270,6 @@ class _Index:
         self.foreign = [
             c for s in self.sources if self.languages[s.id] != ENGLISH for c in by_source[s.id]
         ]
-        self.folded = {s.id: normalize(f"{s.title}\n{s.text}") for s in self.sources}
         self.retrieved: dict[str, list[Evidence]] = {}
         """Spans the model retrieved for each claim among all the preferred sources."""
 
@@ -501,7 +500,8 @@ def _unmatched(
     check needs no evidence, so it runs here as it does in ``check_claim``."""
     support = Check("support", "fail", "no source sentence matches its content words")
     opinion = check_opinion(text, context)
-    folded = [index.folded[source_id] for source_id in sorted(source_ids)]
+    by_id = {s.id: s for s in index.sources}
+    folded = [normalized(f"{by_id[i].title}\n{by_id[i].text}") for i in sorted(source_ids)]
     checks = [opinion, support]
     for quote in quotations(split_attribution(text).claim):
         if not any(normalize(quote) in body for body in folded):

@@ -26,6 +26,11 @@ sentences the page shows before it), and the two readings must agree:
   none leaves the claim unsupported; one whose mention tells another event
   than the source's contradicts it.
 
+- **places by reference** ("Trump won there", "…were also present"): the place
+  meant is the one the nearest preceding sentence names. The page must name the
+  source's place, or tell the same event; none on the page leaves the claim
+  unsupported, another event contradicts it.
+
 Words are weighed by how rare they are among the story's source sentences
 (``references.Vocabulary``): two sentences of one story share its common words
 whatever they tell; sharing its rare ones is what shows the same event.
@@ -36,8 +41,9 @@ partial to tell, the check says so in its detail and does not guess.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
+from newsdesk.language.entities import analyse
 from newsdesk.language.people import (
     Referent,
     Roster,
@@ -48,7 +54,9 @@ from newsdesk.language.people import (
 from newsdesk.language.references import (
     anchor_overlap,
     definite_description,
+    kind_nouns,
     mentions_kind,
+    place_reference,
     pronoun_reference,
     relative_time,
     vocabulary,
@@ -62,6 +70,7 @@ from newsdesk.language.text import (
 )
 from newsdesk.records import Evidence
 from newsdesk.verify.checks.base import Check, Claim
+from newsdesk.verify.checks.places import places
 from newsdesk.verify.checks.roles import same_person
 
 SAME_EVENT = 0.5
@@ -73,13 +82,15 @@ ANCHORS = 2
 the nearest one is sometimes an aside (a sign-up box left in the text, a one-line quote)."""
 TELLS = 0.8
 """Share of a claim's content words a source sentence holds to tell the same thing."""
+PLACE_LABELS = ("GPE", "LOC", "FAC")
+"""Entity labels of places: countries and cities, regions, buildings."""
 WINDOW = 3
 """Sentences looked back over, on the page and in the source, for what "the deal" means."""
 
 
 def check_context(claim: Claim) -> Check:
     """Does each reference in the claim resolve on the page as it does in the source?"""
-    for rule in (_pronoun, _time, _description):
+    for rule in (_pronoun, _time, _description, _place):
         check = rule(claim)
         if check is not None:
             return check
@@ -186,7 +197,59 @@ def _description(claim: Claim) -> Check | None:
             f"{said} points at nothing on the page; in {evidence.source.id} it is the one in "
             f"“{_short(anchor.text)}”",
         )
-    return _same_event(claim, said, "means the one in", page, anchors)
+    nouns = kind_nouns(noun)
+    given = {*nouns, *(f"{n}s" for n in nouns)}
+    return _same_event(claim, said, "means the one in", page, anchors, given)
+
+
+def _place(claim: Claim) -> Check | None:
+    """The place-reference rule, or None when the claim leans on no place told before.
+
+    The place meant is the one the nearest sentence before that names a place names.
+
+    A sentence that names a place itself before "there" ("Kansas is a red state; Trump
+    won there") resolves it on its own and is left to the place check.
+    """
+    match = place_reference(claim.text)
+    if match is None or _places_named(claim.text[: match.start()]):
+        return None
+    said = f"“{match.group().lower()}”"
+    anchors = []
+    for evidence in _text_evidence(claim):
+        before = sentences_before(evidence.source.text, evidence.start)[-WINDOW:]
+        nearest = next((s for s in reversed(before) if _places_named(s.text)), None)
+        if nearest is not None:
+            anchors.append((evidence, nearest))
+    if not anchors:
+        return Check("context", "n/a", f"the source does not say where {said} is; not judged")
+    page = next((s for s in reversed(claim.context[-WINDOW:]) if _places_named(s)), None)
+    evidence, anchor = anchors[-1]
+    if page is None:
+        return Check(
+            "context",
+            "fail",
+            f"{said} points at no place on the page; in {evidence.source.id} it is "
+            f"{_names(anchor.text)}",
+        )
+    shown = _places_named(page)
+    for evidence, anchor in reversed(anchors):
+        if shown & _places_named(anchor.text):
+            return Check(
+                "context", "pass", f"{said} is {_names(anchor.text)} as in {evidence.source.id}"
+            )
+    return _same_event(claim, said, "is the place in", page, anchors)
+
+
+def _places_named(text: str) -> frozenset[str]:
+    """Places a text names: the place check's (which folds "Ind." into "indiana") and any
+    country, city, region or building the recogniser finds."""
+    keys = {key for place in places(text) for key in place.keys}
+    return frozenset(keys | {e.text.lower() for e in analyse(text).of(*PLACE_LABELS)})
+
+
+def _names(text: str) -> str:
+    found = [p.name for p in places(text)] or [e.text for e in analyse(text).of(*PLACE_LABELS)]
+    return " and ".join(dict.fromkeys(found))
 
 
 def _same_event(
@@ -195,10 +258,14 @@ def _same_event(
     relation: str,
     page: str,
     anchors: Sequence[tuple[Evidence, Span]],
+    given: Iterable[str] = (),
 ) -> Check:
-    """Does the page sentence a reference leans on tell what its source anchor tells?"""
+    """Does the page sentence a reference leans on tell what its source anchor tells?
+
+    ``given``: words the two hold by construction (the description's noun), left out.
+    """
     words = vocabulary(tuple(s.text for s in claim.sources))
-    scored = [(anchor_overlap(page, anchor.text, words), e, anchor) for e, anchor in anchors]
+    scored = [(anchor_overlap(page, anchor.text, words, given), e, anchor) for e, anchor in anchors]
     overlap, evidence, anchor = max(reversed(scored), key=lambda t: t[0])  # nearest on ties
     where = evidence.source.id
     if overlap >= SAME_EVENT:

@@ -13,7 +13,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from newsdesk.language.speakers import speaker_of
-from newsdesk.language.text import QUOTED_SPAN, normalize, quotations, sentences, words
+from newsdesk.language.text import (
+    QUOTED_SPAN,
+    normalize,
+    normalized,
+    quotations,
+    sentence_spans,
+    words,
+)
 from newsdesk.records import Article, Evidence
 from newsdesk.verify.checks.base import Check, Claim
 
@@ -58,7 +65,7 @@ def _sentence_at(source: Article, offset: int) -> tuple[Evidence, str | None]:
     names nobody, the next sentences of the paragraph are read, then the one
     before.
     """
-    spans = list(sentences(source.text))
+    spans = sentence_spans(source.text)
     for index, span in enumerate(spans):
         if span.start <= offset < span.end:
             evidence = Evidence(source, span.start, span.end)
@@ -76,7 +83,7 @@ def _sentence_at(source: Article, offset: int) -> tuple[Evidence, str | None]:
 
 def _neighbours(source: Article, evidence: Evidence) -> str:
     """The sentence before and after, where "he said" often names the speaker."""
-    spans = list(sentences(source.text))
+    spans = sentence_spans(source.text)
     for index, span in enumerate(spans):
         if span.start == evidence.start:
             around = spans[max(0, index - 1) : index + 2]
@@ -91,7 +98,7 @@ def find_quote(quote: str, sources: Sequence[Article]) -> list[Found]:
     if not pieces:
         return found
     for source in sources:
-        folded = normalize(source.text)
+        folded = normalized(source.text)
         position = 0
         for piece in pieces:
             position = folded.find(piece, position)
