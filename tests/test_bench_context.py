@@ -97,7 +97,13 @@ def test_sample_cases_and_json_contract(
     result = bench.main(["--data", str(SAMPLE), "--per-kind", "3", "--no-model"])
     last = capsys.readouterr().out.strip().splitlines()[-1]
     assert json.loads(last) == result
-    assert set(result) == {"recall", "false_alarms", "per_kind", "sentences_per_s"}
+    assert set(result) == {
+        "recall", "false_alarms", "per_kind", "sentences_per_s", "ner_sentences_per_s",
+        "speed_vs_ner",
+    }  # fmt: skip
+    assert result["ner_sentences_per_s"] > 0
+    ratio = result["sentences_per_s"] / result["ner_sentences_per_s"]
+    assert abs(result["speed_vs_ner"] - ratio) < 0.01
     assert set(result["per_kind"]) == set(bench.KINDS)
     for value in (result["recall"], result["false_alarms"]):
         assert isinstance(value, float) and 0.0 <= value <= 1.0

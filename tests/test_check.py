@@ -164,7 +164,7 @@ def test_json_shape_and_summary(report: Report) -> None:
     data = json.loads(json.dumps(report.to_dict()))
     assert list(data) == ["article", "claims", "summary"]
     keys = ["id", "text", "start", "end", "field", "verdict", "checks", "evidence", "reason"]
-    assert all(list(c) == [*keys, "decided_by", "failed"] for c in data["claims"])
+    assert all(list(c) == [*keys, "decided_by", "probability", "failed"] for c in data["claims"])
     for found in data["claims"]:
         failed = [c for c in found["checks"] if c["verdict"] == "fail"]
         assert [(f["kind"], f["detail"]) for f in found["failed"]] == [

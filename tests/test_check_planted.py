@@ -244,8 +244,9 @@ def test_json_output_follows_the_contract(
     for number, claim in enumerate(report["claims"], start=1):
         assert set(claim) == {
             "id", "text", "start", "end", "field", "verdict", "checks", "evidence", "reason",
-            "decided_by", "failed",
+            "decided_by", "failed", "probability",
         }  # fmt: skip
+        assert claim["probability"] is None or 0.0 <= claim["probability"] <= 1.0
         flagged = claim["verdict"] != "supported"
         assert (claim["decided_by"] is not None) == flagged
         assert {f["kind"] for f in claim["failed"]} <= kinds
@@ -301,3 +302,21 @@ def test_source_line_without_text_exits_2(invoke: Callable[..., Result], tmp_pat
     result = invoke("check", str(article), "--sources", str(sources))
     assert result.exit_code == 2
     assert result.stderr.strip() == f"error: {sources}:1: missing 'text'"
+
+
+def test_json_carries_the_model_probability_where_the_model_judged(
+    sources: list[Article],
+) -> None:
+    copied = (
+        "Lee, 47, was executed by lethal injection at the federal prison in Terre Haute, Indiana"
+    )
+    reworded = "Lee, 47, was put to death with an injection at a federal prison in Indiana"
+    text = FAITHFUL.replace(copied, reworded, 1)
+    claims = {c["text"]: c for c in (cl.to_dict() for cl in check(text, sources).claims)}
+    judged = next(c for t, c in claims.items() if t.startswith("Lee, 47, was put to death"))
+    assert judged["probability"] is not None and 0.0 <= judged["probability"] <= 1.0
+    assert f"entailment {judged['probability']:.2f}" in " ".join(
+        c["detail"] for c in judged["checks"]
+    )
+    settled = next(c for t, c in claims.items() if t.startswith("A federal execution"))
+    assert settled["probability"] is None  # a copy: word coverage settles it

@@ -33,7 +33,7 @@ from newsdesk.records import (
     Verdict,
 )
 from newsdesk.verify.checker import check_sentence, combined_support, page_contexts
-from newsdesk.verify.checks import ClaimResult
+from newsdesk.verify.checks import ClaimResult, index_sources, prefetch
 from newsdesk.verify.checks.base import SupportFn
 from newsdesk.verify.checks.support import check_support
 from newsdesk.write.base import Flag, Writer
@@ -61,6 +61,8 @@ def check_draft_sentences(
 ) -> list[ClaimResult]:
     """The checker's result on every sentence of ``draft``, in order."""
     sources = {article.id: article for article in articles}
+    index_sources(articles)
+    prefetch(sentence.text for sentence in draft.sentences)
     return [
         check_sentence(
             sentence,

@@ -40,7 +40,7 @@ from newsdesk.verify.articles.parse import (
 )
 from newsdesk.verify.articles.reading import parse_article
 from newsdesk.verify.checker import check_claim, check_sentence, combined_support, page_contexts
-from newsdesk.verify.checks import Check, ClaimResult, verdict_of
+from newsdesk.verify.checks import Check, ClaimResult, index_sources, prefetch, verdict_of
 from newsdesk.verify.checks.languages import (
     best_match,
     cross_language_support,
@@ -109,6 +109,7 @@ class ClaimReport:
             ],
             "reason": self.result.reason,
             "decided_by": self.result.decided_by,
+            "probability": _rounded(self.result.probability),
             "failed": [
                 {
                     "kind": c.kind,
@@ -118,6 +119,10 @@ class ClaimReport:
                 for c in self.result.failed
             ],
         }
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
 
 
 @dataclass(frozen=True)
@@ -212,6 +217,8 @@ def check_article(
     parsed = parse_article(article_text, name)
     as_of = as_of or parsed.date or max((s.published for s in sources if s.published), default=None)
     body = "\n".join(u.clean for u in parsed.units if u.field is None and u.kind != "source_link")
+    index_sources(sources)
+    prefetch(unit.clean for unit in parsed.units if _is_claim(unit))
     index = _Index(sources, body, as_of, default_model() if model else None)
     _retrieve_all(index, parsed.units)
     claims = tuple(
@@ -230,6 +237,8 @@ def check_draft(draft: Draft, sources: Sequence[Article], min_coverage: float = 
     in ``format_text`` are sentence numbers (headline first).
     """
     by_id = {source.id: source for source in sources}
+    index_sources(sources)
+    prefetch(sentence.text for sentence in draft.sentences)
     support = combined_support(check_support, min_coverage)
     units, claims, offset = [], [], 0
     contexts = page_contexts(draft)

@@ -6,6 +6,12 @@ commentary in the article's own voice (``opinion``) before support, whose
 failure it usually explains.
 """
 
+from collections.abc import Iterable
+
+from newsdesk.language.entities import source_index
+from newsdesk.language.retrieval import candidates_of
+from newsdesk.records import Article
+from newsdesk.verify.checks import dates, numbers, places, quotes, roles
 from newsdesk.verify.checks.attribution import attribution_check
 from newsdesk.verify.checks.base import Check, CheckKind, Claim, ClaimCheck, ClaimResult, verdict_of
 from newsdesk.verify.checks.context import check_context
@@ -30,4 +36,34 @@ CHECKS: tuple[ClaimCheck, ...] = (
     support_check,
 )
 
-__all__ = ["CHECKS", "Check", "CheckKind", "Claim", "ClaimCheck", "ClaimResult", "verdict_of"]
+
+def index_sources(sources: Iterable[Article]) -> None:
+    """Read each source once the way the checks read it (sentences, dates, figures, folded
+    text, retrieval candidates), so that an article pays for its sources once and not
+    inside whichever claim happens to need them first. Cached: a second call is free."""
+    for source in sources:
+        source_index(source)
+        candidates_of(source)
+        dates.index_source(source)
+        numbers.index_source(source)
+        quotes.index_source(source)
+
+
+def prefetch(claims: Iterable[str]) -> None:
+    """Analyse in one batch the claims the checks will analyse one at a time."""
+    texts = list(claims)
+    roles.prefetch(texts)
+    places.prefetch(texts)
+
+
+__all__ = [
+    "CHECKS",
+    "Check",
+    "CheckKind",
+    "Claim",
+    "ClaimCheck",
+    "ClaimResult",
+    "index_sources",
+    "prefetch",
+    "verdict_of",
+]

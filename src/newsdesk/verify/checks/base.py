@@ -37,12 +37,15 @@ class Check:
     ``conflict`` is set on a failed check when a source says something else
     (another number, date, office-holder, place): the claim is then
     *contradicted*, not merely *unsupported*, and the reason names that source.
+    ``score`` is the probability a learned model gave the claim, where one judged it
+    (the support model), so that a reader can sort claims by doubt.
     """
 
     kind: CheckKind
     verdict: Literal["pass", "fail", "n/a"]
     detail: str = ""
     conflict: Evidence | None = None
+    score: float | None = None
 
 
 SupportFn = Callable[[str, Sequence[Evidence]], Check]
@@ -109,6 +112,12 @@ class ClaimResult:
         if self.label == "contradicted":
             return next((c for c in failed if c.conflict is not None), failed[0])
         return failed[0]
+
+    @property
+    def probability(self) -> float | None:
+        """The support model's probability that the evidence supports the claim; None when
+        the model was not asked (a copy settled by word coverage, no evidence, no model)."""
+        return next((c.score for c in self.checks if c.score is not None), None)
 
     @property
     def decided_by(self) -> CheckKind | None:

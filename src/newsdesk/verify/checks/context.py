@@ -43,7 +43,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from newsdesk.language.entities import analyse
+from newsdesk.language.entities import analyse, source_index
 from newsdesk.language.people import (
     Referent,
     Roster,
@@ -65,7 +65,6 @@ from newsdesk.language.text import (
     Span,
     content_words,
     paragraphs,
-    sentence_spans,
     sentences_before,
 )
 from newsdesk.records import Evidence
@@ -182,7 +181,7 @@ def _description(claim: Claim) -> Check | None:
     said = f"“{phrase[0].lower()}{phrase[1:]}”"
     anchors = [
         (e, span)
-        for e in _text_evidence(claim)
+        for e in _tellings(claim)
         for span in sentences_before(e.source.text, e.start)[-WINDOW:]
         if mentions_kind(span.text, noun)
     ]
@@ -215,7 +214,7 @@ def _place(claim: Claim) -> Check | None:
         return None
     said = f"“{match.group().lower()}”"
     anchors = []
-    for evidence in _text_evidence(claim):
+    for evidence in _tellings(claim):
         before = sentences_before(evidence.source.text, evidence.start)[-WINDOW:]
         nearest = next((s for s in reversed(before) if _places_named(s.text)), None)
         if nearest is not None:
@@ -287,20 +286,24 @@ def _same_event(
 
 
 def _tellings(claim: Claim) -> list[Evidence]:
-    """The cited spans, then every other source sentence that tells the claim (holds
-    ``TELLS`` of its content words): each source may tell the event after another one, and
-    the page may follow any of them."""
-    found = _text_evidence(claim)
+    """The source sentences that tell the claim (hold ``TELLS`` of its content words), the
+    cited ones first: each source may tell the event after another one, and the page may
+    follow any of them. A cited span that holds only part of the claim is not where the
+    claim is told, and what comes before it says nothing about the claim's references;
+    when no sentence tells the claim (a paraphrase), the cited spans are all there is."""
+    cited = _text_evidence(claim)
     wanted = set(content_words(claim.body))
     if not wanted:
-        return found
+        return cited
+    needed = TELLS * len(wanted)
+    found = [e for e in cited if len(wanted & set(content_words(e.quote))) >= needed]
     for source in claim.sources:
-        for span in sentence_spans(source.text):
-            if any(e.source.id == source.id and e.start == span.start for e in found):
+        for segment in source_index(source).segments:
+            if segment.field != "text" or len(wanted & segment.words) < needed:
                 continue
-            if len(wanted & set(content_words(span.text))) >= TELLS * len(wanted):
-                found.append(Evidence(source, span.start, span.end))
-    return found
+            if not any(e.source.id == source.id and e.start == segment.start for e in found):
+                found.append(Evidence(source, segment.start, segment.end))
+    return found or cited
 
 
 def _anchors(text: str, offset: int) -> list[Span]:

@@ -211,6 +211,11 @@ def _analyse(text: str, anchor: date | None) -> tuple[_Sentence, ...]:
     return tuple(result)
 
 
+def index_source(source: Article) -> None:
+    """Find the dates of ``source`` now, once, rather than inside the first claim's check."""
+    _analyse(source.text, parse_anchor(source.published))
+
+
 @dataclass(frozen=True)
 class _Found:
     """A source date, where it was said, and how related that sentence is to the claim."""

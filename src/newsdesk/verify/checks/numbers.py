@@ -1261,6 +1261,12 @@ def _bodies(source: Article) -> Iterator[tuple[Literal["text", "title"], str]]:
     yield "text", source.text
 
 
+def index_source(source: Article) -> None:
+    """Find the figures of ``source`` now, once, rather than inside the first claim's check."""
+    for _, body in _bodies(source):
+        _analyse(body)
+
+
 @dataclass(frozen=True)
 class _Located:
     source: Article

@@ -91,6 +91,12 @@ def _neighbours(source: Article, evidence: Evidence) -> str:
     return evidence.quote
 
 
+def index_source(source: Article) -> None:
+    """Fold and split ``source`` now, once: every quotation is searched in the folded text."""
+    normalized(source.text)
+    sentence_spans(source.text)
+
+
 def find_quote(quote: str, sources: Sequence[Article]) -> list[Found]:
     """Every source sentence that holds ``quote`` (all its pieces, in order)."""
     pieces = _pieces(quote)

@@ -529,11 +529,11 @@ def _as_check(judgement: Judgement, threshold: float) -> Check:
     if not judgement.weakest.evidence:
         return Check("support", "fail", "no evidence to judge the claim against")
     if score >= threshold:
-        return Check("support", "pass", f"entailment {score:.2f} ≥ {threshold:.2f}")
+        return Check("support", "pass", f"entailment {score:.2f} ≥ {threshold:.2f}", score=score)
     detail = f"entailment {score:.2f} < {threshold:.2f}"
     if judgement.missing:
         detail += f"; not in the evidence: {', '.join(judgement.missing)}"
-    return Check("support", "fail", detail)
+    return Check("support", "fail", detail, score=score)
 
 
 def _span_sentences(quote: str) -> list[str]:
