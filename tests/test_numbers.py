@@ -636,3 +636,50 @@ def test_counts_and_contradicted_implied_numbers_still_fail(
     claim: str, source: str, context: tuple[str, ...], detail: str
 ) -> None:
     assert judge(claim, source, context) == ("fail", detail)
+
+
+LOAN = Article(
+    "wire-loan",
+    "https://wire.test/loan",
+    "Wire",
+    "EU loan agreed",
+    "European leaders agreed a €90bn loan to Ukraine on Friday after talks in Brussels.",
+)
+CONVERTED = Article(
+    "paper-loan",
+    "https://paper.test/loan",
+    "Paper",
+    "EU deal",
+    "The EU agreed a €90bn (£79bn) loan to Ukraine, officials said. Britain sent £2bn in arms.",
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "verdict"),
+    [
+        ("European leaders agreed a €90bn (£79bn) loan to Ukraine.", "pass"),
+        ("European leaders agreed a €90bn, or about £79bn, loan to Ukraine.", "pass"),
+        # The same pound figure, but no source gives it as the euro amount's conversion.
+        ("European leaders agreed a €90bn (£2bn) loan to Ukraine.", "fail"),
+        ("European leaders agreed a €90bn (£70bn) loan to Ukraine.", "fail"),
+    ],
+)
+def test_a_conversion_the_sources_print_beside_the_cited_figure_counts(
+    claim: str, verdict: str
+) -> None:
+    check = check_numbers(claim, [cite(LOAN, LOAN.text)], [LOAN, CONVERTED])
+    assert check.verdict == verdict, check.detail
+    if verdict == "pass":
+        assert "£79bn (as paper-loan converts it)" in check.detail
+
+
+def test_a_conversion_needs_the_cited_figure_beside_it() -> None:
+    # "£79bn" stated alone elsewhere is not a conversion of the cited €90bn.
+    other = Article(
+        "paper-2", "https://paper.test/2", "Paper", "Aid", "Britain pledged £79bn over a decade."
+    )
+    check = check_numbers(
+        "European leaders agreed a €90bn (£79bn) loan to Ukraine.", [cite(LOAN, LOAN.text)],
+        [LOAN, other],
+    )  # fmt: skip
+    assert (check.verdict, check.detail) == ("fail", "£79bn does not appear in the cited text")

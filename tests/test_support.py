@@ -17,6 +17,7 @@ from newsdesk.verify.checks.support import (
     SupportModel,
     check_support,
     claim_sentences,
+    clause_parts,
     clean,
     default_model,
     number_values,
@@ -143,3 +144,39 @@ def test_claim_sentences_split_lowercased_system_output() -> None:
     ]
     assert clean("he did n't say -lrb- really -rrb- .") == "he didn't say (really)."
     assert number_values("two dozen, 1,200 and 3") == {"2", "12", "1200", "3"}
+
+
+USMCA_STORY = "allsides-val-0067"
+BACKED = "The AFL-CIO confirmed Tuesday it would back the trade agreement"  # National Review
+NOT_THIS_MONTH = (  # Politico
+    "Senate Majority Leader Mitch McConnell told reporters the upper chamber will not take up "
+    "the trade deal this month."
+)
+
+
+@pytest.fixture(scope="module")
+def usmca(sample_articles: list[Article]) -> list[Article]:
+    return [a for a in sample_articles if a.extra.get("cluster_id") == USMCA_STORY]
+
+
+def test_clause_parts_split_joined_facts_only() -> None:
+    joined = f"{BACKED}, while {NOT_THIS_MONTH}"
+    assert clause_parts(joined) == [BACKED, NOT_THIS_MONTH]
+    assert clause_parts(f"{BACKED}; {NOT_THIS_MONTH}") == [BACKED, NOT_THIS_MONTH]
+    # A short clause is not a fact of its own: "…, and he left."
+    assert clause_parts(f"{BACKED}, and he left.") == [f"{BACKED}, and he left."]
+
+
+def test_a_sentence_joining_two_sources_passes_when_each_part_does(
+    model: SupportModel, usmca: list[Article]
+) -> None:
+    claim = f"{BACKED}, while {NOT_THIS_MONTH}"
+    ((check, evidence),) = model.check_sources([claim], usmca)
+    assert check.verdict == "pass", check.detail
+    assert {e.source.outlet for e in evidence} >= {"National Review", "Politico"}
+    changed = (
+        f"{BACKED}, while Senate Majority Leader Mitch McConnell told reporters he expects the "
+        "Senate to ratify the pact before Christmas."
+    )
+    ((check, _),) = model.check_sources([changed], usmca)
+    assert check.verdict == "fail", check.detail

@@ -1453,10 +1453,22 @@ def check_numbers(
                 conflict=rival.evidence(),
             )
     unstated = [q for q in missing if q not in implied]
+    converted = {
+        q.start: found
+        for q in unstated
+        if (found := _converted(claim, q, [p for p in claimed if p not in missing], sources))
+    }
+    unstated = [q for q in unstated if q.start not in converted]
     if not unstated:
         if not stated:
             return Check("number", "n/a", f"“{implied[0].text}” is implied, not reported")
-        return Check("number", "pass", ", ".join(q.label for q in stated))
+        labels = [
+            f"{q.label} (as {converted[q.start].source.id} converts it)"
+            if q.start in converted
+            else q.label
+            for q in stated
+        ]
+        return Check("number", "pass", ", ".join(labels))
     first = unstated[0]
     elsewhere = any(
         matches(first, found.quantity)
@@ -1467,6 +1479,53 @@ def check_numbers(
     )
     where = "the cited text" if elsewhere else "the sources"
     return Check("number", "fail", f"{first.label} does not appear in {where}")
+
+
+_CONVERSION_GAP = re.compile(
+    r"\s*(?:\(|[,;]?\s*(?:or|about|around|roughly|some|nearly|approximately|equivalent to)\s)"
+    r"\s*(?:about\s|around\s|roughly\s|some\s|nearly\s)?\s*",
+    re.IGNORECASE,
+)
+"""What stands between an amount and the same amount in another unit or currency:
+"€90bn (£79bn)", "50 miles, or about 80 kilometres"."""
+
+
+def _side_by_side(text: str, a: Quantity, b: Quantity) -> bool:
+    """Are ``a`` and ``b`` one amount written in two units or currencies, one right after
+    the other?"""
+    first, second = sorted((a, b), key=lambda q: q.start)
+    if first.kind != second.kind or (first.currency, first.unit) == (second.currency, second.unit):
+        return False
+    gap = text[first.end : second.start]
+    return len(gap) <= 24 and _CONVERSION_GAP.fullmatch(gap) is not None
+
+
+def _converted(
+    claim: str, q: Quantity, backed: Sequence[Quantity], sources: Sequence[Article]
+) -> _Located | None:
+    """A source sentence that gives ``q`` beside a figure the claim's cited text backs, as
+    the same amount in another unit or currency.
+
+    A writer who cites the "€90bn" of one report may add the "(£79bn)" that another
+    report prints beside it; the conversion is then the sources', not the writer's.
+    """
+    partners = [p for p in backed if p is not q and _side_by_side(claim, p, q)]
+    if not partners:
+        return None
+    for source in sources:
+        for field, body in _bodies(source):
+            for sentence in _analyse(body):
+                for found in sentence.found:
+                    if not matches(q, found.quantity):
+                        continue
+                    for other in sentence.found:
+                        if (
+                            other is not found
+                            and any(matches(p, other.quantity) for p in partners)
+                            and _side_by_side(body, found.quantity, other.quantity)
+                        ):
+                            return _Located(source, field, sentence, found)
+    return None
 
 
 def number_check(claim: Claim) -> Check:

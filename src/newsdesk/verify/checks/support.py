@@ -23,7 +23,10 @@ two CPU cores:
   ``models/support.json`` (trees, not a linear model: the same recall means
   different things for a one-line abstractive summary and a copied sentence).
   The claim's probability is the *minimum* over its sentences: a claim is
-  supported only when every fact in it is.
+  supported only when every fact in it is. A sentence that joins clauses
+  ("…; …", "…, while …": ``clause_parts``), as a writer does with facts from two
+  reports, is also retrieved and judged part by part, and scores the better of
+  the whole and its weakest part: each part then rests on its own span.
 * **Decision** (``check_support``): the probability against the threshold
   tuned on the validation cuts of the consistency benchmarks; a failure names
   the numbers, names and words the evidence lacks.
@@ -161,6 +164,27 @@ def claim_sentences(claim: str) -> list[str]:
         else:
             merged.append(part)
     return merged or [clean(claim)]
+
+
+_CLAUSE_BOUNDARY = re.compile(r";\s+|,\s+(?=(?:and|but|while|whereas)\s)")
+_CONJUNCTION = re.compile(r"^(?:and|but|while|whereas)\s+", re.IGNORECASE)
+MIN_PART_WORDS = 4
+"""Content words each part of a joined sentence needs to be judged on its own."""
+
+
+def clause_parts(sentence: str) -> list[str]:
+    """The clauses a sentence joins ("…; …", "…, and …", "…, while …"), when each carries
+    ``MIN_PART_WORDS`` content words; else the sentence alone.
+
+    A writer joins facts from two reports into one sentence; each part then rests on its
+    own source span, and the sentence is supported when every part is.
+    """
+    pieces = [
+        _CONJUNCTION.sub("", p.strip()) for p in _CLAUSE_BOUNDARY.split(sentence) if p.strip()
+    ]
+    if len(pieces) < 2 or any(len(content_stems(p)) < MIN_PART_WORDS for p in pieces):
+        return [sentence]
+    return pieces
 
 
 def stem(word: str) -> str:
@@ -406,7 +430,7 @@ class SupportModel:
     ) -> list[list[Evidence]]:
         """``retrieve`` for many claims against one set of sources, in one encoder batch."""
         index = self._index(sources)
-        per_claim = [claim_sentences(c) for c in claims]
+        per_claim = [_queries(c) for c in claims]
         flat = [s for group in per_claim for s in group]
         if not index.spans or not flat:
             return [[] for _ in claims]
@@ -463,20 +487,51 @@ class SupportModel:
         return results
 
     def judge_many(self, items: Sequence[tuple[str, Sequence[Evidence]]]) -> list[Judgement]:
-        """Support probability of each claim: the minimum over its sentences."""
+        """Support probability of each claim: the minimum over its sentences.
+
+        A sentence that joins clauses (``clause_parts``) is also judged part by part, and
+        scores the better of the whole and its weakest part: supported as a whole, or
+        because each part is.
+        """
         self._load()
         if self._classifier is None:
             raise RuntimeError("this SupportModel has no classifier (model_path=None)")
-        features = self.features_many(items)
+        expanded = list(items)
+        parts_at: list[list[list[int]]] = []
+        """Per claim, per sentence: the positions in ``expanded`` of its parts."""
+        for claim, evidence in items:
+            per_sentence = []
+            for sentence in claim_sentences(claim):
+                parts = clause_parts(sentence)
+                positions = list(range(len(expanded), len(expanded) + len(parts)))
+                per_sentence.append(positions if len(parts) > 1 else [])
+                if len(parts) > 1:
+                    expanded.extend((part, evidence) for part in parts)
+            parts_at.append(per_sentence)
+        features = self.features_many(expanded)
         rows = np.array([f.values for group in features for f in group], dtype=np.float64)
         probabilities = self._classifier.predict(rows) if len(rows) else np.zeros(0)
+        offsets = np.cumsum([0] + [len(group) for group in features])
+        judged = [
+            (float(probabilities[offsets[i] + j]), f)
+            for i, group in enumerate(features)
+            for j, f in enumerate(group)
+        ]
+        by_item = [judged[offsets[i] : offsets[i + 1]] for i in range(len(features))]
+
+        def weakest(position: int) -> tuple[float, SentenceFeatures]:
+            return min(by_item[position], key=lambda t: t[0])
+
         judgements = []
-        row = 0
-        for group in features:
-            scores = probabilities[row : row + len(group)]
-            row += len(group)
-            weakest = int(np.argmin(scores))
-            judgements.append(Judgement(float(scores[weakest]), group[weakest]))
+        for position, per_sentence in enumerate(parts_at):
+            sentences_judged = []
+            for whole, part_positions in zip(by_item[position], per_sentence, strict=True):
+                if part_positions:
+                    part = min((weakest(p) for p in part_positions), key=lambda t: t[0])
+                    whole = max(whole, part, key=lambda t: t[0])
+                sentences_judged.append(whole)
+            score, features_of = min(sentences_judged, key=lambda t: t[0])
+            judgements.append(Judgement(score, features_of))
         return judgements
 
     def score(self, claim: str, evidence: Sequence[Evidence]) -> float:
@@ -511,6 +566,16 @@ class SupportModel:
         evidence = self.retrieve_many(claims, sources, k)
         checks = self.check_many(list(zip(claims, evidence, strict=True)), threshold)
         return list(zip(checks, evidence, strict=True))
+
+
+def _queries(claim: str) -> list[str]:
+    """What evidence is retrieved for: each sentence of the claim, and each part of a
+    sentence that joins clauses, so that every part finds its own span."""
+    queries: list[str] = []
+    for sentence in claim_sentences(claim):
+        parts = clause_parts(sentence)
+        queries.extend([sentence, *parts] if len(parts) > 1 else [sentence])
+    return queries
 
 
 def _single_spans(source: Article) -> tuple[list[Evidence], list[Evidence]]:
