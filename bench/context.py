@@ -636,17 +636,42 @@ def credit_pairs(text: StoryText) -> list[Pair]:
     return pairs
 
 
-def time_pairs(text: StoryText) -> list[Pair]:
-    story = text.story
-    every = [
+Located = tuple[Article, int, str]
+"""A sentence of a story: its article, its index there, its text."""
+
+
+def intruder_pool(text: StoryText, marker: re.Pattern[str], own: re.Pattern[str]) -> list[Located]:
+    """Sentences that could stand before a target as another event: long enough, holding
+    ``marker`` (a date, a place), with no quotation, no reference of the target's own kind
+    (``own``) and no pronoun, so that they lean on nothing themselves."""
+    return [
         (article, index, span.text)
         for article, index, span in text.each()
         if usable(span.text, 8)
-        and WHEN.search(span.text)
+        and marker.search(span.text)
         and not QUOTED.search(span.text)
-        and not RELATIVE_TIME.match(span.text)
+        and not own.search(span.text)
         and pronoun_in(span.text) is None
     ]
+
+
+def unlike(pool: Iterable[Located], article: Article, index: int, anchor: set[str]) -> list[str]:
+    """The pool's sentences far from the target (another article, or ``MIN_DISTANCE``
+    sentences away) that share at most ``MAX_OVERLAP`` of the target's and its anchor's
+    words: likely another event."""
+    return sorted(
+        {
+            other
+            for other_article, other_index, other in pool
+            if (other_article.id != article.id or abs(other_index - index) >= MIN_DISTANCE)
+            and _jaccard(set(content_words(other)), anchor) <= MAX_OVERLAP
+        }
+    )
+
+
+def time_pairs(text: StoryText) -> list[Pair]:
+    story = text.story
+    every = intruder_pool(text, WHEN, RELATIVE_TIME)
     pairs = []
     for article, index, span in text.each():
         phrase = RELATIVE_TIME.match(span.text)
@@ -658,14 +683,7 @@ def time_pairs(text: StoryText) -> list[Pair]:
         if not usable(preceding) or RELATIVE_TIME.match(preceding):
             continue
         anchor = set(content_words(preceding)) | set(content_words(span.text))
-        intruders = sorted(
-            {
-                other
-                for other_article, other_index, other in every
-                if (other_article.id != article.id or abs(other_index - index) >= MIN_DISTANCE)
-                and _jaccard(set(content_words(other)), anchor) <= MAX_OVERLAP
-            }
-        )
+        intruders = unlike(every, article, index, anchor)
         if not intruders:
             continue
         note = f"{phrase.group(0).rstrip(' ,')!r} follows: {preceding}"
@@ -701,15 +719,7 @@ def place_pairs(text: StoryText) -> list[Pair]:
             targets.append((article, index, span.text, preceding, form, match.start()))
     if not targets:
         return []
-    every = [
-        (article, index, span.text)
-        for article, index, span in text.each()
-        if usable(span.text, 8)
-        and PLACED.search(span.text)
-        and not QUOTED.search(span.text)
-        and not THERE.search(span.text)
-        and pronoun_in(span.text) is None
-    ]
+    every = intruder_pool(text, PLACED, THERE)
     openings = [t[2][: t[5]] for t in targets]
     names = place_names([t[3] for t in targets] + openings + [other for _, _, other in every])
     pairs = []
@@ -720,16 +730,10 @@ def place_pairs(text: StoryText) -> list[Pair]:
         if not own or names[opening]:
             continue  # nothing to lean on, or the target names its own place first
         anchor = set(content_words(preceding)) | set(content_words(target))
-        intruders = sorted(
-            {
-                other
-                for other_article, other_index, other in every
-                if (other_article.id != article.id or abs(other_index - index) >= MIN_DISTANCE)
-                and names[other]
-                and not names[other] & own
-                and _jaccard(set(content_words(other)), anchor) <= MAX_OVERLAP
-            }
-        )
+        elsewhere = [
+            located for located in every if names[located[2]] and not names[located[2]] & own
+        ]
+        intruders = unlike(elsewhere, article, index, anchor)
         if not intruders:
             continue
         note = f"{form!r} is where: {preceding}"
