@@ -52,6 +52,7 @@ import numpy.typing as npt
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import GroupKFold
 
+from newsdesk.language.encoder import SentenceEncoder
 from newsdesk.language.text import sentences, words
 from newsdesk.records import Article
 from newsdesk.verify.checks.support import (
@@ -621,12 +622,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     sample = {
         s["cluster_id"] for s in read_jsonl(args.shared / "data" / "sample" / "stories.jsonl")
     }
-    model = SupportModel(model_path=None, cache_size=10**7)
+    model = SupportModel(model_path=None, encoder=SentenceEncoder(cache_size=10**7))
     if args.embedding_cache is not None and args.embedding_cache.exists():
         with np.load(args.embedding_cache) as cached:
             texts = json.loads(cached["texts"].tobytes().decode("utf-8"))
             # Filling the private cache directly: the texts are the keys embed() would use.
-            model._embeddings.update(zip(texts, cached["vectors"], strict=True))
+            model.encoder._embeddings.update(zip(texts, cached["vectors"], strict=True))
     global USE_SYNONYMS
     USE_SYNONYMS = not args.no_synonyms
     idf = idf_table(args.shared, sample)
@@ -656,11 +657,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         featurize(batch, model, name)
     print(f"features done: {time.time() - started:.0f}s", file=sys.stderr)
     if args.embedding_cache is not None:
-        texts = list(model._embeddings)
+        texts = list(model.encoder._embeddings)
         np.savez(
             args.embedding_cache,
             texts=np.frombuffer(json.dumps(texts).encode("utf-8"), dtype=np.uint8),
-            vectors=np.stack([model._embeddings[t] for t in texts]),
+            vectors=np.stack([model.encoder._embeddings[t] for t in texts]),
         )
 
     train = [*human, *synthetic]
