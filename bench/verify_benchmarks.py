@@ -30,7 +30,8 @@ cold (embedding the sources inside the timing) and warm (sources indexed,
 new claims: a newsdesk run indexes a story's sources once and checks every
 sentence against them); ``sentences_per_s`` is the warm figure, the table
 shows both. The last line of output is one JSON object:
-``{"datasets": {NAME: {"bacc", "baseline_bacc", "n"}}, "sentences_per_s": float}``;
+``{"datasets": {NAME: {"bacc", "baseline_bacc", "n"}}, "sentences_per_s": float,
+"speed_vs_trees": float, "cold_start_s": float, "cold_start_vs_trees": float}``;
 a roundup set adds ``"kinds": {KIND: {"caught", "n"}}``.
 """
 
@@ -41,10 +42,12 @@ import hashlib
 import json
 import math
 import random
+import subprocess
 import sys
 import time
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -187,10 +190,7 @@ def sample(rows: list[dict[str, Any]], limit: int | None) -> list[dict[str, Any]
 def speed(model: SupportModel, n_claims: int) -> tuple[float, float, int]:
     """Claim sentences per second against 50 sample articles: cold (sources not yet
     indexed) and warm (sources indexed, claims new)."""
-    articles = [
-        Article(id=r["id"], url=r["url"], outlet=r["outlet"], title=r["title"], text=r["text"])
-        for r in read_jsonl(Path(str(SAMPLE_DUMP)))  # the bundled copy of ../shared/data/sample
-    ]
+    articles = sample_articles()
     rng = random.Random(1)
     rng.shuffle(articles)
     sources = articles[:50]
@@ -200,6 +200,8 @@ def speed(model: SupportModel, n_claims: int) -> tuple[float, float, int]:
     # disjoint halves so the warm run embeds new claims.
     cold_claims, warm_claims = pool[:n_claims], pool[n_claims : 2 * n_claims]
     model.embed(["warm up the encoder"])
+    if model.entailment is not None:
+        model.entailment.predict([("warm up", "the cross-encoder")])
     start = time.perf_counter()
     model.check_sources(cold_claims, sources)
     cold = len(cold_claims) / (time.perf_counter() - start)
@@ -207,6 +209,61 @@ def speed(model: SupportModel, n_claims: int) -> tuple[float, float, int]:
     model.check_sources(warm_claims, sources)
     warm = len(warm_claims) / (time.perf_counter() - start)
     return cold, warm, len(cold_claims)
+
+
+def sample_articles() -> list[Article]:
+    return [
+        Article(id=r["id"], url=r["url"], outlet=r["outlet"], title=r["title"], text=r["text"])
+        for r in read_jsonl(Path(str(SAMPLE_DUMP)))  # the bundled copy of ../shared/data/sample
+    ]
+
+
+COLD_START = """
+import sys
+from pathlib import Path
+from newsdesk.records import Article
+from newsdesk.verify.checks.support import SupportModel
+from newsdesk.verify.consistency import read_jsonl
+from newsdesk.config import SAMPLE_DUMP
+rows = list(read_jsonl(Path(str(SAMPLE_DUMP))))[:3]
+sources = [Article(id=r["id"], url=r["url"], outlet=r["outlet"], title=r["title"],
+                   text=r["text"]) for r in rows]
+claim = " ".join(sources[0].text.split()[:20])
+model = SupportModel.installed(trees_only=sys.argv[1] == "trees")
+model.check_sources([claim, "The minister resigned on Friday after the vote."], sources)
+"""
+"""A fresh process checks two claims against three sample articles: imports, the models'
+loading and the first verdicts."""
+
+
+def cold_start(trees_only: bool) -> float:
+    """Seconds from a new interpreter to its first verdicts."""
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-c", COLD_START, "trees" if trees_only else "installed"], check=True
+    )
+    return time.perf_counter() - start
+
+
+@dataclass(frozen=True)
+class Timings:
+    """Speed of the installed model, and of the trees alone measured in the same run."""
+
+    n_claims: int
+    cold: float
+    warm: float
+    trees_warm: float
+    cold_start_s: float
+    trees_cold_start_s: float
+
+
+def timings(model: SupportModel, n_claims: int) -> Timings:
+    cold, warm, n = speed(model, n_claims)
+    if model.entailment is None:
+        trees_warm = warm
+    else:
+        trees_warm = speed(SupportModel(model.model_path, model.encoder), n_claims)[1]
+    return Timings(n, cold, warm, trees_warm, cold_start(False), cold_start(True))
 
 
 def percent(value: float | None) -> str:
@@ -230,13 +287,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="use this baseline cosine threshold instead of tuning it on the val cuts "
         "(the figure a default run prints; tuning embeds every val source)",
     )
+    parser.add_argument(
+        "--trees-only",
+        action="store_true",
+        help="leave the entailment cross-encoder out: the gradient-boosted trees decide alone",
+    )
     args = parser.parse_args(argv)
     files = args.data or [
         *sorted(CONSISTENCY.glob("*.jsonl*")),
         *([ROUNDUPS] if ROUNDUPS.is_dir() else []),
     ]
     wanted = set(args.sets) if args.sets else None
-    model = SupportModel()
+    model = SupportModel.installed(trees_only=args.trees_only)
     started = time.time()
 
     # Baseline threshold: pooled validation cuts of the default sets.
@@ -290,7 +352,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"  {name}: built in {built[name]:.0f}s; caught {caught}", file=sys.stderr)
         print(f"  {name}: {len(rows)} rows, {time.time() - started:.0f}s", file=sys.stderr)
 
-    cold, warm, n_claims = speed(model, args.claims)
+    timed = timings(model, args.claims)
 
     print()
     print(
@@ -317,8 +379,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{built[name]:.0f}s; negatives caught by kind: {caught or 'none'}"
         )
     print(
-        f"speed: {n_claims} claim sentences vs 50 sources: {cold:.0f}/s cold "
-        f"(sources embedded in the timing), {warm:.0f}/s warm (sources already indexed)"
+        f"speed: {timed.n_claims} claim sentences vs 50 sources: {timed.cold:.0f}/s cold "
+        f"(sources embedded in the timing), {timed.warm:.0f}/s warm (sources already "
+        f"indexed); trees alone, same run: {timed.trees_warm:.0f}/s warm "
+        f"({timed.warm / timed.trees_warm:.2f}x)"
+    )
+    print(
+        f"cold start (new process, models loaded, first verdicts): {timed.cold_start_s:.1f}s; "
+        f"trees alone {timed.trees_cold_start_s:.1f}s"
     )
     summary = {
         "datasets": {
@@ -334,7 +402,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             }
             for name, r in results.items()
         },
-        "sentences_per_s": round(warm, 1),
+        "sentences_per_s": round(timed.warm, 1),
+        "speed_vs_trees": round(timed.warm / timed.trees_warm, 3),
+        "cold_start_s": round(timed.cold_start_s, 2),
+        "cold_start_vs_trees": round(timed.cold_start_s / timed.trees_cold_start_s, 3),
     }
     print(json.dumps(summary))
     return 0

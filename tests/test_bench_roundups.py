@@ -248,12 +248,19 @@ def test_verify_benchmarks_reports_the_suite_under_the_json_contract(
     # No consistency sets (a fresh clone has none; the baseline threshold then falls back
     # to 0.5) and no timing run over 50 sources: this checks the row, not the speed.
     monkeypatch.setattr(vb, "CONSISTENCY", tmp_path)
-    monkeypatch.setattr(vb, "speed", lambda model, n: (100.0, 200.0, n))
+    monkeypatch.setattr(vb, "timings", lambda model, n: vb.Timings(n, 100.0, 200.0, 400.0, 4, 2))
     assert vb.main(["--data", str(folder), "--limit", "6", "--claims", "10"]) == 0
     out = capsys.readouterr().out.strip().splitlines()
     summary = json.loads(out[-1])
-    assert set(summary) == {"datasets", "sentences_per_s"}
-    assert summary["sentences_per_s"] == 200.0
+    assert set(summary) == {
+        "datasets",
+        "sentences_per_s",
+        "speed_vs_trees",
+        "cold_start_s",
+        "cold_start_vs_trees",
+    }
+    assert summary["sentences_per_s"] == 200.0 and summary["speed_vs_trees"] == 0.5
+    assert summary["cold_start_vs_trees"] == 2.0
     assert set(summary["datasets"]) == {"allsides_roundups"}
     row = summary["datasets"]["allsides_roundups"]
     assert set(row) == {"bacc", "baseline_bacc", "n", "kinds"} and row["n"] == 6

@@ -100,6 +100,29 @@ def test_swapped_number_or_entity_fails(model: SupportModel, reuters: Article, c
     assert verdict == "fail", detail
 
 
+KICKED_OFF = "On Tuesday, Trump formally kicked off his campaign for re-election in 2020."
+
+
+@pytest.mark.parametrize(
+    ("claim", "named"),
+    [
+        (KICKED_OFF.replace("Trump", "Obama"), "obama"),
+        (KICKED_OFF.replace("2020", "2024"), "2024"),
+        (KICKED_OFF.replace("Tuesday", "Friday"), "friday"),
+    ],
+    ids=["name", "number", "date"],
+)
+def test_a_paraphrase_passes_and_each_changed_fact_fails_naming_what_changed(
+    model: SupportModel, reuters: Article, claim: str, named: str
+) -> None:
+    # Reuters: "President Donald Trump formally launched his 2020 re-election campaign on
+    # Tuesday": other words, same facts.
+    assert judged(model, KICKED_OFF, [reuters])[0] == "pass"
+    verdict, detail = judged(model, claim, [reuters])
+    assert verdict == "fail", detail
+    assert named in detail.lower(), detail
+
+
 def test_retrieval_finds_the_sentence_among_50_sources_with_exact_spans(
     model: SupportModel, sample_articles: list[Article], reuters: Article
 ) -> None:

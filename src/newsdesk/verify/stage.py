@@ -22,6 +22,8 @@ from newsdesk.engine import Context
 from newsdesk.records import StageRun
 from newsdesk.store import ArticleStore, DraftStore, StoryStore
 from newsdesk.verify.checker import combined_support
+from newsdesk.verify.checks.entailment import MODEL_PATH as ENTAILMENT_PATH
+from newsdesk.verify.checks.entailment import SETTINGS_PATH as ENTAILMENT_SETTINGS
 from newsdesk.verify.checks.support import MODEL_PATH, check_support
 from newsdesk.verify.gate import run_gate
 from newsdesk.write.base import UsageMeter, Writer
@@ -33,8 +35,12 @@ RULES_VERSION = 3
 
 
 def checker_version(settings: VerifySettings) -> str:
-    """Names the checker a draft was gated by: rules, support model and settings."""
-    model = hashlib.sha256(MODEL_PATH.read_bytes()).hexdigest()[:12]
+    """Names the checker a draft was gated by: rules, support models and settings."""
+    digest = hashlib.sha256(MODEL_PATH.read_bytes())
+    for path in (ENTAILMENT_PATH, ENTAILMENT_SETTINGS):
+        if path.exists():
+            digest.update(path.read_bytes())
+    model = digest.hexdigest()[:12]
     knobs = json.dumps(asdict(settings), sort_keys=True, default=str)
     return f"{RULES_VERSION}-{model}-{hashlib.sha256(knobs.encode()).hexdigest()[:8]}"
 

@@ -55,6 +55,7 @@ from newsdesk.language.text import ABBREVIATIONS, STOPWORDS, sentences, words
 from newsdesk.language.text import numbers as digit_numbers
 from newsdesk.records import Article, Evidence
 from newsdesk.verify.checks.base import Check, Claim
+from newsdesk.verify.checks.entailment import EntailmentModel, evidence_text
 
 Matrix = npt.NDArray[np.float32]
 
@@ -331,14 +332,26 @@ class SupportModel:
     """
 
     def __init__(
-        self, model_path: Path | None = MODEL_PATH, encoder: SentenceEncoder | None = None
+        self,
+        model_path: Path | None = MODEL_PATH,
+        encoder: SentenceEncoder | None = None,
+        entailment: EntailmentModel | None = None,
     ) -> None:
         self.model_path = model_path
         self.encoder = encoder or default_encoder()
+        self.entailment = entailment
+        """The cross-encoder that joins the trees; None: the trees decide alone."""
         self._lock = threading.RLock()
         self._classifier: _TreeEnsemble | None = None
         self._idf: IdfTable | None = None
         self._indexes: OrderedDict[tuple[str, str, str], _Index] = OrderedDict()
+
+    @classmethod
+    def installed(cls, trees_only: bool = False) -> SupportModel:
+        """The shipped model: the trees, joined by the cross-encoder when its weights are
+        installed (``trees_only`` leaves it out, for comparisons)."""
+        entailment = EntailmentModel()
+        return cls(entailment=None if trees_only or not entailment.available else entailment)
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -352,10 +365,13 @@ class SupportModel:
 
     @property
     def threshold(self) -> float:
-        """The decision threshold stored with the model (tuned on validation cuts)."""
+        """The decision threshold stored with the model (tuned on validation cuts): the
+        blend's when a cross-encoder joins the trees."""
         self._load()
         if self._classifier is None:
             raise RuntimeError("this SupportModel has no classifier (model_path=None)")
+        if self.entailment is not None:
+            return float(self.entailment.settings["threshold"])
         return self._classifier.threshold
 
     @property
@@ -486,6 +502,38 @@ class SupportModel:
             )
         return results
 
+    def tree_probabilities(self, features: Sequence[SentenceFeatures]) -> npt.NDArray[np.float64]:
+        """The boosted trees' P(supported) for each sentence's features."""
+        self._load()
+        if self._classifier is None:
+            raise RuntimeError("this SupportModel has no classifier (model_path=None)")
+        rows = np.array([f.values for f in features], dtype=np.float64)
+        return self._classifier.predict(rows) if len(rows) else np.zeros(0)
+
+    def probabilities(self, features: Sequence[SentenceFeatures]) -> npt.NDArray[np.float64]:
+        """P(supported) per sentence: the trees', blended with the cross-encoder's where the
+        trees are unsure.
+
+        Outside the band the trees are confident and the cross-encoder is not run (a
+        copied sentence, a sentence with a missing name): that keeps the check at a few
+        hundred sentences per second. Inside it the score is
+        ``blend × cross-encoder + (1 − blend) × trees``; band, blend and threshold are
+        tuned together on held-out pairs (``training/train_entailment.py``).
+        """
+        trees = self.tree_probabilities(features)
+        if self.entailment is None or not len(trees):
+            return trees
+        settings = self.entailment.settings
+        low, high = settings["band"]
+        blend = float(settings["blend"])
+        unsure = [i for i, p in enumerate(trees) if low < p < high]
+        if not unsure:
+            return trees
+        pairs = [(features[i].sentence, evidence_text(features[i].evidence)) for i in unsure]
+        combined = trees.copy()
+        combined[unsure] = blend * self.entailment.predict(pairs) + (1 - blend) * trees[unsure]
+        return combined
+
     def judge_many(self, items: Sequence[tuple[str, Sequence[Evidence]]]) -> list[Judgement]:
         """Support probability of each claim: the minimum over its sentences.
 
@@ -509,8 +557,7 @@ class SupportModel:
                     expanded.extend((part, evidence) for part in parts)
             parts_at.append(per_sentence)
         features = self.features_many(expanded)
-        rows = np.array([f.values for group in features for f in group], dtype=np.float64)
-        probabilities = self._classifier.predict(rows) if len(rows) else np.zeros(0)
+        probabilities = self.probabilities([f for group in features for f in group])
         offsets = np.cumsum([0] + [len(group) for group in features])
         judged = [
             (float(probabilities[offsets[i] + j]), f)
@@ -598,7 +645,17 @@ def _as_check(judgement: Judgement, threshold: float) -> Check:
     detail = f"entailment {score:.2f} < {threshold:.2f}"
     if judgement.missing:
         detail += f"; not in the evidence: {', '.join(judgement.missing)}"
+    weakest = judgement.weakest
+    if weakest.values[_NEGATION_MISMATCH]:
+        detail += (
+            "; negated where the evidence is not"
+            if negated(weakest.sentence)
+            else "; the evidence says the opposite (negated)"
+        )
     return Check("support", "fail", detail, score=score)
+
+
+_NEGATION_MISMATCH = FEATURES.index("negation_mismatch")
 
 
 def _span_sentences(quote: str) -> list[str]:
@@ -786,7 +843,7 @@ def default_model() -> SupportModel:
     global _DEFAULT
     with _DEFAULT_LOCK:
         if _DEFAULT is None:
-            _DEFAULT = SupportModel()
+            _DEFAULT = SupportModel.installed()
         return _DEFAULT
 
 
