@@ -157,9 +157,7 @@ def build_pairs(shared: Path, cache: Path | None) -> list[Pair]:
     sample = {s["cluster_id"] for s in read_jsonl(shared / "data" / "sample" / "stories.jsonl")}
     model = SupportModel(encoder=SentenceEncoder(cache_size=10**7))
     if cache is not None and cache.exists():
-        with np.load(cache) as cached:
-            texts = json.loads(cached["texts"].tobytes().decode("utf-8"))
-            model.encoder._embeddings.update(zip(texts, cached["vectors"], strict=True))
+        ts.load_embeddings(model.encoder, cache)
     human, _ = ts.human_examples(shared / "data" / "consistency")
     synthetic = ts.synthetic_examples(shared, "train", 350, model, nlp, ts.SEED, sample)
     synthetic_val = ts.synthetic_examples(shared, "val", 80, model, nlp, ts.SEED + 1, sample)
@@ -172,12 +170,7 @@ def build_pairs(shared: Path, cache: Path | None) -> list[Pair]:
         *roundup_pairs(model, shared, sample),
     ]
     if cache is not None and not cache.exists():
-        texts = list(model.encoder._embeddings)
-        np.savez(
-            cache,
-            texts=np.frombuffer(json.dumps(texts).encode("utf-8"), dtype=np.uint8),
-            vectors=np.stack([model.encoder._embeddings[t] for t in texts]),
-        )
+        ts.save_embeddings(model.encoder, cache)
     return pairs
 
 

@@ -591,6 +591,24 @@ def tune_threshold(
     return round(best, 2), best_value
 
 
+def load_embeddings(encoder: SentenceEncoder, path: Path) -> None:
+    """Fill the encoder's cache from an npz written by ``save_embeddings``."""
+    with np.load(path) as cached:
+        texts = json.loads(cached["texts"].tobytes().decode("utf-8"))
+        # Filling the private cache directly: the texts are the keys embed() would use.
+        encoder._embeddings.update(zip(texts, cached["vectors"], strict=True))
+
+
+def save_embeddings(encoder: SentenceEncoder, path: Path) -> None:
+    """Every embedding the encoder has cached, to reuse in the next run."""
+    texts = list(encoder._embeddings)
+    np.savez(
+        path,
+        texts=np.frombuffer(json.dumps(texts).encode("utf-8"), dtype=np.uint8),
+        vectors=np.stack([encoder._embeddings[t] for t in texts]),
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
@@ -624,10 +642,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     model = SupportModel(model_path=None, encoder=SentenceEncoder(cache_size=10**7))
     if args.embedding_cache is not None and args.embedding_cache.exists():
-        with np.load(args.embedding_cache) as cached:
-            texts = json.loads(cached["texts"].tobytes().decode("utf-8"))
-            # Filling the private cache directly: the texts are the keys embed() would use.
-            model.encoder._embeddings.update(zip(texts, cached["vectors"], strict=True))
+        load_embeddings(model.encoder, args.embedding_cache)
     global USE_SYNONYMS
     USE_SYNONYMS = not args.no_synonyms
     idf = idf_table(args.shared, sample)
@@ -657,12 +672,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         featurize(batch, model, name)
     print(f"features done: {time.time() - started:.0f}s", file=sys.stderr)
     if args.embedding_cache is not None:
-        texts = list(model.encoder._embeddings)
-        np.savez(
-            args.embedding_cache,
-            texts=np.frombuffer(json.dumps(texts).encode("utf-8"), dtype=np.uint8),
-            vectors=np.stack([model.encoder._embeddings[t] for t in texts]),
-        )
+        save_embeddings(model.encoder, args.embedding_cache)
 
     train = [*human, *synthetic]
     table = sentence_table(train)

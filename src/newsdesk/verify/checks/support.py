@@ -367,12 +367,16 @@ class SupportModel:
     def threshold(self) -> float:
         """The decision threshold stored with the model (tuned on validation cuts): the
         blend's when a cross-encoder joins the trees."""
+        trees = self._trees()
+        if self.entailment is not None:
+            return float(self.entailment.settings["threshold"])
+        return trees.threshold
+
+    def _trees(self) -> _TreeEnsemble:
         self._load()
         if self._classifier is None:
             raise RuntimeError("this SupportModel has no classifier (model_path=None)")
-        if self.entailment is not None:
-            return float(self.entailment.settings["threshold"])
-        return self._classifier.threshold
+        return self._classifier
 
     @property
     def idf(self) -> IdfTable:
@@ -504,11 +508,9 @@ class SupportModel:
 
     def tree_probabilities(self, features: Sequence[SentenceFeatures]) -> npt.NDArray[np.float64]:
         """The boosted trees' P(supported) for each sentence's features."""
-        self._load()
-        if self._classifier is None:
-            raise RuntimeError("this SupportModel has no classifier (model_path=None)")
+        trees = self._trees()
         rows = np.array([f.values for f in features], dtype=np.float64)
-        return self._classifier.predict(rows) if len(rows) else np.zeros(0)
+        return trees.predict(rows) if len(rows) else np.zeros(0)
 
     def probabilities(self, features: Sequence[SentenceFeatures]) -> npt.NDArray[np.float64]:
         """P(supported) per sentence: the trees', blended with the cross-encoder's where the
@@ -541,20 +543,15 @@ class SupportModel:
         scores the better of the whole and its weakest part: supported as a whole, or
         because each part is.
         """
-        self._load()
-        if self._classifier is None:
-            raise RuntimeError("this SupportModel has no classifier (model_path=None)")
+        self._trees()  # fail before any embedding when there is no classifier
         expanded = list(items)
         parts_at: list[list[list[int]]] = []
         """Per claim, per sentence: the positions in ``expanded`` of its parts."""
         for claim, evidence in items:
             per_sentence = []
-            for sentence in claim_sentences(claim):
-                parts = clause_parts(sentence)
-                positions = list(range(len(expanded), len(expanded) + len(parts)))
-                per_sentence.append(positions if len(parts) > 1 else [])
-                if len(parts) > 1:
-                    expanded.extend((part, evidence) for part in parts)
+            for _, parts in _split(claim):
+                per_sentence.append(list(range(len(expanded), len(expanded) + len(parts))))
+                expanded.extend((part, evidence) for part in parts)
             parts_at.append(per_sentence)
         features = self.features_many(expanded)
         probabilities = self.probabilities([f for group in features for f in group])
@@ -615,14 +612,19 @@ class SupportModel:
         return list(zip(checks, evidence, strict=True))
 
 
+def _split(claim: str) -> list[tuple[str, list[str]]]:
+    """Each sentence of the claim with the clauses it joins (empty when it joins none)."""
+    split = []
+    for sentence in claim_sentences(claim):
+        parts = clause_parts(sentence)
+        split.append((sentence, parts if len(parts) > 1 else []))
+    return split
+
+
 def _queries(claim: str) -> list[str]:
     """What evidence is retrieved for: each sentence of the claim, and each part of a
     sentence that joins clauses, so that every part finds its own span."""
-    queries: list[str] = []
-    for sentence in claim_sentences(claim):
-        parts = clause_parts(sentence)
-        queries.extend([sentence, *parts] if len(parts) > 1 else [sentence])
-    return queries
+    return [q for sentence, parts in _split(claim) for q in (sentence, *parts)]
 
 
 def _single_spans(source: Article) -> tuple[list[Evidence], list[Evidence]]:
