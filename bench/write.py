@@ -16,12 +16,23 @@ offline writer and passed through the verify gate. It reports:
   human-written roundup (``summary``), beside a lead and a TextRank baseline
   cut to the same number of words, computed in the same process;
 * the share of the story's outlets the published article cites, its length,
-  and articles written and gated per minute.
+  and articles written and gated per minute;
+* how the published article reads: the share of its sentences that are page
+  furniture (``furniture_rate``: by the rules or the classifier of
+  ``language/furniture.py``; each alone in ``furniture_rate_rules`` and
+  ``furniture_rate_classifier``), the share of drafted sentences whose context
+  check fails before the gate (``unresolved_rate``), pairs of sentences per
+  article that state the same fact (``repeated_facts``: each supports the
+  other), sentences credited twice (``double_credits``), the share of headlines
+  that copy a source's title (``headline_is_source_title``) and the stories whose
+  sources span several days but whose article has no timeline (``timeline_missing``).
 
 The last line of output is one JSON object:
 ``{"datasets": {NAME: {"pre_gate_supported", "published_supported", "rouge1",
-"rouge2", "rougeL", "lead_rouge1", "textrank_rouge1", "outlet_coverage", "n"}},
-"articles_per_min": float}``.
+"rouge2", "rougeL", "lead_rouge1", "textrank_rouge1", "outlet_coverage",
+"furniture_rate", "furniture_rate_rules", "furniture_rate_classifier",
+"unresolved_rate", "repeated_facts", "double_credits", "headline_is_source_title",
+"timeline_missing", "n"}}, "articles_per_min": float}``.
 """
 
 from __future__ import annotations
@@ -34,6 +45,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
+from itertools import combinations
 from pathlib import Path
 from typing import Any
 
@@ -44,11 +56,14 @@ from rouge_score import rouge_scorer
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from newsdesk.config import Config, VerifySettings
-from newsdesk.language.text import sentences
+from newsdesk.language.attribution import credit_mentions, split_attribution
+from newsdesk.language.furniture import default_model as furniture_model
+from newsdesk.language.furniture import features, rule_marks
+from newsdesk.language.text import Span, sentences, words
 from newsdesk.records import Article, Draft, Evidence, Story
 from newsdesk.verify.checker import combined_support, lexical_support
-from newsdesk.verify.checks import Check
-from newsdesk.verify.checks.support import check_support
+from newsdesk.verify.checks import Check, ClaimResult
+from newsdesk.verify.checks.support import check_support, content_stems
 from newsdesk.verify.gate import check_draft_sentences, run_gate
 from newsdesk.write.stage import offline_writer
 
@@ -218,8 +233,14 @@ def supported(
     draft: Draft, articles: Sequence[Article], settings: VerifySettings, support: SupportFn
 ) -> list[bool]:
     """The checker's verdict on every sentence of ``draft``, as the gate reaches it."""
-    results = check_draft_sentences(draft, articles, settings, support)
-    return [result.label == "supported" for result in results]
+    return [r.label == "supported" for r in checked(draft, articles, settings, support)]
+
+
+def checked(
+    draft: Draft, articles: Sequence[Article], settings: VerifySettings, support: SupportFn
+) -> list[ClaimResult]:
+    """The checker's result on every sentence of ``draft``, as the gate reaches it."""
+    return check_draft_sentences(draft, articles, settings, support)
 
 
 @dataclass(frozen=True)
@@ -248,6 +269,94 @@ def run_story(
 
 
 @dataclass(frozen=True)
+class Reading:
+    """How one published article reads: furniture, unresolved references, repeats, credits."""
+
+    sentences: int = 0
+    furniture_rules: int = 0
+    furniture_classifier: int = 0
+    furniture_either: int = 0
+    drafted: int = 0
+    unresolved: int = 0
+    repeated_pairs: int = 0
+    double_credits: int = 0
+    headline_is_source_title: bool = False
+    multi_day: bool = False
+    has_timeline: bool = False
+
+
+def is_furniture(text: str) -> tuple[bool, bool]:
+    """Whether the rules, and whether the classifier, take ``text`` for page furniture."""
+    bare = split_attribution(text).claim
+    span = Span(0, len(bare), bare)
+    by_rules = bool(rule_marks(span))
+    model = furniture_model()
+    by_model = model is not None and model.probability(features(bare)) >= model.threshold
+    return by_rules, by_model
+
+
+def repeated_facts(draft: Draft, support: SupportFn) -> int:
+    """Pairs of running-text sentences that each support the other: one fact told twice.
+
+    Only pairs sharing at least half of the shorter one's content words are judged,
+    since a pair that shares less cannot support each other both ways."""
+    claims = [split_attribution(s.text).claim for s in draft.sentences if s.kind in ARTICLE_KINDS]
+    stems = [set(content_stems(c)) for c in claims]
+    pairs = 0
+    for i, j in combinations(range(len(claims)), 2):
+        shared = len(stems[i] & stems[j])
+        if not stems[i] or not stems[j] or shared < 0.5 * min(len(stems[i]), len(stems[j])):
+            continue
+        if all(
+            support(claims[a], [as_evidence(claims[b])]).verdict == "pass"
+            for a, b in ((i, j), (j, i))
+        ):
+            pairs += 1
+    return pairs
+
+
+def as_evidence(text: str) -> Evidence:
+    """A sentence of the article as the whole of a pseudo-source."""
+    article = Article(f"page:{hash(text)}", "page:", "page", "", text)
+    return Evidence(article, 0, len(text))
+
+
+def title_key(text: str) -> str:
+    return " ".join(words(split_attribution(text).claim))
+
+
+def reading(
+    drafted: Sequence[ClaimResult],
+    published: Draft | None,
+    articles: Sequence[Article],
+    support: SupportFn,
+) -> Reading:
+    unresolved = sum(
+        any(c.kind == "context" and c.verdict == "fail" for c in r.checks) for r in drafted
+    )
+    days = {a.published for a in articles if a.published}
+    if published is None:
+        return Reading(drafted=len(drafted), unresolved=unresolved, multi_day=len(days) > 1)
+    flags = [is_furniture(s.text) for s in published.sentences]
+    known = [a.outlet for a in articles]
+    headline = next((s.text for s in published.sentences if s.kind == "headline"), "")
+    titles = {title_key(a.title) for a in articles if a.title.strip()}
+    return Reading(
+        sentences=len(flags),
+        furniture_rules=sum(r for r, _ in flags),
+        furniture_classifier=sum(m for _, m in flags),
+        furniture_either=sum(r or m for r, m in flags),
+        drafted=len(drafted),
+        unresolved=unresolved,
+        repeated_pairs=repeated_facts(published, support),
+        double_credits=sum(len(credit_mentions(s.text, known)) > 1 for s in published.sentences),
+        headline_is_source_title=bool(headline) and title_key(headline) in titles,
+        multi_day=len(days) > 1,
+        has_timeline=any(s.kind == "timeline" for s in published.sentences),
+    )
+
+
+@dataclass(frozen=True)
 class StoryResult:
     """Everything measured on one story."""
 
@@ -260,6 +369,7 @@ class StoryResult:
     outlet_coverage: float
     words: int
     seconds: float
+    reading: Reading
 
 
 def article_text(draft: Draft) -> str:
@@ -297,7 +407,8 @@ def evaluate_story(
     outcome = run_story(config, support, reference.story, articles)
     seconds = time.perf_counter() - start
     draft, published, held = outcome.drafted, outcome.published, outcome.held
-    before = supported(draft, articles, config.verify, support)
+    drafted = checked(draft, articles, config.verify, support)
+    before = [r.label == "supported" for r in drafted]
     after = [] if held else supported(published, articles, config.verify, support)
     text = "" if held else article_text(published)
     budget = len(text.split())
@@ -316,6 +427,7 @@ def evaluate_story(
         outlet_coverage=0.0 if held else outlet_coverage(published, articles),
         words=0 if held else sum(len(s.text.split()) for s in published.sentences),
         seconds=seconds,
+        reading=reading(drafted, None if held else published, articles, support),
     )
 
 
@@ -361,8 +473,30 @@ class DatasetResult:
             "lead_rouge1": rounded(self.rouge("lead", "rouge1")),
             "textrank_rouge1": rounded(self.rouge("textrank", "rouge1")),
             "outlet_coverage": rounded(self.mean(s.outlet_coverage for s in self.shown)),
+            "furniture_rate": rounded(self.reading_rate("furniture_either", "sentences")),
+            "furniture_rate_rules": rounded(self.reading_rate("furniture_rules", "sentences")),
+            "furniture_rate_classifier": rounded(
+                self.reading_rate("furniture_classifier", "sentences")
+            ),
+            "unresolved_rate": rounded(self.reading_rate("unresolved", "drafted")),
+            "repeated_facts": rounded(
+                self.mean(float(s.reading.repeated_pairs) for s in self.shown)
+            ),
+            "double_credits": sum(s.reading.double_credits for s in self.shown),
+            "headline_is_source_title": rounded(
+                self.mean(float(s.reading.headline_is_source_title) for s in self.shown)
+            ),
+            "timeline_missing": sum(
+                s.reading.multi_day and not s.reading.has_timeline for s in self.shown
+            ),
             "n": len(self.stories),
         }
+
+    def reading_rate(self, hits: str, total: str) -> float:
+        """A share of the ``Reading`` counts, pooled over the dataset's stories."""
+        readings = [s.reading for s in self.stories]
+        denominator = sum(getattr(r, total) for r in readings)
+        return sum(getattr(r, hits) for r in readings) / denominator if denominator else math.nan
 
 
 def rounded(value: float) -> float | None:
@@ -392,6 +526,20 @@ def print_table(result: DatasetResult) -> None:
     print(
         f"  outlets cited {percent(result.mean(s.outlet_coverage for s in shown))}%; "
         f"{words:.0f} words per article; {per_min:.1f} articles/min (write + gate)"
+    )
+    figures = result.summary()
+    copied = result.mean(float(s.reading.headline_is_source_title) for s in shown)
+    print(
+        f"  furniture {percent(result.reading_rate('furniture_either', 'sentences'))}% of "
+        f"published sentences (rules {percent(result.reading_rate('furniture_rules', 'sentences'))}"
+        f"%, classifier {percent(result.reading_rate('furniture_classifier', 'sentences'))}%); "
+        f"unresolved before the gate {percent(result.reading_rate('unresolved', 'drafted'))}%"
+    )
+    print(
+        f"  repeated facts {figures['repeated_facts']} pairs/article; double credits "
+        f"{figures['double_credits']}; headline = a source title in "
+        f"{percent(copied)}%; multi-day stories "
+        f"without a timeline {figures['timeline_missing']}"
     )
     header = f"  {'system':<10} {'R1':>6} {'R2':>6} {'RL':>6}"
     print(header)

@@ -29,8 +29,15 @@ KEYS = {
     "lead_rouge1",
     "textrank_rouge1",
     "outlet_coverage",
+    "furniture_rate",
+    "furniture_rate_rules",
+    "furniture_rate_classifier",
+    "unresolved_rate",
+    "headline_is_source_title",
     "n",
 }
+COUNTS = {"repeated_facts", "double_credits", "timeline_missing"}
+"""Figures that count (pairs per article, sentences, stories) rather than share."""
 
 
 @pytest.fixture(scope="module")
@@ -56,10 +63,13 @@ def test_three_sample_stories_give_the_json_contract(
     summary = last_json(capsys.readouterr().out)
     assert set(summary) == {"datasets", "articles_per_min"}
     result = summary["datasets"]["sample"]  # type: ignore[index]
-    assert set(result) == KEYS
+    assert set(result) == KEYS | COUNTS
     assert result["n"] == 3
     for key in KEYS - ROUGE - {"n"}:
         assert 0.0 <= result[key] <= 1.0, key
+    for key in COUNTS:
+        assert result[key] >= 0, key
+    assert result["headline_is_source_title"] == 0.0  # the writer heads with its own
     assert all(result[key] is None for key in ROUGE)
     assert summary["articles_per_min"] > 0  # type: ignore[operator]
 

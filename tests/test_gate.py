@@ -162,6 +162,7 @@ class NoRevision:
     """A writer that keeps its draft as it is: the gate can only prune."""
 
     name = "fixed"
+    version = "1"
     usage = Usage()
 
     def write(self, story: Story, articles: Sequence[Article]) -> Draft:

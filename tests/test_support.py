@@ -109,8 +109,9 @@ KICKED_OFF = "On Tuesday, Trump formally kicked off his campaign for re-election
         (KICKED_OFF.replace("Trump", "Obama"), "obama"),
         (KICKED_OFF.replace("2020", "2024"), "2024"),
         (KICKED_OFF.replace("Tuesday", "Friday"), "friday"),
+        (KICKED_OFF.replace("formally kicked", "did not formally kick"), "negated"),
     ],
-    ids=["name", "number", "date"],
+    ids=["name", "number", "date", "negation"],
 )
 def test_a_paraphrase_passes_and_each_changed_fact_fails_naming_what_changed(
     model: SupportModel, reuters: Article, claim: str, named: str

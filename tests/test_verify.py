@@ -97,3 +97,16 @@ def test_citation_must_point_inside_a_known_article() -> None:
 def test_citing_the_wrong_span_is_not_supported() -> None:
     label, _ = verdict(FIRST, span("The vote came after 14 hours of debate."))
     assert label == "unsupported"
+
+
+@pytest.mark.parametrize("apostrophe", ["'", "’"])
+def test_a_copy_that_drops_the_sources_negation_is_not_passed_on_word_coverage(
+    apostrophe: str,
+) -> None:
+    text = f"The problem with the cartoon isn{apostrophe}t that it was a willful act of malice."
+    source = Article("n1", "https://example.org/n1", "The Times", "Cartoon", text)
+    claim = "The problem with the cartoon is that it was a willful act of malice."
+    sentence = Sentence("body", claim, (Citation("n1", 0, len(text)),))
+    result = check_sentence(sentence, {"n1": source}, 0.9)
+    assert result.label == "unsupported", result.reason
+    assert "negated" in result.reason

@@ -20,6 +20,7 @@ from newsdesk.api import run
 from newsdesk.config import Config, IngestSettings, LLMSettings, WriteSettings, load_config
 from newsdesk.errors import ConfigError
 from newsdesk.language.attribution import attribute, split_attribution
+from newsdesk.language.furniture import reporting_text
 from newsdesk.language.sections import classify
 from newsdesk.language.speakers import find_quotes
 from newsdesk.language.text import sentences, word_count
@@ -283,7 +284,10 @@ def test_prompt_says_sources_are_data_and_delimits_each(
             article.published,
             article.title,
         )
-        assert block.text == article.text.strip()
+        # The text as a writer should read it: page furniture (a photo credit here) left out.
+        assert block.text == reporting_text(article)
+    assert any("via AP)" in a.text for a in story_articles)
+    assert not any("via AP)" in b.text for b in blocks)
 
 
 def test_instructions_inside_a_source_stay_inside_its_data_block(

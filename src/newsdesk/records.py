@@ -59,6 +59,21 @@ class Feed:
 
 
 @dataclass(frozen=True)
+class Furniture:
+    """A span of an article's text that is page furniture, not reporting.
+
+    ``kind`` names what it is (``caption``, ``dateline``, ``byline``, …; ``furniture``
+    when only the classifier decided), ``by`` which reader found it (``rule`` or
+    ``model``). Marks never change the stored text: citations keep their offsets.
+    """
+
+    start: int
+    end: int
+    kind: str
+    by: str = "rule"
+
+
+@dataclass(frozen=True)
 class Article:
     """One piece of reporting by one outlet, as ingested.
 
@@ -75,6 +90,8 @@ class Article:
     published: str | None = None
     lang: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    furniture: tuple[Furniture, ...] | None = field(default=None, compare=False)
+    """Page furniture in ``text`` as ingest marked it; None for an article never marked."""
 
     @property
     def hash(self) -> str:

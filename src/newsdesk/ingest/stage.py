@@ -15,6 +15,7 @@ from newsdesk.dumps import ImportProblem, read_jsonl
 from newsdesk.engine import Context
 from newsdesk.errors import NewsdeskError
 from newsdesk.ingest.downloads import Downloader
+from newsdesk.ingest.marking import mark_furniture
 from newsdesk.ingest.result import Format, ImportResult, PollSummary
 from newsdesk.ingest.warc import import_warc, is_warc_path
 from newsdesk.ingest.web import DownloaderFactory, FeedPoller, all_feeds
@@ -124,6 +125,7 @@ class IngestStage:
             self._import(context, dumps, record)
         if feeds:
             self._poll(context, record)
+        mark_furniture(context.store)
         return record
 
     def _import(self, context: Context, dumps: Sequence[Path], record: StageRun) -> None:
@@ -171,6 +173,7 @@ class ImportStage:
             results.append(result)
             context.progress.advance(self.name)
         self.result = ImportResult.of(results)
+        mark_furniture(context.store)
         return _count(StageRun(self.name), self.result)
 
 

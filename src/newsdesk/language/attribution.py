@@ -99,9 +99,11 @@ def is_outlet(name: str, known: Iterable[str] = ()) -> bool:
     return any(word in MEDIA_WORDS for word in _fold(name).split())
 
 
-def credited_outlets(text: str, known: Iterable[str] = ()) -> list[str]:
-    """The outlets ``text`` credits: "according to Reuters", "told CNN", "the BBC reported".
+def credit_mentions(text: str, known: Iterable[str] = ()) -> list[str]:
+    """Every credit to an outlet in ``text``, in order, repeats included.
 
+    "…the Chicago Sun-Times reported Sunday, New York Post reported." holds two: one
+    sentence credited twice, which a reader takes for clumsy or for two reports.
     Names that are not outlets ("according to Johns Hopkins University", "told
     reporters") are left out: their claims are checked, not their credits.
     """
@@ -110,7 +112,16 @@ def credited_outlets(text: str, known: Iterable[str] = ()) -> list[str]:
     for match in _CREDIT.finditer(text):
         name = next(group for group in match.groups() if group)
         name = re.sub(r"(?:['’]s)?(?:\s+(?:report|reports|story|article))?$", "", name).strip()
-        if is_outlet(name, known) and not any(same_outlet(name, f) for f in found):
+        if is_outlet(name, known):
+            found.append(name)
+    return found
+
+
+def credited_outlets(text: str, known: Iterable[str] = ()) -> list[str]:
+    """The outlets ``text`` credits, each once: "according to Reuters", "told CNN"."""
+    found: list[str] = []
+    for name in credit_mentions(text, known):
+        if not any(same_outlet(name, f) for f in found):
             found.append(name)
     return found
 
@@ -198,9 +209,16 @@ class Attributed:
 
 
 def attribute(sentence: str, outlet: str) -> str:
-    """Credit ``outlet`` for ``sentence`` in the form that reads best for that sentence."""
+    """Credit ``outlet`` for ``sentence`` in the form that reads best for that sentence.
+
+    A sentence that already credits an outlet ("…, he told The Washington Times",
+    "…, the Chicago Sun-Times reported") is left as it is: a second credit reads as
+    a second report, and the citation still links the outlet that printed it.
+    """
     outlet = display_name(outlet)
     sentence = sentence.strip()
+    if credit_mentions(sentence, [outlet]):
+        return sentence
     first, _, rest = sentence.partition(" ")
     if first.lower() in _LOWERABLE and rest:
         return f"According to {outlet}, {first.lower()} {rest}"

@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from newsdesk.language.furniture import furniture_of, inside
 from newsdesk.language.text import sentences, word_count
 from newsdesk.records import Article, Citation
 
@@ -53,10 +54,14 @@ def speaker_of(sentence: str) -> str | None:
 
 
 def find_quotes(articles: Sequence[Article], limit: int) -> list[Quote]:
-    """Up to ``limit`` quotes, at most one per speaker, longest quotation first."""
+    """Up to ``limit`` quotes, at most one per speaker, longest quotation first; none
+    from page furniture."""
     found: list[tuple[int, Quote]] = []
     for article in articles:
+        marks = furniture_of(article)
         for span in sentences(article.text):
+            if inside(span.start, span.end, marks) is not None:
+                continue  # a caption or a teaser quoting someone is not a key quote
             quoted = _QUOTED.findall(span.text)
             longest = max((word_count(q) for q in quoted), default=0)
             if longest < MIN_QUOTE_WORDS or word_count(span.text) > 70:

@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from newsdesk.records import Article, ArticleVersion, DuplicateLink, Fingerprint, Snapshot
+from newsdesk.records import (
+    Article,
+    ArticleVersion,
+    DuplicateLink,
+    Fingerprint,
+    Furniture,
+    Snapshot,
+)
 from newsdesk.store.base import Transactional
 
 
@@ -55,3 +62,11 @@ class ArticleStore(Transactional, Protocol):
     def save_fingerprint(self, article_id: str, text_hash: str, signature: bytes) -> None: ...
 
     def duplicate_links(self) -> list[DuplicateLink]: ...
+
+    def unmarked_articles(self, marker: str, limit: int) -> list[Article]:
+        """Articles whose page furniture ``marker`` has not marked."""
+        ...
+
+    def save_furniture(self, article_id: str, marks: Sequence[Furniture], marker: str) -> None:
+        """Store an article's furniture marks, replacing any it had."""
+        ...

@@ -11,6 +11,7 @@ it in ``conflict``), *unsupported* when the sources do not back it, and
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Mapping, Sequence
 
 from newsdesk.language.attribution import split_attribution
@@ -18,6 +19,7 @@ from newsdesk.language.text import content_words
 from newsdesk.records import Article, Citation, Draft, Evidence, Sentence
 from newsdesk.verify.checks import CHECKS, Check, Claim, ClaimResult, verdict_of
 from newsdesk.verify.checks.quotes import check_quotes
+from newsdesk.verify.checks.support import negated
 
 
 def resolve(citations: Sequence[Citation], sources: Mapping[str, Article]) -> list[Evidence] | str:
@@ -38,17 +40,30 @@ def resolve(citations: Sequence[Citation], sources: Mapping[str, Article]) -> li
 
 
 def lexical_support(claim: str, evidence: Sequence[Evidence], min_coverage: float) -> Check:
-    """Support as word coverage: nearly every content word of the claim is in the evidence.
+    """Support as word coverage: nearly every content word of the claim is in the evidence,
+    with the same negations.
 
-    Exact for copied sentences and fast; it cannot see a paraphrase or a
-    negation, which is what the learned ``verify.support`` model is for.
+    Exact for copied sentences and fast; it cannot see a paraphrase, which is what
+    the learned ``verify.support`` model is for. A claim whose words are all cited
+    but which drops the evidence's "not" (or adds one) is no copy: it fails here.
     """
     claim_words = content_words(claim)
     cited_words = set(content_words(" ".join(e.quote for e in evidence)))
-    coverage = sum(w in cited_words for w in claim_words) / len(claim_words) if claim_words else 1.0
-    if coverage >= min_coverage:
+    cited_bases = {_base(w) for w in cited_words}
+    covered = [w in cited_words or _base(w) in cited_bases for w in claim_words]
+    coverage = sum(covered) / len(claim_words) if claim_words else 1.0
+    polarities = [negated(e.quote) for e in evidence]
+    same_polarity = any(polarities) if negated(claim) else not all(polarities)
+    if coverage >= min_coverage and same_polarity:
         return Check("support", "pass", f"{coverage:.0%} of content words cited")
-    missing = [w for w in claim_words if w not in cited_words][:3]
+    if coverage >= min_coverage:
+        turned = (
+            "negated where the evidence is not"
+            if negated(claim)
+            else ("the evidence says the opposite (negated)")
+        )
+        return Check("support", "fail", f"{coverage:.0%} of content words cited, but {turned}")
+    missing = [w for w, c in zip(claim_words, covered, strict=True) if not c][:3]
     return Check(
         "support",
         "fail",
@@ -57,11 +72,13 @@ def lexical_support(claim: str, evidence: Sequence[Evidence], min_coverage: floa
     )
 
 
-_NEGATION = frozenset("not no never none nobody nothing neither nor cannot without".split())
+_INFLECTION = re.compile(r"(?:ies|es|s|ed|d|ing)$")
 
 
-def _negations(text: str) -> int:
-    return sum(w in _NEGATION or w.endswith("n't") for w in text.lower().split())
+def _base(word: str) -> str:
+    """A word without its regular inflection: "votes", "voted" and "voting" share "vot",
+    so a headline's "votes" is covered by its source's "voted"."""
+    return _INFLECTION.sub("", word) if len(word) > 4 else word
 
 
 def combined_support(
@@ -72,16 +89,12 @@ def combined_support(
     A claim whose content words are nearly all in the evidence, with the same
     negations, is a copy or a light edit: supported without asking the model,
     which is tuned on abstractive summaries and hesitates on copies. Anything
-    else (a paraphrase, a merge, a swap) is the model's call.
+    else (a paraphrase, a merge, a swap, a turned negation) is the model's call.
     """
 
     def check(claim: str, evidence: Sequence[Evidence]) -> Check:
         lexical = lexical_support(claim, evidence, min_coverage)
-        negated = [_negations(e.quote) > 0 for e in evidence]
-        same_polarity = any(negated) if _negations(claim) else not all(negated)
-        if lexical.verdict == "pass" and same_polarity:
-            return lexical
-        return model(claim, evidence)
+        return lexical if lexical.verdict == "pass" else model(claim, evidence)
 
     return check
 

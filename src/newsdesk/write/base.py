@@ -42,9 +42,11 @@ class Usage:
 
 
 class Writer(Protocol):
-    """Drafts and revises articles. ``name`` is stored as the draft's ``writer``."""
+    """Drafts and revises articles. ``name`` is stored as the draft's ``writer``;
+    ``version`` changes when the writer's rules do, so that stored drafts are rewritten."""
 
     name: str
+    version: str
     usage: Usage
 
     def write(self, story: Story, articles: Sequence[Article]) -> Draft:

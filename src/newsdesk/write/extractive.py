@@ -11,7 +11,7 @@ the selection from repeating itself. Sentences that cannot stand alone
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from math import inf
 
@@ -19,13 +19,15 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from newsdesk.config import WriteSettings
-from newsdesk.language.attribution import attribute
+from newsdesk.language.attribution import attribute, credit_mentions
 from newsdesk.language.dates import date_mentions
+from newsdesk.language.furniture import furniture_of, usable
 from newsdesk.language.sections import classify
 from newsdesk.language.speakers import find_quotes
 from newsdesk.language.text import Span, quotations, sentences, word_count, words
 from newsdesk.records import Article, Citation, Draft, Sentence, SourceRef, Story
 from newsdesk.write.base import Flag, Usage
+from newsdesk.write.headlines import headline
 
 _DANGLING_START = frozenset(
     """he she they it this that these those his her their its him them we i but and also however
@@ -40,12 +42,6 @@ _FURNITURE = re.compile(
 # Link text glued to the next word ("Donald John TrumpKamala Harris ... MORE"): scraping debris.
 _GLUED = re.compile(r"\bMORE\b|[a-z]{3,}[A-Z][a-z]")
 _TERMINAL = re.compile(r"""[.!]['"’”)]*$""")
-_DATELINE = re.compile(
-    r"^(?:(?:[A-Z][\w.,'’]*\s){0,4}\([A-Z][\w .&]{1,25}\)\s*(?:[-—–]+\s*)?"
-    r"|[A-Z]{2,}(?:[ ,.]+[A-Z]{2,})*\.?\s*[-—–]+\s*)(?=[A-Z“\"])"
-)
-"""A leading dateline: "WASHINGTON (AP) — ", "New York (CNN Business) ", "(CNN) ", "LONDON — "."""
-
 DEK_WORDS = 35
 """The dek is the best-scoring sentence of at most this many words."""
 LAMBDA = 0.7
@@ -84,22 +80,11 @@ def _standalone(text: str, settings: WriteSettings) -> bool:
     return straight % 2 == 0 and text.count("“") == text.count("”")
 
 
-def without_dateline(span: Span) -> Span:
-    """The sentence with a leading dateline removed, still an exact span of the source.
-
-    Only an article's first sentence carries a dateline, and only there is this
-    applied: elsewhere "Rep. Jane Doe (NY) said" must keep its name.
-    """
-    match = _DATELINE.match(span.text)
-    if match is None or match.end() == 0:
-        return span
-    return Span(span.start + match.end(), span.end, span.text[match.end() :])
-
-
 def candidates(
     articles: Sequence[Article], settings: WriteSettings, as_of: str | None = None
 ) -> list[Candidate]:
-    """Source sentences that can stand alone (questions and fragments excluded).
+    """Source sentences that can stand alone (questions, fragments and page furniture
+    excluded; a leading dateline or section label is cut off the cited span).
 
     With ``as_of`` (the article's date), a sentence that dates things relative
     to its own day ("on Monday", "yesterday") is left out when its source was
@@ -108,9 +93,10 @@ def candidates(
     found = []
     for article in articles:
         stale = as_of is not None and article.published not in (None, as_of)
+        marks = furniture_of(article)
         for index, raw in enumerate(sentences(article.text)):
-            span = without_dateline(raw) if index == 0 else raw
-            if not _standalone(span.text, settings):
+            span = usable(raw, marks)
+            if span is None or not _standalone(span.text, settings):
                 continue
             if stale and _relative_dates(span.text):
                 continue
@@ -294,6 +280,8 @@ class ExtractiveWriter:
     """
 
     name = "extractive"
+    version = "2"
+    """2: page furniture left out, its own headline, timeline lines in headline style."""
 
     def __init__(self, settings: WriteSettings, embed: Embed | None = None) -> None:
         self.settings = settings
@@ -315,7 +303,9 @@ class ExtractiveWriter:
             if position not in flagged:
                 out.append(sentence)
                 continue
-            replacement = self._replacement(sentence, ranked, used, rejected, out, articles)
+            replacement = self._replacement(
+                sentence, ranked, used, rejected, out, articles, draft.sentences
+            )
             if replacement is not None:
                 out.append(replacement)
                 used.update(replacement.citations)
@@ -329,9 +319,19 @@ class ExtractiveWriter:
         rejected: set[str],
         kept: Sequence[Sentence],
         articles: Sequence[Article],
+        written: Sequence[Sentence],
     ) -> Sentence | None:
         if sentence.kind == "headline":
-            return _next_headline(articles, rejected)
+            by_citation = {c.citation: c for c in ranked.cands}
+            chosen = [
+                by_citation[c]
+                for s in written
+                if s.kind in ("dek", "body")
+                for c in s.citations
+                if c in by_citation
+            ]
+            revised = _headline(chosen, articles, None, newest_date(articles), rejected)
+            return revised if revised.citations else None
         if sentence.kind not in ("dek", "body"):
             return None
         index = {c.citation: i for i, c in enumerate(ranked.cands)}
@@ -350,14 +350,47 @@ class ExtractiveWriter:
         return None
 
 
-def _next_headline(articles: Sequence[Article], rejected: set[str]) -> Sentence | None:
-    """The title of the most central article whose title was not rejected."""
-    remaining = [a for a in articles if a.title and a.title not in rejected]
-    if not remaining:
-        return None
-    article = _central_article(remaining)
-    citation = Citation(article.id, 0, len(article.title), "title")
-    return Sentence("headline", article.title, (citation,), outlet=article.outlet)
+HEADLINE_TRIES = 5
+"""Chosen sentences (dek first) tried for the headline."""
+
+
+def _informative(text: str) -> bool:
+    """A headline of six words or more that names someone or something (a capitalised
+    word after the first, or a figure)."""
+    tokens = text.split()
+    return len(tokens) >= 6 and any(t[:1].isupper() or t[:1].isdigit() for t in tokens[1:])
+
+
+def _headline(
+    chosen: Sequence[Candidate],
+    articles: Sequence[Article],
+    story: Story | None,
+    newest: str | None,
+    rejected: set[str],
+) -> Sentence:
+    """The article's own headline, cited to the span of the sentence it is cut from.
+
+    Of the first ``HEADLINE_TRIES`` chosen sentences that make one
+    (``headlines.headline``), a sentence of the newest day goes first, then one
+    whose headline names someone or something, then the higher ranked. Only
+    when none makes a headline, the most central source title; without titles,
+    the story's own.
+    """
+    made = []
+    for position, cand in enumerate(chosen[:HEADLINE_TRIES]):
+        text = headline(cand.span.text)
+        if text and text not in rejected:
+            stale = cand.article.published not in (None, newest)
+            made.append(((stale, not _informative(text), position), text, cand))
+    if made:
+        _, text, cand = min(made, key=lambda m: m[0])
+        return Sentence("headline", text, (cand.citation,), outlet=cand.article.outlet)
+    titled = [a for a in articles if a.title and a.title not in rejected]
+    if titled:
+        article = _central_article(titled)
+        citation = Citation(article.id, 0, len(article.title), "title")
+        return Sentence("headline", article.title, (citation,), outlet=article.outlet)
+    return Sentence("headline", story.title if story else "", ())
 
 
 def write_story(
@@ -373,14 +406,8 @@ def write_story(
     """
     articles = sorted(articles, key=lambda a: (a.published or "", a.id))
     date = newest_date(articles)
-    central = _central_article(articles)
-    headline = Sentence(
-        "headline",
-        central.title or story.title,
-        (Citation(central.id, 0, len(central.title), "title"),) if central.title else (),
-        outlet=central.outlet,
-    )
-    sentences_out = [headline]
+    sentences_out: list[Sentence] = []
+    chosen: list[Candidate] = []
     ranked = rank(articles, settings, date, embed)
     if ranked.cands:
         cands, scores = ranked.cands, ranked.scores
@@ -395,8 +422,11 @@ def write_story(
         if len(chosen) > 1:
             sentences_out.extend(_body(chosen[1:], settings))
         taken = list(order)
-        sentences_out.extend(coverage(ranked, taken))
-        sentences_out.extend(timeline(ranked, taken))
+        lines = coverage(ranked, taken)
+        sentences_out.extend(lines)
+        avoid = {c for line in lines for c in line.citations}
+        sentences_out.extend(timeline(articles, settings, ranked, taken, avoid))
+    sentences_out.insert(0, _headline(chosen, articles, story, date, set()))
     used = {s.citations[0] for s in sentences_out if s.citations}
     for quote in find_quotes(articles, settings.max_quotes):
         if quote.citation not in used and quotations(quote.text):
@@ -426,7 +456,9 @@ def coverage(ranked: Ranked, taken: list[int]) -> list[Sentence]:
     cosine to another outlet's sentence), weighed by the sentence's own score,
     so each line shows where that outlet's account differs from the others'.
     Only for stories with two or more outlets, and never repeating a sentence
-    in ``taken`` (the indices already used, which this extends).
+    in ``taken`` (the indices already used, which this extends). A sentence that
+    credits another outlet ("…, the Chicago Sun-Times reported") tells that
+    outlet's account, not this one's, and is passed over.
     """
     outlets = sorted({c.article.outlet for c in ranked.cands})
     if len(outlets) < 2:
@@ -442,6 +474,7 @@ def coverage(ranked: Ranked, taken: list[int]) -> list[Sentence]:
             for i in np.argsort(-value, kind="stable")
             if names[i] == outlet
             and int(i) not in taken
+            and not credit_mentions(ranked.cands[int(i)].span.text)
             and all(ranked.similarity[int(i), j] <= ranked.duplicate for j in taken)
         ]
         if not pool:
@@ -453,31 +486,67 @@ def coverage(ranked: Ranked, taken: list[int]) -> list[Sentence]:
     return lines
 
 
-def timeline(ranked: Ranked, taken: list[int]) -> list[Sentence]:
+def timeline(
+    articles: Sequence[Article],
+    settings: WriteSettings,
+    ranked: Ranked,
+    taken: list[int],
+    avoid: Collection[Citation] = (),
+) -> list[Sentence]:
     """One dated line per day of reporting, when the story spans several days.
 
-    Each day's line is the best lead sentence (among the first three) of that
-    day's articles: what was new that day. ``taken`` as in ``coverage``.
+    Each day's line is what was new that day, in headline style: the first lead
+    sentence (among the first three of each of that day's articles) that cuts down
+    to a headline (``headlines.headline``), cited to that sentence. The cut drops
+    "on Saturday" and the like, and the line carries its date, so a sentence too
+    old for the body ("on Saturday" in a Saturday article) still serves its own
+    day. A line may retell a fact of the body in a few words, as a printed
+    timeline does. A day none of whose leads makes a headline gets its best lead
+    sentence not already used, attributed. ``taken`` as in ``coverage``; spans in
+    ``avoid`` (the coverage lines') are not cited again.
     """
-    days = sorted({c.article.published for c in ranked.cands if c.article.published})
+    days = sorted({a.published for a in articles if a.published})
     if len(days) < 2:
         return []
     lines = []
     for day in days:
-        pool = [
-            i
-            for i, c in enumerate(ranked.cands)
-            if c.article.published == day
-            and c.index < 3
-            and all(ranked.similarity[i, j] <= ranked.duplicate for j in taken)
+        leads = [
+            c
+            for c in candidates([a for a in articles if a.published == day], settings)
+            if c.index < 3
         ]
-        if not pool:
-            continue
-        best = max(pool, key=lambda i: ranked.scores[i])
-        cand = ranked.cands[best]
-        taken.append(best)
-        text = attribute(cand.span.text, cand.article.outlet)
-        lines.append(
-            Sentence("timeline", text, (cand.citation,), outlet=cand.article.outlet, date=day)
-        )
-    return lines
+        leads = [c for c in leads if c.citation not in avoid]
+        line = _headline_line(sorted(leads, key=lambda c: (c.index, c.article.id)), day)
+        if line is None:
+            line = _fresh_line(ranked, taken, day)
+        if line is not None:
+            lines.append(line)
+    return lines if len(lines) > 1 else []
+
+
+def _headline_line(leads: Sequence[Candidate], day: str) -> Sentence | None:
+    for cand in leads:
+        made = headline(cand.span.text)
+        if made and not _relative_dates(made):
+            return Sentence(
+                "timeline", made, (cand.citation,), outlet=cand.article.outlet, date=day
+            )
+    return None
+
+
+def _fresh_line(ranked: Ranked, taken: list[int], day: str) -> Sentence | None:
+    """The day's best lead sentence that the article does not already tell, attributed."""
+    pool = [
+        i
+        for i, c in enumerate(ranked.cands)
+        if c.article.published == day
+        and c.index < 3
+        and all(ranked.similarity[i, j] <= ranked.duplicate for j in taken)
+    ]
+    if not pool:
+        return None
+    best = max(pool, key=lambda i: ranked.scores[i])
+    cand = ranked.cands[best]
+    taken.append(best)
+    text = attribute(cand.span.text, cand.article.outlet)
+    return Sentence("timeline", text, (cand.citation,), outlet=cand.article.outlet, date=day)

@@ -103,6 +103,8 @@ class LLMWriter:
     """
 
     name = "llm"
+    version = "2"
+    """2: sources shown without their page furniture."""
 
     def __init__(
         self,

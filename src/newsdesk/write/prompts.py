@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from newsdesk.config import WriteSettings
+from newsdesk.language.furniture import reporting_text
 from newsdesk.records import CATEGORIES, Article, Draft
 
 Message = dict[str, str]
@@ -62,13 +63,14 @@ def _line(text: str) -> str:
 
 
 def source_block(source_id: str, article: Article) -> str:
-    """One source as a delimited data block: id, outlet, date, title, then the text."""
+    """One source as a delimited data block: id, outlet, date, title, then the text
+    without its page furniture (a model shown a caption would report it)."""
     return (
         f'<source id="{source_id}">\n'
         f"outlet: {_line(article.outlet)}\n"
         f"date: {article.published or 'unknown'}\n"
         f"title: {_line(article.title)}\n"
-        f"text:\n{_defuse(article.text.strip())}\n"
+        f"text:\n{_defuse(reporting_text(article))}\n"
         "</source>"
     )
 

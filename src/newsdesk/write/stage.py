@@ -67,14 +67,15 @@ class WriteStage:
     def run(self, context: Context) -> StageRun:
         store: WriteStore = context.store
         record = StageRun(self.name)
-        stories = store.stories_to_write()
+        version = f"{self.writer.name}/{self.writer.version}"
+        stories = store.stories_to_write(version)
         record.items_in = len(stories)
         context.progress.start(self.name, len(stories))
         meter = UsageMeter(self.writers)
         for story in stories:
             articles = store.articles(story.article_ids)
             draft = _versioned(self._write(story, articles), store.draft(story.id), articles)
-            store.save_draft(draft)
+            store.save_draft(draft, version)
             record.items_out += 1
             context.progress.advance(self.name)
         meter.charge(record)

@@ -7,7 +7,14 @@ import sqlite3
 from collections.abc import Sequence
 
 from newsdesk.errors import StoreError
-from newsdesk.records import Article, ArticleVersion, DuplicateLink, Fingerprint, Snapshot
+from newsdesk.records import (
+    Article,
+    ArticleVersion,
+    DuplicateLink,
+    Fingerprint,
+    Furniture,
+    Snapshot,
+)
 from newsdesk.store.sqlite.base import SQLiteDatabase
 
 
@@ -148,7 +155,34 @@ class SQLiteArticleStore(SQLiteDatabase):
                     (link.article_id, link.duplicate_of, link.kind, link.similarity),
                 )
 
+    # -- furniture -------------------------------------------------------------
+
+    def unmarked_articles(self, marker: str, limit: int) -> list[Article]:
+        """Up to ``limit`` articles that ``marker`` has not marked (never, or another)."""
+        rows = self._all(
+            "SELECT a.* FROM articles a LEFT JOIN furniture_marks m ON m.article_id = a.id"
+            " WHERE m.marker IS NULL OR m.marker != ? ORDER BY a.rowid LIMIT ?",
+            (marker, limit),
+        )
+        return [self._article(r) for r in rows]
+
+    def save_furniture(self, article_id: str, marks: Sequence[Furniture], marker: str) -> None:
+        """Replace the article's furniture marks with ``marks``, made by ``marker``."""
+        self.db.execute("DELETE FROM article_furniture WHERE article_id = ?", (article_id,))
+        self.db.executemany(
+            'INSERT OR IGNORE INTO article_furniture (article_id, start, "end", kind, found_by)'
+            " VALUES (?, ?, ?, ?, ?)",
+            [(article_id, m.start, m.end, m.kind, m.by) for m in marks],
+        )
+        self.db.execute(
+            "INSERT INTO furniture_marks (article_id, marker) VALUES (?, ?)"
+            " ON CONFLICT (article_id) DO UPDATE SET marker = excluded.marker",
+            (article_id, marker),
+        )
+
     def _replace_article(self, article: Article, run_id: int | None) -> None:
+        self.db.execute("DELETE FROM furniture_marks WHERE article_id = ?", (article.id,))
+        self.db.execute("DELETE FROM article_furniture WHERE article_id = ?", (article.id,))
         self.db.execute(
             "UPDATE articles SET url = ?, outlet = ?, title = ?, text = ?, published = ?,"
             " lang = ?, extra = ?, hash = ?, run_id = ? WHERE id = ?",

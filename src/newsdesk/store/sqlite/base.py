@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from newsdesk.errors import StoreError
-from newsdesk.records import Article, Story, independent_sources
+from newsdesk.records import Article, Furniture, Story, independent_sources
 
 
 def _migrations() -> list[tuple[int, str]]:
@@ -118,8 +118,7 @@ class SQLiteDatabase:
 
     # -- rows read by more than one part ----------------------------------
 
-    @staticmethod
-    def _article(row: sqlite3.Row) -> Article:
+    def _article(self, row: sqlite3.Row) -> Article:
         return Article(
             id=row["id"],
             url=row["url"],
@@ -129,7 +128,19 @@ class SQLiteDatabase:
             published=row["published"],
             lang=row["lang"],
             extra=json.loads(row["extra"]),
+            furniture=self._furniture(row["id"]),
         )
+
+    def _furniture(self, article_id: str) -> tuple[Furniture, ...] | None:
+        """The article's furniture marks; None when ingest has not marked it."""
+        if self._one("SELECT 1 FROM furniture_marks WHERE article_id = ?", (article_id,)) is None:
+            return None
+        rows = self._all(
+            'SELECT start, "end", kind, found_by FROM article_furniture'
+            " WHERE article_id = ? ORDER BY start",
+            (article_id,),
+        )
+        return tuple(Furniture(r["start"], r["end"], r["kind"], r["found_by"]) for r in rows)
 
     def _story(self, row: sqlite3.Row) -> Story:
         story_id = row["id"]

@@ -24,22 +24,31 @@ from newsdesk.store.sqlite.base import SQLiteDatabase
 class SQLiteDraftStore(SQLiteDatabase):
     """Drafts, verdicts, gate records and publications."""
 
-    def stories_to_write(self) -> list[Story]:
+    def stories_to_write(self, writer_version: str | None = None) -> list[Story]:
         rows = self._all(
             "SELECT s.* FROM stories s LEFT JOIN drafts d ON d.story_id = s.id"
             " WHERE d.story_id IS NULL OR d.story_hash != s.hash OR d.sources_changed"
-            " ORDER BY s.id"
+            " OR (? IS NOT NULL AND d.writer_version IS NOT ?)"
+            " ORDER BY s.id",
+            (writer_version, writer_version),
         )
         return [self._story(r) for r in rows]
 
-    def save_draft(self, draft: Draft) -> None:
-        """Replace the story's draft (and its verdicts) in one transaction."""
+    def save_draft(self, draft: Draft, writer_version: str | None = None) -> None:
+        """Replace the story's draft (and its verdicts) in one transaction; record the
+        writer version that wrote it (None keeps the version already recorded: the gate
+        stores what the writer wrote, revised)."""
         sources = json.dumps([s.__dict__ for s in draft.sources], ensure_ascii=False)
         with self.transaction():
+            if writer_version is None:
+                row = self._one(
+                    "SELECT writer_version FROM drafts WHERE story_id = ?", (draft.story_id,)
+                )
+                writer_version = None if row is None else row["writer_version"]
             self.db.execute("DELETE FROM drafts WHERE story_id = ?", (draft.story_id,))
             self.db.execute(
                 "INSERT INTO drafts (story_id, story_hash, hash, category, date, writer, sources,"
-                " version, changes, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " version, changes, note, writer_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     draft.story_id,
                     draft.story_hash,
@@ -51,6 +60,7 @@ class SQLiteDraftStore(SQLiteDatabase):
                     draft.version,
                     json.dumps(list(draft.changes), ensure_ascii=False),
                     draft.note,
+                    writer_version,
                 ),
             )
             for position, sentence in enumerate(draft.sentences):

@@ -51,7 +51,7 @@ import numpy as np
 import numpy.typing as npt
 
 from newsdesk.language.encoder import DIMENSIONS, SentenceEncoder, default_encoder
-from newsdesk.language.text import ABBREVIATIONS, STOPWORDS, sentences, words
+from newsdesk.language.text import ABBREVIATIONS, STOPWORDS, Span, sentences, words
 from newsdesk.language.text import numbers as digit_numbers
 from newsdesk.records import Article, Evidence
 from newsdesk.verify.checks.base import Check, Claim
@@ -74,6 +74,11 @@ RARE = 0.01
 """Share of news articles below which a missing word counts as rare (names, places)."""
 UNCOMMON = 0.05
 """Share below which a missing word counts as uncommon."""
+COPIED = 0.8
+"""Share of a claim sentence's content words that one span must hold for the sentence to
+count as copied from it (the anchor of the negation guard)."""
+REVERSED = 0.05
+"""The most a sentence that negates what every span it copies says can score."""
 
 FEATURES: tuple[str, ...] = (
     "cos_best",
@@ -165,6 +170,46 @@ def claim_sentences(claim: str) -> list[str]:
         else:
             merged.append(part)
     return merged or [clean(claim)]
+
+
+def source_sentences(text: str) -> list[Span]:
+    """A source's sentences with exact offsets, lower-cased and tokenised text included.
+
+    ``text.sentences`` needs a capital after a full stop, so a lower-cased source
+    (system-summary benchmarks, some dumps) comes out as one page-long "sentence",
+    and a page-long span holds every word of any claim about the page. Each
+    sentence is split further at line breaks and, like ``claim_sentences``, at any
+    sentence-final mark that does not end an abbreviation; a piece of fewer than
+    three words joins the one before.
+    """
+    pieces: list[Span] = []
+    for span in sentences(text):
+        for line in re.finditer(r"[^\n]+", span.text):
+            base = span.start + line.start()
+            body = line.group()
+            start = 0
+            cuts = []
+            for match in _LOWER_BOUNDARY.finditer(body):
+                head = body[start : match.start()].split()
+                last = head[-1].lower().rstrip(".!?") if head else ""
+                detached = bool(head) and not last  # "a train . none of": a tokenised stop
+                if not detached and (last in ABBREVIATIONS or len(last) <= 1 or "." in last):
+                    continue
+                cuts.append((start, match.start()))
+                start = match.end()
+            cuts.append((start, len(body)))
+            for begin, end in cuts:
+                piece = body[begin:end]
+                stripped = piece.strip()
+                if not stripped:
+                    continue
+                lead = begin + len(piece) - len(piece.lstrip())
+                first, last_end = base + lead, base + lead + len(stripped)
+                if pieces and len(words(stripped)) < 3 and pieces[-1].end <= first:
+                    previous = pieces.pop()
+                    first = previous.start
+                pieces.append(Span(first, last_end, text[first:last_end]))
+    return pieces
 
 
 _CLAUSE_BOUNDARY = re.compile(r";\s+|,\s+(?=(?:and|but|while|whereas)\s)")
@@ -259,6 +304,8 @@ class SentenceFeatures:
     values: tuple[float, ...]
     missing: tuple[str, ...]
     evidence: tuple[Evidence, ...]
+    reverses: bool = False
+    """The sentence copies spans and negates what each of them says (``_reverses``)."""
 
 
 @dataclass(frozen=True)
@@ -554,7 +601,10 @@ class SupportModel:
                 expanded.extend((part, evidence) for part in parts)
             parts_at.append(per_sentence)
         features = self.features_many(expanded)
-        probabilities = self.probabilities([f for group in features for f in group])
+        flat = [f for group in features for f in group]
+        probabilities = self.probabilities(flat)
+        reversed_at = [i for i, f in enumerate(flat) if f.reverses]
+        probabilities[reversed_at] = np.minimum(probabilities[reversed_at], REVERSED)
         offsets = np.cumsum([0] + [len(group) for group in features])
         judged = [
             (float(probabilities[offsets[i] + j]), f)
@@ -634,7 +684,7 @@ def _single_spans(source: Article) -> tuple[list[Evidence], list[Evidence]]:
     if title:
         start = source.title.index(title)
         spans.append(Evidence(source, start, start + len(title), "title"))
-    sents = [Evidence(source, s.start, s.end) for s in sentences(source.text)]
+    sents = [Evidence(source, s.start, s.end) for s in source_sentences(source.text)]
     return [*spans, *sents], sents
 
 
@@ -648,7 +698,7 @@ def _as_check(judgement: Judgement, threshold: float) -> Check:
     if judgement.missing:
         detail += f"; not in the evidence: {', '.join(judgement.missing)}"
     weakest = judgement.weakest
-    if weakest.values[_NEGATION_MISMATCH]:
+    if weakest.reverses or weakest.values[_NEGATION_MISMATCH]:
         detail += (
             "; negated where the evidence is not"
             if negated(weakest.sentence)
@@ -662,7 +712,7 @@ _NEGATION_MISMATCH = FEATURES.index("negation_mismatch")
 
 def _span_sentences(quote: str) -> list[str]:
     """A span's sentences, cleaned: a window's embedding is the mean of its two sentences'."""
-    parts = [clean(s.text) for s in sentences(quote)]
+    parts = [clean(s.text) for s in source_sentences(quote)]
     return parts or [clean(quote)]
 
 
@@ -797,7 +847,54 @@ def _features(
     shown = missing_numbers + missing_names + sorted(rare + uncommon, key=lambda s: -weights[s])
     surface = _surface(sentence, shown)
     evidence_used = tuple(evidence[i] for i in chosen)
-    return SentenceFeatures(sentence, values, tuple(dict.fromkeys(surface))[:4], evidence_used)
+    copied = [texts[i] for i in chosen if overlap[i] >= COPIED]
+    return SentenceFeatures(
+        sentence,
+        values,
+        tuple(dict.fromkeys(surface))[:4],
+        evidence_used,
+        reverses=_reverses(sentence, claim_set, copied),
+    )
+
+
+def _reverses(sentence: str, claim_set: set[str], copied: Sequence[str]) -> bool:
+    """Whether the sentence negates what every span it copies says, or drops their negation.
+
+    The trees see a negation mismatch only against the closest span by meaning, and
+    an embedding barely moves for "did not kick off" against "kicked off", so a
+    negated copy could pass. The guard compares polarity where the two texts say
+    the same thing: in the span's sentence that shares the most words with the claim,
+    the stretch that holds those words (a negation in another clause, or in the other
+    sentence of a two-sentence window, does not count). Any copied span that agrees
+    clears the sentence: another source may say the negative.
+    """
+    if len(claim_set) < 3 or not copied:
+        return False
+    claim_tokens = words(sentence)
+    polarities = []
+    for text in copied:
+        shared, tokens = max(
+            ((claim_set & set(content_stems(part)), words(part)) for part in claim_sentences(text)),
+            key=lambda pair: len(pair[0]),
+            default=(set(), []),
+        )
+        polarities.append(_negated_near(claim_tokens, shared) != _negated_near(tokens, shared))
+    return all(polarities)
+
+
+def _negated_near(tokens: Sequence[str], anchor: set[str], before: int = 3) -> bool:
+    """Whether a negation stands among ``tokens`` from ``before`` words ahead of the first
+    ``anchor`` stem to the last one ("No. 1" is a rank, not a negation)."""
+    hits = [i for i, t in enumerate(tokens) if t not in STOPWORDS and stem(t) in anchor]
+    if not hits:
+        return False
+    for i in range(max(hits[0] - before, 0), hits[-1] + 1):
+        token = tokens[i]
+        if token == "no" and i + 1 < len(tokens) and tokens[i + 1][:1].isdigit():
+            continue
+        if token in _NEGATIONS or token.endswith(("n't", "n’t")):
+            return True
+    return False
 
 
 def _pair_recall(claim: Sequence[str], spans: Sequence[Sequence[str]], reach: int = 6) -> float:

@@ -1,0 +1,127 @@
+"""The writer's own headlines: a lead sentence cut down to who did what."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsdesk.config import WriteSettings
+from newsdesk.records import Article, Story
+from newsdesk.write.extractive import write_story
+from newsdesk.write.headlines import MAX_WORDS, headline
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # Past becomes present; the time phrase goes.
+        (
+            "On Tuesday, Trump formally kicked off his campaign for re-election in 2020.",
+            "Trump kicks off his campaign for re-election",
+        ),
+        (
+            "The House voted 232-196 on Wednesday to pass the resolution.",
+            "House votes 232-196 to pass the resolution",
+        ),
+        # "will" becomes "to"; the credit goes.
+        (
+            "The Senate will vote on the bill next week, Majority Leader Mitch McConnell said.",
+            "Senate to vote on the bill",
+        ),
+        # The passive loses its auxiliary; the name stands for the description; "he said" goes.
+        (
+            "White nationalist and “alt-right” leader Richard Spencer was stopped on his way to "
+            "Sweden and sent back to the United States because of a ban, he said Friday.",
+            "Richard Spencer stopped on his way to Sweden",
+        ),
+        # An announcement of what it would do: the announcer does it.
+        (
+            "After Education Secretary Betsy DeVos lost a lengthy court battle, the Education "
+            "Department announced Thursday that it would cancel $150 million in student loan "
+            "debt for 15,000 borrowers.",
+            "Education Department to cancel $150 million in student loan debt for 15,000 borrowers",
+        ),
+        # A hyphen inside a name stays; clauses and asides go.
+        (
+            "Iraqi lawmakers approved a resolution Sunday calling to expel U.S. troops from the "
+            "country, following an American drone attack that killed Iranian Gen. Qassem "
+            "Soleimani, Fox News reported.",
+            "Iraqi lawmakers approve a resolution",
+        ),
+    ],
+)
+def test_a_lead_is_cut_down_to_a_headline(sentence: str, expected: str) -> None:
+    assert headline(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "“We will not back down from this fight,” Pelosi said on Tuesday.",  # a quotation
+        "Will the Senate take up the bill before the recess?",  # a question
+        "He said the decision was made after weeks of careful consultation.",  # who is he?
+        "Pelosi said that the House would vote on the articles next week.",  # who said, not what
+        "Lawmakers did not approve the spending bill on Friday night.",  # a negation
+        "The problem with the cartoon isn’t that its publication was a willful act.",
+    ],
+)
+def test_a_sentence_that_makes_no_headline_gives_none(sentence: str) -> None:
+    assert headline(sentence) is None
+
+
+def test_a_headline_is_never_longer_than_the_limit() -> None:
+    long = (
+        "The Trump administration on Monday ordered hospitals, insurers, pharmacies, clinics "
+        "and laboratories in every state to publish the prices they negotiate for thousands "
+        "of procedures, drugs and tests on their websites by the end of next year."
+    )
+    made = headline(long)
+    assert made is None or len(made.split()) <= MAX_WORDS
+
+
+TEXT = (
+    "WASHINGTON (AP) — The Senate voted 52-48 on Friday to pass the spending bill that keeps "
+    "the government open through September.\n\n"
+    "The House is expected to take up the measure when it returns next week.\n\n"
+    "Democrats said the bill did too little for public schools and for disaster relief."
+)
+
+
+def test_the_writer_heads_the_article_with_its_own_headline_cited_to_its_lead() -> None:
+    articles = [
+        Article(
+            "a1",
+            "https://a.example/1",
+            "Outlet A",
+            "Progressives slam the deal",
+            TEXT,
+            "2019-12-20",
+        ),
+        Article(
+            "a2",
+            "https://b.example/2",
+            "Outlet B",
+            "",
+            TEXT.replace("52-48", "52 to 48"),
+            "2019-12-20",
+        ),
+    ]
+    story = Story(
+        "s1", "Progressives slam the deal", ("a1", "a2"), ("Outlet A", "Outlet B"), None, None
+    )
+    draft = write_story(story, articles, WriteSettings())
+    head = draft.sentences[0]
+    assert head.kind == "headline"
+    assert head.text not in {a.title for a in articles}
+    assert head.text.startswith("Senate votes 52") and not head.text.endswith(".")
+    [citation] = head.citations
+    cited = next(a for a in articles if a.id == citation.article_id).text[
+        citation.start : citation.end
+    ]
+    assert "The Senate voted" in cited
+
+
+def test_a_story_whose_sources_have_no_title_still_gets_a_headline() -> None:
+    articles = [Article("a1", "https://a.example/1", "Outlet A", "", TEXT, "2019-12-20")]
+    story = Story("s1", "", ("a1",), ("Outlet A",), None, None)
+    head = write_story(story, articles, WriteSettings()).sentences[0]
+    assert head.kind == "headline" and head.text and head.citations
