@@ -285,13 +285,22 @@ class Reading:
     has_timeline: bool = False
 
 
-def is_furniture(text: str) -> tuple[bool, bool]:
+HEADLINE_STYLE = frozenset({"headline", "timeline"})
+"""Lines written in headline style: no full stop, few words. The classifier, which reads
+a sentence's shape, would take them all for stray headlines; only the rules judge them."""
+
+
+def is_furniture(text: str, kind: str = "body") -> tuple[bool, bool]:
     """Whether the rules, and whether the classifier, take ``text`` for page furniture."""
     bare = split_attribution(text).claim
     span = Span(0, len(bare), bare)
     by_rules = bool(rule_marks(span))
     model = furniture_model()
-    by_model = model is not None and model.probability(features(bare)) >= model.threshold
+    by_model = (
+        kind not in HEADLINE_STYLE
+        and model is not None
+        and model.probability(features(bare)) >= model.threshold
+    )
     return by_rules, by_model
 
 
@@ -337,7 +346,7 @@ def reading(
     days = {a.published for a in articles if a.published}
     if published is None:
         return Reading(drafted=len(drafted), unresolved=unresolved, multi_day=len(days) > 1)
-    flags = [is_furniture(s.text) for s in published.sentences]
+    flags = [is_furniture(s.text, s.kind) for s in published.sentences]
     known = [a.outlet for a in articles]
     headline = next((s.text for s in published.sentences if s.kind == "headline"), "")
     titles = {title_key(a.title) for a in articles if a.title.strip()}

@@ -16,6 +16,7 @@ from newsdesk.verify import load_sources
 from newsdesk.verify.gate import run_gate
 from newsdesk.write.base import Flag, Usage, WriterError
 from newsdesk.write.extractive import ExtractiveWriter
+from spans import told_by
 
 FIXTURES = Path(__file__).parent / "fixtures" / "planted"
 FAKE_URL = "https://www.nbcnews.com/story_0000.html"
@@ -117,9 +118,7 @@ def test_flagged_sentences_are_replaced_by_the_next_best_evidence(
     assert new, "the revision round brought in no replacement sentence"
     by_id = {a.id: a for a in sources}
     for sentence in new:
-        (citation,) = sentence.citations
-        span = by_id[citation.article_id].text[citation.start : citation.end]
-        assert split_attribution(sentence.text).claim == span
+        assert told_by(split_attribution(sentence.text).claim, sentence.citations, by_id)
 
 
 def test_one_round_only_prunes(faulty: Draft, sources: list[Article]) -> None:

@@ -27,7 +27,8 @@ from newsdesk.language.speakers import find_quotes
 from newsdesk.language.text import Span, quotations, sentences, word_count, words
 from newsdesk.records import Article, Citation, Draft, Sentence, SourceRef, Story
 from newsdesk.write.base import Flag, Usage
-from newsdesk.write.headlines import headline
+from newsdesk.write.headlines import cut, headline
+from newsdesk.write.standalone import standalone
 
 _DANGLING_START = frozenset(
     """he she they it this that these those his her their its him them we i but and also however
@@ -59,10 +60,23 @@ class Candidate:
     article: Article
     span: Span
     index: int
+    text: str = ""
+    """The sentence as printed: the span's text with a pronoun subject or speaker replaced
+    by the person the source means (``standalone``); empty when that is the span's text."""
+    naming: Citation | None = None
+    """The span that names that person, cited beside the sentence's own."""
 
     @property
     def citation(self) -> Citation:
         return Citation(self.article.id, self.span.start, self.span.end)
+
+    @property
+    def printed(self) -> str:
+        return self.text or self.span.text
+
+    @property
+    def citations(self) -> tuple[Citation, ...]:
+        return (self.citation,) if self.naming is None else (self.citation, self.naming)
 
 
 def _standalone(text: str, settings: WriteSettings) -> bool:
@@ -84,7 +98,8 @@ def candidates(
     articles: Sequence[Article], settings: WriteSettings, as_of: str | None = None
 ) -> list[Candidate]:
     """Source sentences that can stand alone (questions, fragments and page furniture
-    excluded; a leading dateline or section label is cut off the cited span).
+    excluded; a leading dateline or section label is cut off the cited span; a pronoun
+    subject or speaker is replaced by the person the source means, ``standalone``).
 
     With ``as_of`` (the article's date), a sentence that dates things relative
     to its own day ("on Monday", "yesterday") is left out when its source was
@@ -96,11 +111,16 @@ def candidates(
         marks = furniture_of(article)
         for index, raw in enumerate(sentences(article.text)):
             span = usable(raw, marks)
-            if span is None or not _standalone(span.text, settings):
+            if span is None:
+                continue
+            made = standalone(article, span)
+            if made is None or not _standalone(made.text, settings):
                 continue
             if stale and _relative_dates(span.text):
                 continue
-            found.append(Candidate(article, span, index))
+            naming = made.citations[1] if len(made.citations) > 1 else None
+            text = made.text if naming is not None else ""
+            found.append(Candidate(article, span, index, text, naming))
     return found
 
 
@@ -128,7 +148,7 @@ MINILM = Scale(duplicate=0.85, corroborated=0.6)
 
 def _similarity(cands: Sequence[Candidate], embed: Embed | None) -> np.ndarray:
     """Sentence vectors: MiniLM embeddings when ``embed`` is given, else TF-IDF rows."""
-    texts = [c.span.text for c in cands]
+    texts = [c.printed for c in cands]
     if embed is not None:
         return np.asarray(embed(texts), dtype=np.float64)
     vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english")
@@ -189,8 +209,8 @@ def _dek(cands: Sequence[Candidate], scores: np.ndarray) -> int:
     Quotations are avoided: a dek reads as the desk's own summary, and a quote
     there would lose its speaker.
     """
-    short = [i for i, c in enumerate(cands) if word_count(c.span.text) <= DEK_WORDS]
-    plain = [i for i in short if not re.search(r"[“”\"]", cands[i].span.text)]
+    short = [i for i, c in enumerate(cands) if word_count(c.printed) <= DEK_WORDS]
+    plain = [i for i in short if not re.search(r"[“”\"]", cands[i].printed)]
     pool = plain or short or list(range(len(cands)))
     return max(pool, key=lambda i: scores[i])
 
@@ -221,10 +241,10 @@ def _body(chosen: Sequence[Candidate], settings: WriteSettings) -> list[Sentence
         paragraph = 1 + (position + 1) // 2
         outlet = cand.article.outlet
         new_paragraph = position % 2 == 1 or position == 0
-        text = cand.span.text
+        text = cand.printed
         if outlet != previous or new_paragraph:
             text = attribute(text, outlet)
-        body.append(Sentence("body", text, (cand.citation,), paragraph=paragraph, outlet=outlet))
+        body.append(Sentence("body", text, cand.citations, paragraph=paragraph, outlet=outlet))
         previous = outlet
     return body
 
@@ -332,33 +352,32 @@ class ExtractiveWriter:
             ]
             revised = _headline(chosen, articles, None, newest_date(articles), rejected)
             return revised if revised.citations else None
+        if sentence.kind == "timeline" and sentence.date:
+            day = [a for a in articles if a.published == sentence.date]
+            leads = [c for c in candidates(day, self.settings) if c.index < LEAD_SENTENCES]
+            return _headline_line(_in_order(leads), sentence.date, rejected | {sentence.text})
         if sentence.kind not in ("dek", "body"):
             return None
         index = {c.citation: i for i, c in enumerate(ranked.cands)}
         avoid = [index[c] for s in kept for c in s.citations if c in index]
-        exclude = used | {c.citation for c in ranked.cands if c.span.text in rejected}
+        exclude = used | {c.citation for c in ranked.cands if c.printed in rejected}
         while (best := ranked.best(exclude, avoid)) is not None:
             cand = ranked.cands[best]
-            text = cand.span.text
+            text = cand.printed
             if sentence.kind == "body":
                 text = attribute(text, cand.article.outlet)
             if text not in rejected and (sentence.kind == "body" or word_count(text) <= DEK_WORDS):
                 return replace(
-                    sentence, text=text, citations=(cand.citation,), outlet=cand.article.outlet
+                    sentence, text=text, citations=cand.citations, outlet=cand.article.outlet
                 )
             exclude.add(cand.citation)
         return None
 
 
+LEAD_SENTENCES = 4
+"""Sentences from the top of an article that a timeline line may come from."""
 HEADLINE_TRIES = 5
 """Chosen sentences (dek first) tried for the headline."""
-
-
-def _informative(text: str) -> bool:
-    """A headline of six words or more that names someone or something (a capitalised
-    word after the first, or a figure)."""
-    tokens = text.split()
-    return len(tokens) >= 6 and any(t[:1].isupper() or t[:1].isdigit() for t in tokens[1:])
 
 
 def _headline(
@@ -371,20 +390,21 @@ def _headline(
     """The article's own headline, cited to the span of the sentence it is cut from.
 
     Of the first ``HEADLINE_TRIES`` chosen sentences that make one
-    (``headlines.headline``), a sentence of the newest day goes first, then one
-    whose headline names someone or something, then the higher ranked. Only
+    (``headlines.cut``), a sentence of the newest day goes first, then one whose
+    headline's subject names someone or something ("Iraqi lawmakers", not "The
+    resolution", which leans on the story), then the higher ranked. Only
     when none makes a headline, the most central source title; without titles,
     the story's own.
     """
     made = []
     for position, cand in enumerate(chosen[:HEADLINE_TRIES]):
-        text = headline(cand.span.text)
-        if text and text not in rejected:
+        line = cut(cand.printed)
+        if line and line.text not in rejected:
             stale = cand.article.published not in (None, newest)
-            made.append(((stale, not _informative(text), position), text, cand))
+            made.append(((stale, not line.named, position), line.text, cand))
     if made:
         _, text, cand = min(made, key=lambda m: m[0])
-        return Sentence("headline", text, (cand.citation,), outlet=cand.article.outlet)
+        return Sentence("headline", text, cand.citations, outlet=cand.article.outlet)
     titled = [a for a in articles if a.title and a.title not in rejected]
     if titled:
         article = _central_article(titled)
@@ -416,9 +436,7 @@ def write_story(
         order = _select(scores, ranked.similarity, limit, first, ranked.duplicate)
         chosen = [cands[i] for i in order]
         dek = chosen[0]
-        sentences_out.append(
-            Sentence("dek", dek.span.text, (dek.citation,), outlet=dek.article.outlet)
-        )
+        sentences_out.append(Sentence("dek", dek.printed, dek.citations, outlet=dek.article.outlet))
         if len(chosen) > 1:
             sentences_out.extend(_body(chosen[1:], settings))
         taken = list(order)
@@ -474,15 +492,15 @@ def coverage(ranked: Ranked, taken: list[int]) -> list[Sentence]:
             for i in np.argsort(-value, kind="stable")
             if names[i] == outlet
             and int(i) not in taken
-            and not credit_mentions(ranked.cands[int(i)].span.text)
+            and not credit_mentions(ranked.cands[int(i)].printed)
             and all(ranked.similarity[int(i), j] <= ranked.duplicate for j in taken)
         ]
         if not pool:
             continue
         cand = ranked.cands[int(pool[0])]
         taken.append(int(pool[0]))
-        text = attribute(cand.span.text, outlet)
-        lines.append(Sentence("coverage", text, (cand.citation,), outlet=outlet))
+        text = attribute(cand.printed, outlet)
+        lines.append(Sentence("coverage", text, cand.citations, outlet=outlet))
     return lines
 
 
@@ -496,12 +514,13 @@ def timeline(
     """One dated line per day of reporting, when the story spans several days.
 
     Each day's line is what was new that day, in headline style: the first lead
-    sentence (among the first three of each of that day's articles) that cuts down
+    sentence (among the first ``LEAD_SENTENCES`` of that day's articles) that cuts down
     to a headline (``headlines.headline``), cited to that sentence. The cut drops
     "on Saturday" and the like, and the line carries its date, so a sentence too
     old for the body ("on Saturday" in a Saturday article) still serves its own
     day. A line may retell a fact of the body in a few words, as a printed
-    timeline does. A day none of whose leads makes a headline gets its best lead
+    timeline does; a flagged line is revised to the day's next lead that makes a
+    headline. A day none of whose leads makes a headline gets its best lead
     sentence not already used, attributed. ``taken`` as in ``coverage``; spans in
     ``avoid`` (the coverage lines') are not cited again.
     """
@@ -510,13 +529,9 @@ def timeline(
         return []
     lines = []
     for day in days:
-        leads = [
-            c
-            for c in candidates([a for a in articles if a.published == day], settings)
-            if c.index < 3
-        ]
-        leads = [c for c in leads if c.citation not in avoid]
-        line = _headline_line(sorted(leads, key=lambda c: (c.index, c.article.id)), day)
+        same_day = [a for a in articles if a.published == day]
+        leads = [c for c in candidates(same_day, settings) if c.index < LEAD_SENTENCES]
+        line = _headline_line(_in_order([c for c in leads if c.citation not in avoid]), day)
         if line is None:
             line = _fresh_line(ranked, taken, day)
         if line is not None:
@@ -524,13 +539,18 @@ def timeline(
     return lines if len(lines) > 1 else []
 
 
-def _headline_line(leads: Sequence[Candidate], day: str) -> Sentence | None:
+def _in_order(leads: Sequence[Candidate]) -> list[Candidate]:
+    return sorted(leads, key=lambda c: (c.index, c.article.id))
+
+
+def _headline_line(
+    leads: Sequence[Candidate], day: str, rejected: Collection[str] = ()
+) -> Sentence | None:
+    """The first lead that cuts down to a headline not rejected, as the day's line."""
     for cand in leads:
-        made = headline(cand.span.text)
-        if made and not _relative_dates(made):
-            return Sentence(
-                "timeline", made, (cand.citation,), outlet=cand.article.outlet, date=day
-            )
+        made = headline(cand.printed)
+        if made and made not in rejected and not _relative_dates(made):
+            return Sentence("timeline", made, cand.citations, outlet=cand.article.outlet, date=day)
     return None
 
 
@@ -548,5 +568,5 @@ def _fresh_line(ranked: Ranked, taken: list[int], day: str) -> Sentence | None:
     best = max(pool, key=lambda i: ranked.scores[i])
     cand = ranked.cands[best]
     taken.append(best)
-    text = attribute(cand.span.text, cand.article.outlet)
-    return Sentence("timeline", text, (cand.citation,), outlet=cand.article.outlet, date=day)
+    text = attribute(cand.printed, cand.article.outlet)
+    return Sentence("timeline", text, cand.citations, outlet=cand.article.outlet, date=day)

@@ -22,6 +22,7 @@ next sentence, and falls back to a title only when no sentence will do.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from newsdesk.language.attribution import split_attribution
@@ -44,8 +45,24 @@ _SIBILANT = re.compile(r"(?:s|sh|ch|x|z|o)$")
 _CONSONANT_Y = re.compile(r"[^aeiou]y$")
 
 
+@dataclass(frozen=True)
+class Headline:
+    """A headline and whether its subject stands on its own: a name ("Iraqi lawmakers",
+    "Trump") or something new ("A man"), not a description that leans on the story
+    ("The resolution", "The agency")."""
+
+    text: str
+    named: bool
+
+
 def headline(sentence: str) -> str | None:
     """The headline the sentence makes, or None when it makes none."""
+    made = cut(sentence)
+    return None if made is None else made.text
+
+
+def cut(sentence: str) -> Headline | None:
+    """The sentence cut down to a ``Headline``, or None when it makes none."""
     bare = split_attribution(sentence.strip()).claim.strip()
     if not bare or "?" in bare or any(len(q.split()) > 3 for q in _QUOTED.findall(bare)):
         return None  # a question, or a quotation: the speaker's words, not a headline
@@ -101,7 +118,16 @@ def headline(sentence: str) -> str | None:
     count = len(words.split())
     if not MIN_WORDS <= count <= MAX_WORDS or not objects:
         return None
-    return words[0].upper() + words[1:]
+    proper = any(
+        doc[i].pos_ == "PROPN" or (doc[i].pos_ == "ADJ" and doc[i].text[:1].isupper())
+        for i in keep
+        if i < root.i
+    )
+    definite = any(
+        c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these", "those")
+        for c in subject.children
+    )
+    return Headline(words[0].upper() + words[1:], proper or not definite)
 
 
 _REPORTING = frozenset("say tell add report write note claim insist argue".split())

@@ -1,0 +1,51 @@
+"""Make a source sentence stand on its own before the writer uses it.
+
+Moved out of its article, "He said the talks had failed" says nothing about who
+spoke, and next to another person on the page it names the wrong one. A sentence
+whose subject or speaker is a personal pronoun ("He said…", "…, she added") has
+the pronoun replaced by the person the source's own context gives: the salient
+person of the nearest sentence before it that names anyone
+(``language.people.referent_before``, the same reading the context check
+makes). The sentence then cites its own span and the span of the sentence that
+names the person, so the checker finds the name in the evidence. A pronoun the
+source does not resolve leaves the sentence unusable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from newsdesk.language.people import Roster, people_in, referent_before
+from newsdesk.language.references import pronoun_reference
+from newsdesk.language.text import Span
+from newsdesk.records import Article, Citation
+
+
+@dataclass(frozen=True)
+class Standalone:
+    """A sentence as the writer may print it, and the source spans it rests on."""
+
+    text: str
+    citations: tuple[Citation, ...]
+
+
+def standalone(article: Article, span: Span, roster: Roster | None = None) -> Standalone | None:
+    """``span`` of ``article`` made to stand alone, or None when its pronoun cannot be
+    resolved from the source."""
+    own = Citation(article.id, span.start, span.end)
+    match = pronoun_reference(span.text)
+    if match is None:
+        return Standalone(span.text, (own,))
+    roster = roster if roster is not None else Roster([article.text])
+    if people_in(span.text, roster, match.start("pronoun")):
+        return Standalone(span.text, (own,))  # the sentence names the person itself
+    meant = referent_before(article.text, span.start, roster)
+    if meant is None:
+        return None
+    pronoun = match.group("pronoun")
+    name = meant.name
+    replacement = f"{name}’s" if pronoun.lower() in ("his", "her") else name
+    start, end = match.start("pronoun"), match.end("pronoun")
+    text = span.text[:start] + replacement + span.text[end:]
+    naming = Citation(article.id, meant.sentence.start, meant.sentence.end)
+    return Standalone(text, (own, naming))

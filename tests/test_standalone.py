@@ -1,0 +1,65 @@
+"""Sentences made to stand alone before the writer uses them (``write/standalone.py``)."""
+
+from __future__ import annotations
+
+from newsdesk.config import WriteSettings
+from newsdesk.language.text import Span, sentences
+from newsdesk.records import Article, Sentence
+from newsdesk.verify import check_sentence
+from newsdesk.write.extractive import candidates
+from newsdesk.write.standalone import standalone
+
+TEXT = (
+    "Health and Human Services Secretary Alex Azar announced the new rules on Monday.\n\n"
+    "He said the rules would let patients compare prices before they see a doctor.\n\n"
+    "“This is the most significant step in years for American patients,” he added.\n\n"
+    "His agency will publish the final text of the rules next month."
+)
+RESOLVED = "Alex Azar said the rules would let patients compare prices before they see a doctor."
+SOURCE = Article("hhs-1", "https://example.org/hhs", "Example News", "Rules", TEXT, "2019-06-24")
+
+
+def sentence_of(fragment: str) -> Span:
+    return next(s for s in sentences(TEXT) if fragment in s.text)
+
+
+def test_a_pronoun_subject_speaker_or_possessive_becomes_the_person_the_source_means() -> None:
+    said = standalone(SOURCE, sentence_of("He said"))
+    added = standalone(SOURCE, sentence_of("he added"))
+    agency = standalone(SOURCE, sentence_of("His agency"))
+    assert said is not None and added is not None and agency is not None
+    assert (
+        said.text
+        == "Alex Azar said the rules would let patients compare prices before they see a doctor."
+    )
+    assert added.text.endswith("” Alex Azar added.")
+    assert agency.text.startswith("Alex Azar’s agency will publish")
+    for made in (said, added, agency):
+        own, naming = made.citations
+        assert TEXT[naming.start : naming.end].startswith("Health and Human Services Secretary")
+        assert "Alex Azar" not in TEXT[own.start : own.end]
+
+
+def test_a_sentence_that_names_its_own_subject_is_left_as_it_is() -> None:
+    first = sentence_of("announced")
+    made = standalone(SOURCE, first)
+    assert made is not None
+    assert made.text == first.text and len(made.citations) == 1
+
+
+def test_a_pronoun_the_source_does_not_resolve_makes_the_sentence_unusable() -> None:
+    text = "He said the talks had failed and would not resume this year."
+    orphan = Article("o-1", "https://example.org/o", "Example News", "Talks", text)
+    assert standalone(orphan, next(sentences(text))) is None
+
+
+def test_the_writer_uses_the_resolved_sentence_and_the_checker_passes_it() -> None:
+    found = {c.printed: c for c in candidates([SOURCE], WriteSettings())}
+    resolved = found[
+        "Alex Azar said the rules would let patients compare prices before they see a doctor."
+    ]
+    assert len(resolved.citations) == 2
+    result = check_sentence(
+        Sentence("body", resolved.printed, resolved.citations), {SOURCE.id: SOURCE}, 0.9
+    )
+    assert result.label == "supported", result.reason
