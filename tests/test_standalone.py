@@ -53,6 +53,24 @@ def test_a_pronoun_the_source_does_not_resolve_makes_the_sentence_unusable() -> 
     assert standalone(orphan, next(sentences(text))) is None
 
 
+def test_a_pronoun_is_not_resolved_when_the_sentence_before_names_two_people() -> None:
+    text = (
+        "Hope Hicks will work with senior adviser Jared Kushner on the campaign.\n\n"
+        "She left the White House in 2018 and moved to California."
+    )
+    two = Article("k-1", "https://example.org/k", "Example News", "Hicks", text)
+    assert standalone(two, list(sentences(text))[1]) is None
+
+
+def test_a_sentence_keeping_another_pronoun_is_not_resolved() -> None:
+    text = (
+        "Hope Hicks left the White House in 2018.\n\n"
+        "She moved to California, though she and Trump remained in touch."
+    )
+    kept = Article("k-2", "https://example.org/k2", "Example News", "Hicks", text)
+    assert standalone(kept, list(sentences(text))[1]) is None
+
+
 def test_the_writer_uses_the_resolved_sentence_and_the_checker_passes_it() -> None:
     found = {c.printed: c for c in candidates([SOURCE], WriteSettings())}
     resolved = found[

@@ -116,7 +116,7 @@ def cut(sentence: str) -> Headline | None:
         keep -= optional.pop(0)
         words = _assemble(doc, keep - dropped, root, verb)
     count = len(words.split())
-    if not MIN_WORDS <= count <= MAX_WORDS or not objects:
+    if not MIN_WORDS <= count <= MAX_WORDS or not objects or _dated_past(root, keep):
         return None
     proper = any(
         doc[i].pos_ == "PROPN" or (doc[i].pos_ == "ADJ" and doc[i].text[:1].isupper())
@@ -132,6 +132,28 @@ def cut(sentence: str) -> Headline | None:
 
 _REPORTING = frozenset("say tell add report write note claim insist argue".split())
 _ANNOUNCING = frozenset("announce confirm disclose reveal decide".split())
+
+
+def _dated_past(root: Any, keep: set[int]) -> bool:
+    """Whether the main clause is dated by a year or a month that the cut drops ("The ACLU
+    in 2017 challenged…", "last March"): without it an old event would read as today's
+    news. Dates inside a clause hung on a word ("a law that took effect in 2017") date
+    that clause, not the event."""
+    return any(
+        t.i not in keep
+        and (_YEAR.fullmatch(t.text) or t.lower_ in _MONTHS)
+        and not any(a.dep_ in _CLAUSES for a in t.ancestors if a != root)
+        for t in root.doc
+    )
+
+
+_CLAUSES = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp", "parataxis", "pcomp"})
+
+
+_YEAR = re.compile(r"(?:1[89]|20)\d\d")
+_MONTHS = frozenset(
+    "january february march april may june july august september october november december".split()
+)
 
 
 def _without_asides(phrase: Any) -> set[int]:

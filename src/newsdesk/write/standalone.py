@@ -6,19 +6,36 @@ whose subject or speaker is a personal pronoun ("He said…", "…, she added") 
 the pronoun replaced by the person the source's own context gives: the salient
 person of the nearest sentence before it that names anyone
 (``language.people.referent_before``, the same reading the context check
-makes). The sentence then cites its own span and the span of the sentence that
+makes), and only when that sentence names one person and no other personal
+pronoun is left after it: a pronoun resolved to the wrong one of two people
+would put one person's deeds on another, which is worse than leaving the
+sentence out. The sentence then cites its own span and the span of the sentence that
 names the person, so the checker finds the name in the evidence. A pronoun the
 source does not resolve leaves the sentence unusable.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from newsdesk.language.people import Roster, people_in, referent_before
 from newsdesk.language.references import pronoun_reference
 from newsdesk.language.text import Span
 from newsdesk.records import Article, Citation
+
+_PRONOUN = re.compile(r"\b(?:he|she|him|her|his|hers)\b", re.IGNORECASE)
+
+
+_NAME_RUN = re.compile(r"(?:[A-Z][\w’'.-]+\s+){1,5}[A-Z][\w’'.-]+")
+
+
+def _first_named(name: str, sentence: str) -> bool:
+    """Whether ``name`` is the first full name the sentence gives (a pronoun that follows
+    means that sentence's first person far more often than a later one; the recogniser
+    may miss a name, so the check reads capitalised words, not entities)."""
+    first = _NAME_RUN.search(sentence)
+    return first is not None and name.split()[-1] in first.group()
 
 
 @dataclass(frozen=True)
@@ -40,12 +57,18 @@ def standalone(article: Article, span: Span, roster: Roster | None = None) -> St
     if people_in(span.text, roster, match.start("pronoun")):
         return Standalone(span.text, (own,))  # the sentence names the person itself
     meant = referent_before(article.text, span.start, roster)
-    if meant is None:
-        return None
+    if (
+        meant is None
+        or len(set(meant.named)) != 1
+        or not _first_named(meant.name, meant.sentence.text)
+    ):
+        return None  # nobody, or maybe someone else: the wrong name would be worse than none
     pronoun = match.group("pronoun")
     name = meant.name
     replacement = f"{name}’s" if pronoun.lower() in ("his", "her") else name
     start, end = match.start("pronoun"), match.end("pronoun")
     text = span.text[:start] + replacement + span.text[end:]
+    if _PRONOUN.search(text[start + len(replacement) :]):
+        return None  # "…though she and Trump remained in touch": another pronoun left
     naming = Citation(article.id, meant.sentence.start, meant.sentence.end)
     return Standalone(text, (own, naming))
