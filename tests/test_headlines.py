@@ -40,6 +40,12 @@ from newsdesk.write.headlines import MAX_WORDS, headline
             "debt for 15,000 borrowers.",
             "Education Department to cancel $150 million in student loan debt for 15,000 borrowers",
         ),
+        # A list keeps its commas.
+        (
+            "Apple, Facebook, YouTube and Spotify removed large amounts of content from "
+            "Alex Jones on Monday.",
+            "Apple, Facebook, YouTube and Spotify remove large amounts of content from Alex Jones",
+        ),
         # A hyphen inside a name stays; clauses and asides go.
         (
             "Iraqi lawmakers approved a resolution Sunday calling to expel U.S. troops from the "

@@ -160,11 +160,17 @@ def _without_asides(phrase: Any) -> set[int]:
     """The phrase's words without the clauses, asides and time phrases hung on it."""
     cut: set[int] = set()
     for token in phrase.subtree:
-        if token == phrase or _inside_word(token):
+        if token == phrase or _inside_word(token) or _in_list(token):
             continue
         if token.dep_ in _ASIDES or (token.dep_ == "prep" and _is_time(token)):
             cut.update(t.i for t in token.subtree)
     return {t.i for t in phrase.subtree} - cut
+
+
+def _in_list(token: Any) -> bool:
+    """A comma between the items of a list ("Apple, Facebook and Spotify")."""
+    doc = token.doc
+    return bool(token.text == "," and token.i + 1 < len(doc) and doc[token.i + 1].dep_ == "conj")
 
 
 def _inside_word(token: Any) -> bool:
