@@ -29,7 +29,7 @@ from newsdesk.retrying import retry_after
 from newsdesk.store import open_store
 from newsdesk.write.base import Flag, WriterError
 from newsdesk.write.llm import LLMWriter
-from newsdesk.write.prompts import DATA_NOTICE
+from newsdesk.write.prompts import DATA_NOTICE, outline_messages, section_messages
 from openai_server import ChatServer, Reply, Request, Source, running
 
 KEY_ENV = "NEWSDESK_TEST_LLM_KEY"
@@ -884,3 +884,16 @@ def test_pipeline_falls_back_to_the_offline_writer(
     retries = [r for r in caplog.records if r.name == "newsdesk.write.llm"]
     assert len(retries) == 1 and "retrying in" in retries[0].getMessage()
     assert list((config.publish.site_dir / "stories").glob("*.html"))
+
+
+def test_prompts_ask_for_the_articles_structure() -> None:
+    source = Article("a1", "https://example.org/a1", "Reuters", "Title", "The Senate voted.")
+    outline = outline_messages({"S1": source}, "2019-12-20", WriteSettings())[1]["content"]
+    assert "not a source's title" in outline
+    assert "time order" in outline and "where they differ" in outline
+    assert "never a photo caption" in outline
+    section = section_messages(
+        {"S1": source}, "2019-12-20", "Senate votes", ["the vote"], 0, 3, WriteSettings()
+    )[1]["content"]
+    assert "name people instead of he or she" in section
+    assert "never twice in one sentence" in section

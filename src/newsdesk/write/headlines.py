@@ -102,9 +102,20 @@ def cut(sentence: str) -> Headline | None:
     objects = [c for c in root.children if c.i > root.i and _kept_dependent(c)]
     for child in objects:
         keep.update(_without_asides(child))
-    # What goes first when the headline is too long: phrases hung on the verb's last
-    # prepositional phrases, then clauses and lists inside what the verb takes.
+    # What goes first when the headline is too long: the verb's prepositional phrases,
+    # last first, then those inside what the verb takes, then clauses and lists there.
     optional = [{t.i for t in c.subtree} for c in reversed(objects) if c.dep_ in ("prep",)]
+    inner = [
+        token
+        for child in objects
+        if child.dep_ != "prep"
+        for token in child.subtree
+        if token.dep_ == "prep"
+        and token != child
+        and token.i in keep
+        and token.head.pos_ in ("VERB", "AUX")
+    ]
+    optional.extend({t.i for t in token.subtree} for token in reversed(inner))
     for child in objects:
         for token in child.subtree:
             if token.dep_ in ("acl", "conj") and token.i in keep and token.pos_ != "PROPN":
@@ -174,10 +185,20 @@ def _in_list(token: Any) -> bool:
 
 
 def _inside_word(token: Any) -> bool:
-    """A hyphen or apostrophe inside a word ("Ocasio-Cortez"): part of the word."""
-    if token.i == 0 or token.i + 1 >= len(token.doc):
-        return False
-    return token.is_punct and not token.whitespace_ and not token.doc[token.i - 1].whitespace_
+    """A piece of a hyphenated word ("Ocasio-Cortez", "all-expenses-paid"): the hyphen
+    and the words it joins stay or go together."""
+    doc = token.doc
+    before = doc[token.i - 1] if token.i > 0 else None
+    after = doc[token.i + 1] if token.i + 1 < len(doc) else None
+    if token.is_punct:
+        return (
+            before is not None
+            and after is not None
+            and not (token.whitespace_ or before.whitespace_)
+        )
+    joined_before = before is not None and before.text == "-" and not before.whitespace_
+    joined_after = after is not None and after.text == "-" and not token.whitespace_
+    return joined_before or joined_after
 
 
 _ASIDES = frozenset({"punct", "relcl", "appos", "advcl", "parataxis", "npadvmod"})

@@ -104,7 +104,9 @@ class LLMWriter:
 
     name = "llm"
     version = "2"
-    """2: sources shown without their page furniture."""
+    """2: sources shown without their page furniture; the prompts ask for an own headline,
+    a lead, developments in time order, where the sources differ, standalone sentences
+    and one credit per paragraph."""
 
     def __init__(
         self,

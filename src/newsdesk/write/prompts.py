@@ -105,10 +105,17 @@ def outline_messages(
         '"sources": ["S2", "S3"]}],\n'
         ' "quotes": [{"text": "the source sentence holding the quotation, copied exactly", '
         '"speaker": "the named person quoted", "source": "S2"}]}\n'
-        "Rules: 2 to 4 sections, most important first, each naming the sources that report "
-        f"it; at most {settings.max_quotes} quotes, each copied word for word from the source "
-        "it names, with the speaker named in that sentence; use only the ids of the sources "
-        "below."
+        "Rules: the headline is your own, in headline style (present tense, no full stop), "
+        "stating the newest event: not a source's title, not a quotation, not an event older "
+        "than the newest source. The dek is the next most important fact, never a photo "
+        "caption, a quote fragment or an opinion. Sections: 2 to 4; the first is the lead "
+        "(who did what, when, where; prefer what two or more sources report), then the "
+        "developments in time order, then background; when the sources give different "
+        "figures, or one reports what another denies, the last section says where they "
+        "differ, each side credited to its source (otherwise, what they agree on). Each "
+        "section names the sources that report it. At most "
+        f"{settings.max_quotes} quotes, each copied word for word from the source it names, "
+        "with the speaker named in that sentence; use only the ids of the sources below."
     )
     return [
         {"role": "system", "content": SYSTEM},
@@ -136,7 +143,10 @@ def section_messages(
         f"{_date_rule(date)}"
         f"Write at most {sentences} sentences for section {index + 1} only, each of "
         f"{settings.min_words} to {settings.max_words} words, stating only what the sources "
-        "say. Reply with a JSON object of this form:\n"
+        "say. Every sentence stands on its own: name people instead of he or she, give dates "
+        "instead of yesterday, and name the speaker of every quotation. State each fact "
+        "once, and credit a source once per paragraph, never twice in one sentence. "
+        "Reply with a JSON object of this form:\n"
         '{"sentences": [{"text": "a sentence", "sources": ["S1", "S2"]}]}\n'
         "where sources lists the ids of the sources that state what the sentence says."
     )
