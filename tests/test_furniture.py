@@ -50,6 +50,11 @@ def kinds(sentence: str, paragraph: int = 5) -> list[tuple[str, str]]:
             "in Najaf, Iraq, Saturday, Jan. 4, 2020.",
             "caption",
         ),
+        (
+            "President Donald Trump participates in the daily briefing in the Rose Garden of "
+            "the White House, on April 27, 2020, in Washington.",
+            "caption",
+        ),
         ("Image copyright AFP Image caption Mr Trump attended the UN on Monday", "caption"),
         ("MICHAEL BARBARO: So what happened next?", "transcript"),
         ("archived recording (tom cotton) We have to act now.", "transcript"),
@@ -126,6 +131,7 @@ def test_glued_link_text_and_embed_credits_are_marked_inside_the_sentence() -> N
         "The photo showed the president standing alone in the Rose Garden.",
         "“We will not back down,” she said on Tuesday.",
         "The vote was 52-48, with two Republicans joining Democrats.",
+        "The law took effect on Jan. 1, 2020, in every state.",
         "Trump: the deal is done, he told reporters in Osaka.",
         "He said more talks would follow in the coming weeks.",
     ],

@@ -37,7 +37,7 @@ from newsdesk.records import Article, Furniture
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "furniture.json"
 """The classifier's weights (plain JSON: a vocabulary and its coefficients)."""
 
-RULES_VERSION = "2"
+RULES_VERSION = "3"
 """Bump when a rule changes: stored marks of another version are made again."""
 
 DATELINE_PARAGRAPHS = 3
@@ -100,11 +100,13 @@ RULES: tuple[Rule, ...] = (
     _rule("caption", r"/\s?(?:Getty Images|AP|AFP|Reuters|EPA|Bloomberg|Shutterstock)\b"),
     _rule("caption", r"\bGetty Images\b|\bPool Photo\b"),
     _rule("caption", r"\bvia (?:AP|Reuters|AFP|Getty Images|YouTube|Twitter|Facebook)\)?$"),
-    # A wire photo's caption ends on the day in full: "…in Najaf, Iraq, Saturday, Jan. 4, 2020."
+    # A wire photo's caption ends on the day in full, sometimes then the city: "…in Najaf,
+    # Iraq, Saturday, Jan. 4, 2020." / "…of the White House, on April 27, 2020, in Washington."
     _rule(
         "caption",
-        r",\s(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),\s"
-        r"(?:Jan|Feb|March|April|May|June|July|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?\s\d{1,2},\s\d{4}\.?$",
+        r",\s(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),\s|on\s)"
+        r"(?:Jan|Feb|March|April|May|June|July|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?\s\d{1,2},\s\d{4}"
+        r"(?:,\sin\s[A-Z][\w.]*(?:\s[A-Z][\w.]*){0,3})?\.?$",
     ),
     # Transcripts: "MICHAEL BARBARO: …", "archived recording (tom cotton)", "[MUSIC PLAYING]".
     _rule(
