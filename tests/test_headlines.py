@@ -40,6 +40,17 @@ from newsdesk.write.headlines import MAX_WORDS, headline
             "debt for 15,000 borrowers.",
             "Education Department to cancel $150 million in student loan debt for 15,000 borrowers",
         ),
+        # The object's state stays ("wounded"); a cut leaves no dangling "including".
+        (
+            "A spate of shootings throughout the US left more than 150 people wounded and "
+            "nearly two-dozen dead so far this weekend, according to reports.",
+            "Spate of shootings throughout the US leaves more than 150 people wounded",
+        ),
+        (
+            "Floyd’s death yielded widespread condemnation from both Democrats and Republicans, "
+            "including from Trump and Senate Majority Leader Mitch McConnell (R-Ky.).",
+            "Floyd’s death yields widespread condemnation from both Democrats and Republicans",
+        ),
         # A list keeps its commas.
         (
             "Apple, Facebook, YouTube and Spotify removed large amounts of content from "

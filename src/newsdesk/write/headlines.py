@@ -118,13 +118,19 @@ def cut(sentence: str) -> Headline | None:
     optional.extend({t.i for t in token.subtree} for token in reversed(inner))
     for child in objects:
         for token in child.subtree:
-            if token.dep_ in ("acl", "conj") and token.i in keep and token.pos_ != "PROPN":
-                group = {t.i for t in token.subtree}
-                cc = [t.i for t in token.head.children if t.dep_ == "cc" and t.i < token.i]
-                optional.append(group | set(cc))
+            if token.dep_ not in ("acl", "conj") or token.i not in keep or token.pos_ == "PROPN":
+                continue
+            if token.dep_ == "acl" and len(list(token.subtree)) == 1:
+                continue  # "left 150 people wounded": the object's state, not an aside
+            group = {t.i for t in token.subtree}
+            cc = [t.i for t in token.head.children if t.dep_ == "cc" and t.i < token.i]
+            optional.append(group | set(cc))
     words = _assemble(doc, keep - dropped, root, verb)
     while len(words.split()) > MAX_WORDS and optional:
         keep -= optional.pop(0)
+        words = _assemble(doc, keep - dropped, root, verb)
+    while (last := max(keep - dropped, default=-1)) > root.i and _dangles(doc[last]):
+        keep.discard(last)  # "… from Democrats and Republicans including": a cut left it
         words = _assemble(doc, keep - dropped, root, verb)
     count = len(words.split())
     if not MIN_WORDS <= count <= MAX_WORDS or not objects or _dated_past(root, keep):
@@ -139,6 +145,16 @@ def cut(sentence: str) -> Headline | None:
         for c in subject.children
     )
     return Headline(words[0].upper() + words[1:], proper or not definite)
+
+
+_DANGLING = frozenset({"ADP", "CCONJ", "SCONJ", "DET", "PART", "PUNCT"})
+"""Parts of speech a headline cannot end on."""
+
+
+def _dangles(token: Any) -> bool:
+    """A word a headline cannot end on: a preposition ("including"), a conjunction, an
+    article, a particle or punctuation that a cut left without what followed it."""
+    return token.pos_ in _DANGLING or token.dep_ in ("prep", "cc", "det", "mark", "aux")
 
 
 _REPORTING = frozenset("say tell add report write note claim insist argue".split())
