@@ -28,7 +28,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from newsdesk.language.text import Span, paragraphs, sentences, words
@@ -362,10 +362,16 @@ def mark_article(article: Article) -> Article:
 
 
 def furniture_of(article: Article) -> tuple[Furniture, ...]:
-    """The article's stored marks, or marks made now for an article never marked."""
+    """The article's stored marks, or marks made now for an article never marked (once per
+    text: the writer's candidates, the quote picker and the LLM's source blocks all ask)."""
     if article.furniture is not None:
         return article.furniture
-    return tuple(mark(article.text, article.title))
+    return _marks(article.text, article.title)
+
+
+@lru_cache(maxsize=1024)
+def _marks(text: str, title: str) -> tuple[Furniture, ...]:
+    return tuple(mark(text, title))
 
 
 def usable(span: Span, marks: Sequence[Furniture]) -> Span | None:

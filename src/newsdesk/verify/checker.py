@@ -19,7 +19,7 @@ from newsdesk.language.text import content_words
 from newsdesk.records import Article, Citation, Draft, Evidence, Sentence
 from newsdesk.verify.checks import CHECKS, Check, Claim, ClaimResult, verdict_of
 from newsdesk.verify.checks.quotes import check_quotes
-from newsdesk.verify.checks.support import negated
+from newsdesk.verify.checks.support import negated, turned_negation
 
 
 def resolve(citations: Sequence[Citation], sources: Mapping[str, Article]) -> list[Evidence] | str:
@@ -57,11 +57,7 @@ def lexical_support(claim: str, evidence: Sequence[Evidence], min_coverage: floa
     if coverage >= min_coverage and same_polarity:
         return Check("support", "pass", f"{coverage:.0%} of content words cited")
     if coverage >= min_coverage:
-        turned = (
-            "negated where the evidence is not"
-            if negated(claim)
-            else ("the evidence says the opposite (negated)")
-        )
+        turned = turned_negation(claim)
         return Check("support", "fail", f"{coverage:.0%} of content words cited, but {turned}")
     missing = [w for w, c in zip(claim_words, covered, strict=True) if not c][:3]
     return Check(

@@ -149,18 +149,12 @@ def claim_sentences(claim: str) -> list[str]:
     system summaries never have; such text is split at any sentence-final
     mark that is not an abbreviation, and at line breaks.
     """
-    parts: list[str] = []
-    for line in clean(claim).splitlines():
-        for span in sentences(line):
-            start = 0
-            for match in _LOWER_BOUNDARY.finditer(span.text):
-                head = span.text[start : match.start()]
-                last = head.split()[-1].lower().rstrip(".!?") if head.split() else ""
-                if last in ABBREVIATIONS or len(last) <= 1 or "." in last:
-                    continue
-                parts.append(span.text[start : match.start()].strip())
-                start = match.end()
-            parts.append(span.text[start:].strip())
+    parts = [
+        span.text[begin:end].strip()
+        for line in clean(claim).splitlines()
+        for span in sentences(line)
+        for begin, end in _lower_cuts(span.text)
+    ]
     merged: list[str] = []
     for part in parts:
         if not part:
@@ -170,6 +164,24 @@ def claim_sentences(claim: str) -> list[str]:
         else:
             merged.append(part)
     return merged or [clean(claim)]
+
+
+def _lower_cuts(body: str) -> list[tuple[int, int]]:
+    """``body`` cut at every sentence-final mark followed by a lower-case word, except one
+    that ends an abbreviation ("u.s.", "gov."); a stop standing alone, as tokenised text
+    has it ("a train . none of"), always cuts. Pieces as (start, end), unstripped."""
+    cuts = []
+    start = 0
+    for match in _LOWER_BOUNDARY.finditer(body):
+        head = body[start : match.start()].split()
+        last = head[-1].lower().rstrip(".!?") if head else ""
+        detached = bool(head) and not last
+        if not detached and (last in ABBREVIATIONS or len(last) <= 1 or "." in last):
+            continue
+        cuts.append((start, match.start()))
+        start = match.end()
+    cuts.append((start, len(body)))
+    return cuts
 
 
 def source_sentences(text: str) -> list[Span]:
@@ -187,18 +199,7 @@ def source_sentences(text: str) -> list[Span]:
         for line in re.finditer(r"[^\n]+", span.text):
             base = span.start + line.start()
             body = line.group()
-            start = 0
-            cuts = []
-            for match in _LOWER_BOUNDARY.finditer(body):
-                head = body[start : match.start()].split()
-                last = head[-1].lower().rstrip(".!?") if head else ""
-                detached = bool(head) and not last  # "a train . none of": a tokenised stop
-                if not detached and (last in ABBREVIATIONS or len(last) <= 1 or "." in last):
-                    continue
-                cuts.append((start, match.start()))
-                start = match.end()
-            cuts.append((start, len(body)))
-            for begin, end in cuts:
+            for begin, end in _lower_cuts(body):
                 piece = body[begin:end]
                 stripped = piece.strip()
                 if not stripped:
@@ -271,6 +272,15 @@ def name_stems(text: str) -> set[str]:
 def negated(text: str) -> bool:
     """Whether the text contains a negation ("not", "never", "didn't" ...)."""
     return any(w in _NEGATIONS or w.endswith(("n't", "n’t")) for w in words(text))
+
+
+def turned_negation(claim: str) -> str:
+    """What a failing claim whose negation differs from its evidence's says about it."""
+    return (
+        "negated where the evidence is not"
+        if negated(claim)
+        else "the evidence says the opposite (negated)"
+    )
 
 
 def _ngrams(tokens: Sequence[str], n: int) -> set[tuple[str, ...]]:
@@ -699,11 +709,7 @@ def _as_check(judgement: Judgement, threshold: float) -> Check:
         detail += f"; not in the evidence: {', '.join(judgement.missing)}"
     weakest = judgement.weakest
     if weakest.reverses or weakest.values[_NEGATION_MISMATCH]:
-        detail += (
-            "; negated where the evidence is not"
-            if negated(weakest.sentence)
-            else "; the evidence says the opposite (negated)"
-        )
+        detail += f"; {turned_negation(weakest.sentence)}"
     return Check("support", "fail", detail, score=score)
 
 
