@@ -56,7 +56,7 @@ from rouge_score import rouge_scorer
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from newsdesk.config import Config, VerifySettings
-from newsdesk.language.attribution import credit_mentions, split_attribution
+from newsdesk.language.attribution import credit_mentions, quoted_headline, split_attribution
 from newsdesk.language.furniture import default_model as furniture_model
 from newsdesk.language.furniture import features, rule_marks
 from newsdesk.language.text import Span, sentences, words
@@ -291,7 +291,11 @@ a sentence's shape, would take them all for stray headlines; only the rules judg
 
 
 def is_furniture(text: str, kind: str = "body") -> tuple[bool, bool]:
-    """Whether the rules, and whether the classifier, take ``text`` for page furniture."""
+    """Whether the rules, and whether the classifier, take ``text`` for page furniture.
+
+    An outlet's headline quoted as such ("Reuters’s headline: “…”") is a title by design."""
+    if quoted_headline(text) is not None:
+        return False, False
     bare = split_attribution(text).claim
     span = Span(0, len(bare), bare)
     by_rules = bool(rule_marks(span))

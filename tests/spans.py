@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from newsdesk.language.dates import parse_anchor, pin_dates
 from newsdesk.records import Article, Citation
 
 PRONOUNS = frozenset({"he", "she", "his", "her"})
@@ -17,8 +18,17 @@ def cited_text(citation: Citation, sources: Mapping[str, Article]) -> str:
 
 def told_by(claim: str, citations: tuple[Citation, ...], sources: Mapping[str, Article]) -> bool:
     """Whether ``claim`` is its first cited span, or that span with one pronoun replaced
-    by a name that its second cited span (the sentence naming the person) holds."""
+    by a name that its second cited span (the sentence naming the person) holds; either
+    with its relative dates pinned to the source's calendar (``pin_dates``)."""
     own = cited_text(citations[0], sources)
+    anchor = parse_anchor(sources[citations[0].article_id].published)
+    pinned = pin_dates(own, anchor).text
+    return _told(claim, own, citations, sources) or _told(claim, pinned, citations, sources)
+
+
+def _told(
+    claim: str, own: str, citations: tuple[Citation, ...], sources: Mapping[str, Article]
+) -> bool:
     if claim == own:
         return True
     if len(citations) != 2:

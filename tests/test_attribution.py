@@ -9,7 +9,9 @@ from newsdesk.language.attribution import (
     credited_outlets,
     display_name,
     embedded_credit,
+    headline_credit,
     is_outlet,
+    quoted_headline,
     same_outlet,
     split_attribution,
 )
@@ -37,6 +39,7 @@ def whole(article: Article) -> Evidence:
         ("He told reporters it was over.", []),
         ("According to Johns Hopkins University, 93,406 have died.", []),
         ("Lee told Smith he was sorry.", []),
+        ("Reuters’s headline: “Senate passes the bill”", ["Reuters"]),
     ],
 )
 def test_credited_outlets(text: str, outlets: list[str]) -> None:
@@ -174,3 +177,26 @@ def test_credit_goes_to_the_original_not_to_the_outlet_that_reproduced_it(
     if verdict == "fail":
         assert "only reproduces" in check.detail and "blog-1" in check.detail
         assert check.conflict is not None and check.conflict.source.id == "blog-1"
+
+
+def test_a_quoted_headline_reads_back_as_its_outlet_and_title() -> None:
+    line = headline_credit("Senate passes the bill", "CNN (Web News)")
+    assert line == "CNN’s headline: “Senate passes the bill”"
+    quoted = quoted_headline(line)
+    assert quoted is not None and (quoted.outlet, quoted.claim) == ("CNN", "Senate passes the bill")
+    assert split_attribution(line).claim == "Senate passes the bill"
+    assert quoted_headline("According to CNN, the Senate passed the bill.") is None
+
+
+def test_a_quoted_headline_must_be_the_cited_title_word_for_word() -> None:
+    titled = Article("t", "https://r.com/2", "Reuters", "Senate passes the bill", "Text.")
+    title = Evidence(titled, 0, len(titled.title), "title")
+    good = check_attribution(headline_credit(titled.title, "Reuters"), [title], [titled])
+    assert good.verdict == "pass"
+    for line in (
+        headline_credit("Senate rejects the bill", "Reuters"),
+        headline_credit(titled.title, "Associated Press"),
+    ):
+        assert check_attribution(line, [title], [titled, AP]).verdict == "fail", line
+    body = Evidence(titled, 0, len(titled.text))
+    assert check_attribution(headline_credit("Text", "Reuters"), [body], [titled]).verdict == "fail"

@@ -12,7 +12,7 @@ from datetime import date
 
 import pytest
 
-from newsdesk.language.dates import DateMention, date_mentions
+from newsdesk.language.dates import DateMention, Pinned, date_mentions, pin_dates
 from newsdesk.records import Article, Evidence
 from newsdesk.verify.checks.dates import check_dates
 
@@ -574,3 +574,54 @@ def test_source_analysis_is_cached(execution: tuple[Article, Article]) -> None:
         check_dates(SHIFTED, [], execution, "2020-07-15")
     info = dates._analyse.cache_info()
     assert info.misses == 2 and info.hits >= 4
+
+
+DEC_2 = date(2025, 12, 2)
+
+
+@pytest.mark.parametrize(
+    ("text", "pinned"),
+    [
+        (
+            "The House voted Tuesday to approve the bill.",
+            "The House voted Tuesday, Dec. 2, to approve the bill.",
+        ),
+        ("On Monday, the leaders met.", "On Monday, Dec. 1, the leaders met."),
+        ("Last Friday the court ruled.", "Friday, Nov. 28, the court ruled."),
+        ("Monday marks the 11th anniversary.", "Monday, Dec. 1, marks the 11th anniversary."),
+        ("He said yesterday that talks failed.", "He said Monday, Dec. 1, that talks failed."),
+        ("The vote is set for tomorrow.", "The vote is set for Wednesday, Dec. 3."),
+        ("The ship left two days ago.", "The ship left on Sunday, Nov. 30."),
+        ("She was elected last year.", "She was elected in 2024."),
+        ("Prices have risen since last year.", "Prices have risen since 2024."),
+        ("Sales fell earlier this month.", "Sales fell earlier in December."),
+        ("Results of Super Tuesday were clear.", "Results of Super Tuesday were clear."),
+    ],
+)
+def test_pin_dates_makes_days_months_and_years_absolute(text: str, pinned: str) -> None:
+    made = pin_dates(text, DEC_2)
+    assert (made.text, made.relative) == (pinned, False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He spoke Tuesday night.",  # a part of a day
+        "Tuesday's vote was close.",  # a possessive
+        "The talks ended last week.",  # no calendar name for a week
+        '"We vote on Friday," she said.',  # a quotation is the speaker's words
+    ],
+)
+def test_pin_dates_leaves_what_it_cannot_pin_and_says_so(text: str) -> None:
+    assert pin_dates(text, DEC_2) == Pinned(text, True)
+
+
+def test_a_pinned_day_resolves_to_the_day_the_source_meant() -> None:
+    pinned = pin_dates("The House voted Tuesday to approve the bill.", DEC_2).text
+    later = date(2025, 12, 9)  # read a week later, "Tuesday" alone would be Dec. 9
+    (mention,) = date_mentions(pinned, later)
+    assert (mention.first, mention.last) == (DEC_2, DEC_2)
+
+
+def test_without_an_anchor_nothing_is_pinned() -> None:
+    assert pin_dates("He said yesterday that talks failed.", None).relative

@@ -56,6 +56,7 @@ def kinds(sentence: str, paragraph: int = 5) -> list[tuple[str, str]]:
             "caption",
         ),
         ("Image copyright AFP Image caption Mr Trump attended the UN on Monday", "caption"),
+        ("1 of 2 This newspaper page provided by The Robesonian shows the comics.", "caption"),
         ("MICHAEL BARBARO: So what happened next?", "transcript"),
         ("archived recording (tom cotton) We have to act now.", "transcript"),
         ("Good morning and welcome to the Daily Briefing newsletter.", "newsletter"),
@@ -88,6 +89,12 @@ def test_a_rule_marks_the_whole_sentence_as_furniture_of_its_kind(sentence: str,
             "New York (CNN Business) ",
         ),
         ("LONDON — Parliament was suspended.", 0, "dateline", "LONDON — "),
+        (
+            "STOCKHOLM/SHANGHAI (Reuters) - Greta Thunberg spoke.",
+            0,
+            "dateline",
+            "STOCKHOLM/SHANGHAI (Reuters) - ",
+        ),
         ("WASHINGTON (AP) — Hunter Biden testified.", 2, "dateline", "WASHINGTON (AP) — "),
         ("Why it matters: The bill would cap drug prices.", 4, "label", "Why it matters: "),
         ("THE FACTS: That’s not true.", 6, "label", "THE FACTS: "),
@@ -134,6 +141,7 @@ def test_glued_link_text_and_embed_credits_are_marked_inside_the_sentence() -> N
         "The law took effect on Jan. 1, 2020, in every state.",
         "Trump: the deal is done, he told reporters in Osaka.",
         "He said more talks would follow in the coming weeks.",
+        "3 of 5 Americans say the economy is getting worse.",
     ],
 )
 def test_reporting_is_not_marked(sentence: str) -> None:

@@ -7,7 +7,7 @@ import pytest
 from newsdesk.config import WriteSettings
 from newsdesk.records import Article, Story
 from newsdesk.write.extractive import write_story
-from newsdesk.write.headlines import MAX_WORDS, headline
+from newsdesk.write.headlines import MAX_WORDS, dates_the_event, headline
 
 
 @pytest.mark.parametrize(
@@ -63,6 +63,24 @@ from newsdesk.write.headlines import MAX_WORDS, headline
             "country, following an American drone attack that killed Iranian Gen. Qassem "
             "Soleimani, Fox News reported.",
             "Iraqi lawmakers approve a resolution",
+        ),
+        # A verb's particle-like adverb stays ("put forward").
+        (
+            "Democrats put forward 11 amendments that would have issued subpoenas to current "
+            "and former Trump administration officials.",
+            "Democrats put forward 11 amendments",
+        ),
+        # "Some of" takes a plural verb.
+        (
+            "Some of the investigation's prosecutors moved to different jobs outside of "
+            "Mueller's office.",
+            "Some of the investigation's prosecutors move to different jobs",
+        ),
+        # Too long: the subject's own prepositional phrase goes last; a pinned day goes too.
+        (
+            "Ten governors in the Northeast and the West Coast announced Monday, April 13, "
+            "that they are crafting joint plans for reopening their economies.",
+            "Ten governors crafting joint plans for reopening their economies",
         ),
     ],
 )
@@ -144,3 +162,24 @@ def test_a_story_whose_sources_have_no_title_still_gets_a_headline() -> None:
     story = Story("s1", "", ("a1",), ("Outlet A",), None, None)
     head = write_story(story, articles, WriteSettings()).sentences[0]
     assert head.kind == "headline" and head.text and head.citations
+
+
+@pytest.mark.parametrize(
+    ("sentence", "date", "dates_it"),
+    [
+        ("In 2014, a similar farm bill failed in the House after a long fight.", "2014", True),
+        ("Trump said in 2017 that reports of a gas attack had crossed a line.", "2017", True),
+        ("Fear reached its highest level since the 2008 financial crisis.", "2008", False),
+        (
+            "Trading was halted by circuit breakers, first adopted after the crash of October "
+            "1987.",
+            "October 1987",
+            False,
+        ),
+    ],
+)
+def test_an_old_date_is_background_only_when_it_dates_the_main_event(
+    sentence: str, date: str, dates_it: bool
+) -> None:
+    start = sentence.index(date)
+    assert dates_the_event(sentence, start, start + len(date)) is dates_it

@@ -141,7 +141,7 @@ def test_markdown_body(store: SQLiteStore, settings: PublishSettings, tmp_path: 
     headings = [line for line in body.splitlines() if line.startswith("## ")]
     assert headings == [
         "## Key quotes",
-        "## How outlets covered it",
+        "## Where outlets differ",
         "## Timeline",
         "## Sources",
     ]

@@ -457,7 +457,7 @@ def test_coverage_shows_each_outlet_and_its_lean(
     add_hearing(store)
     build_site(store, settings)
     html = (settings.site_dir / HEARING_PATH).read_text("utf-8")
-    coverage = html.split('<h2 id="coverage">How outlets covered it</h2>', 1)[1]
+    coverage = html.split('<h2 id="coverage">Where outlets differ</h2>', 1)[1]
     coverage = coverage.split("</section>", 1)[0]
     items = coverage.split("<li>")[1:]
     assert len(items) == 3 and DROPPED not in html

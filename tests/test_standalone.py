@@ -42,11 +42,21 @@ def test_a_pronoun_subject_speaker_or_possessive_becomes_the_person_the_source_m
         assert "Alex Azar" not in TEXT[own.start : own.end]
 
 
-def test_a_sentence_that_names_its_own_subject_is_left_as_it_is() -> None:
+def test_a_sentence_that_names_its_own_subject_keeps_it_and_has_its_day_pinned() -> None:
     first = sentence_of("announced")
     made = standalone(SOURCE, first)
     assert made is not None
-    assert made.text == first.text and len(made.citations) == 1
+    assert made.text == first.text.replace("on Monday.", "on Monday, June 24.")
+    assert len(made.citations) == 1 and not made.relative
+
+
+def test_a_day_the_source_cannot_pin_leaves_the_sentence_relative() -> None:
+    text = "The senators met Tuesday night to discuss the bill with the White House."
+    undated = Article("u-1", "https://example.org/u", "Example News", "Title", text)
+    dated = Article("d-1", "https://example.org/d", "Example News", "Title", text, "2019-06-26")
+    for article in (undated, dated):
+        made = standalone(article, next(iter(sentences(text))))
+        assert made is not None and made.relative and made.text == text
 
 
 @pytest.mark.parametrize(
@@ -78,3 +88,28 @@ def test_the_writer_uses_the_resolved_sentence_and_the_checker_passes_it() -> No
         Sentence("body", resolved.printed, resolved.citations), {SOURCE.id: SOURCE}, 0.9
     )
     assert result.label == "supported", result.reason
+
+
+def test_a_sentence_from_an_older_source_is_used_with_its_day_pinned_and_passes() -> None:
+    later = Article(
+        "hhs-2",
+        "https://example.org/hhs-2",
+        "Other News",
+        "Rules",
+        "Hospitals said they would challenge the price rules in court.",
+        "2019-06-27",
+    )
+    found = {c.printed: c for c in candidates([SOURCE, later], WriteSettings(), "2019-06-27")}
+    pinned = found[
+        "Health and Human Services Secretary Alex Azar announced the new rules on Monday, June 24."
+    ]
+    result = check_sentence(
+        Sentence("body", pinned.printed, pinned.citations),
+        {SOURCE.id: SOURCE},
+        0.9,
+        as_of="2019-06-27",
+    )
+    assert result.label == "supported", result.reason
+    wrong = Sentence("body", pinned.printed.replace("June 24", "June 25"), pinned.citations)
+    result = check_sentence(wrong, {SOURCE.id: SOURCE}, 0.9, as_of="2019-06-27")
+    assert result.label != "supported"

@@ -12,10 +12,15 @@ def test_sentence_spans_are_exact_substrings(sample_records: list[dict[str, obje
 
 
 def test_abbreviations_and_initials_do_not_end_sentences() -> None:
-    text = "Sen. Mitch McConnell met John F. Kennedy Jr. in Washington. Then he left."
+    text = (
+        "Sen. Mitch McConnell met John F. Kennedy Jr. in Washington. Then he left. "
+        "Barr served under President George H.W. Bush in 1991. It ended."
+    )
     assert [s.text for s in sentences(text)] == [
         "Sen. Mitch McConnell met John F. Kennedy Jr. in Washington.",
         "Then he left.",
+        "Barr served under President George H.W. Bush in 1991.",
+        "It ended.",
     ]
 
 

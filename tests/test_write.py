@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 
 import pytest
 
 from newsdesk.config import WriteSettings
-from newsdesk.language.attribution import attribute, split_attribution
+from newsdesk.language.attribution import attribute, quoted_headline, split_attribution
 from newsdesk.language.sections import classify
 from newsdesk.language.speakers import speaker_of
 from newsdesk.language.text import words
-from newsdesk.records import CATEGORIES, Article, Story
+from newsdesk.records import CATEGORIES, Article, Citation, Sentence, Story
 from newsdesk.stories import cluster
 from newsdesk.write import write_story
 from newsdesk.write.base import Flag
@@ -192,10 +193,10 @@ def test_questions_and_fragments_are_not_candidates() -> None:
     ]
 
 
-def test_coverage_gives_each_outlet_its_own_attributed_line(
+def test_where_outlets_differ_credits_each_line_to_the_outlet_it_cites(
     drafts: list[tuple[list[Article], object]],
 ) -> None:
-    seen = 0
+    seen = quoted = 0
     for articles, draft in drafts:
         lines = [s for s in draft.sentences if s.kind == "coverage"]  # type: ignore[attr-defined]
         outlets = {a.outlet for a in articles}
@@ -203,15 +204,22 @@ def test_coverage_gives_each_outlet_its_own_attributed_line(
             assert lines == []
             continue
         seen += 1
-        assert len({s.outlet for s in lines}) == len(lines)
         by_id = {a.id: a for a in articles}
         body = {s.citations[0] for s in draft.sentences if s.kind != "coverage"}  # type: ignore[attr-defined]
+        headlines = [line for line in lines if quoted_headline(line.text)]
+        assert len({line.outlet for line in headlines}) == len(headlines)
+        quoted += bool(headlines)
         for line in lines:
             citation = line.citations[0]
             assert by_id[citation.article_id].outlet == line.outlet
             assert split_attribution(line.text).outlet == line.outlet
             assert citation not in body
+        for line in headlines:
+            (citation,) = line.citations
+            assert citation.field == "title"
+            assert split_attribution(line.text).claim == by_id[citation.article_id].title
     assert seen >= 20
+    assert quoted >= 10
 
 
 def test_timeline_appears_only_for_stories_that_span_several_days(
@@ -231,7 +239,7 @@ def test_timeline_appears_only_for_stories_that_span_several_days(
             assert by_id[line.citations[0].article_id].published == line.date
 
 
-def test_relative_dates_are_not_copied_from_older_reports() -> None:
+def test_relative_dates_are_pinned_or_not_copied_from_older_reports() -> None:
     old = Article(
         "a1",
         "https://example.org/1",
@@ -249,11 +257,18 @@ def test_relative_dates_are_not_copied_from_older_reports() -> None:
         "Negotiators from both countries resumed the stalled talks in Geneva this week.",
         "2020-03-04",
     )
-    texts = {c.span.text for c in candidates([old, new], WriteSettings(), as_of="2020-03-04")}
-    assert not any("on Monday" in t for t in texts)
-    assert any("three days" in t for t in texts)
-    same_day = candidates([old], WriteSettings(), as_of="2020-03-02")
-    assert any("on Monday" in c.span.text for c in same_day)
+    printed = {c.printed for c in candidates([old, new], WriteSettings(), as_of="2020-03-04")}
+    assert (
+        "Negotiators from both countries met in Geneva on Monday, March 2, to resume the "
+        "stalled talks." in printed
+    )
+    assert not any(t.endswith("on Monday to resume the stalled talks.") for t in printed)
+    assert any("three days" in t for t in printed)
+    week = replace(old, text=old.text.replace("on Monday", "on Monday night"))
+    printed = {c.printed for c in candidates([week, new], WriteSettings(), as_of="2020-03-04")}
+    assert not any("Monday" in t for t in printed)  # "Monday night" cannot be pinned
+    same_day = candidates([week], WriteSettings(), as_of="2020-03-02")
+    assert any("on Monday night" in c.printed for c in same_day)
 
 
 def test_revise_replaces_a_flagged_headline_with_another_cited_one(
@@ -274,3 +289,68 @@ def test_revise_replaces_a_flagged_headline_with_another_cited_one(
     ]
     assert new.text == cited or cut_from(new.text, cited)
     assert revised.sentences[1:] == draft.sentences[1:]  # type: ignore[attr-defined]
+
+
+def test_revise_never_brings_in_a_repeat_of_a_sentence_kept_later() -> None:
+    shared = "The city council approved the new stadium budget of $200 million on a 7-2 vote."
+    reuters = Article(
+        "r1",
+        "https://example.org/r1",
+        "Reuters",
+        "Stadium budget approved",
+        f"{shared}\n\nConstruction is expected to start in the spring near the river.",
+        "2020-03-02",
+    )
+    ap = Article(
+        "a1",
+        "https://example.org/a1",
+        "Associated Press",
+        "Council backs stadium",
+        f"{shared}\n\nOpponents said the money should go to schools and public transit.",
+        "2020-03-02",
+    )
+    story = Story("s", "Stadium", ("r1", "a1"), ("Reuters", "Associated Press"), None, None)
+    draft = write_story(story, [reuters, ap], WriteSettings())
+    kept = Sentence("body", shared, (Citation("r1", 0, len(shared)),), outlet="Reuters")
+    flagged = Sentence("body", "Opponents said the money should go to schools.", (), outlet="x")
+    planted = replace(draft, sentences=(draft.sentences[0], flagged, kept))
+    writer = ExtractiveWriter(WriteSettings())
+    revised = writer.revise(
+        planted, [Flag(1, flagged.text, "unsupported", "planted")], [reuters, ap]
+    )
+    claims = [split_attribution(s.text).claim for s in revised.sentences if s.kind == "body"]
+    assert claims.count(shared) == 1, claims
+    assert len(claims) == 2
+
+
+def test_the_body_tells_developments_in_time_order_and_background_last() -> None:
+    monday = Article(
+        "m1",
+        "https://example.org/m1",
+        "Reuters",
+        "Senate takes up the farm bill",
+        "Senators opened debate on the farm bill that sets crop subsidies for five years.\n\n"
+        "In 2014, a similar farm bill failed in the House after a long fight over food aid.\n\n"
+        "Farm groups urged senators to pass the farm bill before the spring planting season.",
+        "2020-03-02",
+    )
+    tuesday = Article(
+        "t1",
+        "https://example.org/t1",
+        "Associated Press",
+        "Senate passes the farm bill",
+        "The Senate passed the farm bill on a vote of 68 to 31, sending it to the House.\n\n"
+        "House leaders said they would bring the farm bill to a vote within two weeks.",
+        "2020-03-03",
+    )
+    story = Story("f", "Farm bill", ("m1", "t1"), ("Reuters", "Associated Press"), None, None)
+    draft = write_story(story, [monday, tuesday], WriteSettings())
+    body = [s for s in draft.sentences if s.kind == "body"]
+    claims = [split_attribution(s.text).claim for s in body]
+    background = next(i for i, c in enumerate(claims) if "In 2014" in c)
+    assert background == len(claims) - 1, claims
+    days = [
+        next(a.published for a in (monday, tuesday) if a.id == s.citations[0].article_id)
+        for s in body[1:background]
+    ]
+    assert days == sorted(days), claims

@@ -1,9 +1,9 @@
 """Attribution phrases: how the writer credits an outlet, and how the checker reads them back.
 
 Both sides live in one module so that what the writer produces is exactly what
-the checker recognises: "According to Reuters, ...", "..., Reuters reported."
-and "Reuters reported: ...". The checker also reads these forms in articles
-newsdesk did not write.
+the checker recognises: "According to Reuters, ...", "..., Reuters reported.",
+"Reuters reported: ..." and, for an outlet's own headline, "Reuters’s headline: “...”".
+The checker also reads these forms in articles newsdesk did not write.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ _PATTERNS = (
     re.compile(rf"^According to (?P<outlet>{_NAME}),\s+(?P<claim>.+)$", re.S),
     re.compile(rf"^(?P<claim>.+?),\s+(?P<outlet>{_NAME}) reported\.$", re.S),
     re.compile(rf"^(?P<outlet>{_NAME}) reported:\s+(?P<claim>.+)$", re.S),
+    re.compile(rf"^(?P<outlet>{_NAME})['’]s headline:\s+[“\"](?P<claim>.+?)[”\"]$", re.S),
 )
 
 
@@ -45,6 +46,7 @@ _CREDIT = re.compile(
     rf"|\btold (?P<c>{_NAME})"
     rf"|\bin an interview with (?P<d>{_NAME})"
     rf"|\b(?:said|says) in a statement to (?P<e>{_NAME})"
+    rf"|^(?P<f>{_NAME})['’]s headline:"
 )
 
 
@@ -225,6 +227,23 @@ def attribute(sentence: str, outlet: str) -> str:
     if sentence.endswith(".") and not sentence.endswith(("..", '."', ".”", ".'", ".’")):
         return f"{sentence[:-1]}, {outlet} reported."
     return f"{outlet} reported: {sentence}"
+
+
+def headline_credit(title: str, outlet: str) -> str:
+    """An outlet's headline quoted as its own words: "Fox News’s headline: “…”".
+
+    How outlets frame a story shows first in their headlines; quoted and credited,
+    a headline is the outlet's words, checked against the title it cites.
+    """
+    return f"{display_name(outlet)}’s headline: “{title.strip()}”"
+
+
+def quoted_headline(text: str) -> Attributed | None:
+    """The outlet and the headline of a ``headline_credit`` line, or None for any other."""
+    match = _PATTERNS[3].match(text)
+    if match is None:
+        return None
+    return Attributed(match.group("outlet"), match.group("claim"), match.start("claim"))
 
 
 def split_attribution(text: str) -> Attributed:

@@ -30,7 +30,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Literal
 
-from newsdesk.language.text import sentences
+from newsdesk.language.text import QUOTED_SPAN, sentences
 
 MentionKind = Literal["absolute", "weekday", "relative"]
 Relation = Literal["equal", "contains", "within", "overlap", "disjoint"]
@@ -570,6 +570,118 @@ def mentions_in(text: str, anchor: date | None) -> tuple[DateMention, ...]:
             starts.insert(place, start)
             chosen[start] = (end, mention)
     return tuple(chosen[start][1] for start in starts)
+
+
+# --- pinning ------------------------------------------------------------------------------
+
+AP_MONTHS = (
+    "Jan.",
+    "Feb.",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "Aug.",
+    "Sept.",
+    "Oct.",
+    "Nov.",
+    "Dec.",
+)
+"""Month names as AP style prints them beside a day ("Dec. 2", "March 3")."""
+_NAMED_DAY = re.compile(
+    r"\b(?:Super|Black|Good|Cyber|Giving|Ash|Fat|Holy|Maundy|Easter|Palm|Shrove|Bloody|Blue)"
+    r"\s+$"
+)
+"""A word that makes a weekday a named day: "Super Tuesday", "Black Friday"."""
+_POSSESSIVE = re.compile(r"^['’]s?\b")
+_PREPOSITION = re.compile(
+    r"\b(?:in|until|till|since|by|from|through|during|for|of|before|after|to|between)\s+$",
+    re.IGNORECASE,
+)
+_LATER = re.compile(r"^(earlier|later)\s+this\s+", re.IGNORECASE)
+
+
+def ap_day(day: date) -> str:
+    """ "Tuesday, Dec. 2": a day as AP style writes it within a year of the dateline."""
+    return f"{WEEKDAYS[day.weekday()]}, {AP_MONTHS[day.month - 1]} {day.day}"
+
+
+@dataclass(frozen=True)
+class Pinned:
+    """A text with its relative dates made absolute, and whether any is left relative."""
+
+    text: str
+    relative: bool
+    """Whether a date relative to the day of writing is still in ``text``: one this
+    module cannot pin ("last week", "tonight", "Tuesday's vote") or one inside a quotation,
+    which is never rewritten."""
+
+
+def pin_dates(text: str, anchor: date | None) -> Pinned:
+    """``text`` with each date relative to ``anchor`` (its day of writing) made absolute.
+
+    Copied into an article written days later, or read a year later, "on Tuesday" and
+    "yesterday" mean another day or none; "on Tuesday, Dec. 2" means the same day for
+    every reader, and the date check reads it back to the same day. Pinned: a weekday
+    ("Tuesday", "last Tuesday"), "today", "yesterday", "tomorrow", "two days ago" (to
+    "Tuesday, Dec. 2"), and a year or month ("last year" to "in 2018", "earlier this
+    month" to "earlier in December"). Left alone, and reported as ``relative``: parts of
+    a day ("Tuesday night", "tonight"), weeks, weekends, possessives ("Tuesday's vote"),
+    and anything inside a quotation, whose words are the speaker's.
+    """
+    quoted = [(m.start(), m.end()) for m in QUOTED_SPAN.finditer(text)]
+    out: list[str] = []
+    done = 0
+    relative = False
+    for mention in mentions_in(text, anchor):
+        if mention.kind == "absolute":
+            continue
+        inside = any(start <= mention.start < end for start, end in quoted)
+        written = None if inside else _pinned(mention, text)
+        if written is None:
+            relative = relative or not _NAMED_DAY.search(text[: mention.start])
+            continue
+        if not text[: mention.start].strip():
+            written = written[0].upper() + written[1:]
+        out.append(text[done : mention.start])
+        out.append(written)
+        done = mention.end
+    out.append(text[done:])
+    return Pinned("".join(out), relative)
+
+
+def _pinned(mention: DateMention, text: str) -> str | None:
+    """What replaces ``mention``, or None when it stays as written."""
+    first, last = mention.first, mention.last
+    before, after = text[: mention.start], text[mention.end :]
+    if first is None or last is None or _POSSESSIVE.match(after):
+        return None
+    said = " ".join(mention.text.lower().split())
+    if first == last:
+        if mention.kind == "weekday":
+            if _NAMED_DAY.search(before) or said.split()[-1] not in _WEEKDAY_WORDS:
+                return None  # "Super Tuesday"; "Tuesday night"
+        elif said not in ("today", "yesterday", "tomorrow") and not said.endswith("days ago"):
+            return None  # "tonight", "this morning", "last night"
+        pinned = ap_day(first)
+        if said.endswith("ago") or (not before.strip() and after.startswith(",")):
+            pinned = f"on {pinned}"  # "On Monday, Dec. 1, the leaders met"
+        return pinned + ("," if re.match(r"\s+[\w“\"(]", after) else "")
+    later = _LATER.match(said)
+    unit = said.split()[-1]
+    if unit == "year" and (first.month, first.day) == (1, 1) and first.year == last.year:
+        name = str(first.year)
+    elif unit == "month" and first.year == last.year and first.month == last.month:
+        name = MONTHS[first.month - 1]
+    else:
+        return None  # weeks, weekends, "the past year": no calendar name
+    if later:
+        return f"{later.group(1)} in {name}"
+    return name if _PREPOSITION.search(before) else f"in {name}"
+
+
+_WEEKDAY_WORDS = frozenset(day.lower() for day in WEEKDAYS)
 
 
 # --- formatting ---------------------------------------------------------------------------

@@ -37,7 +37,7 @@ from newsdesk.records import Article, Furniture
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "furniture.json"
 """The classifier's weights (plain JSON: a vocabulary and its coefficients)."""
 
-RULES_VERSION = "3"
+RULES_VERSION = "4"
 """Bump when a rule changes: stored marks of another version are made again."""
 
 DATELINE_PARAGRAPHS = 3
@@ -68,8 +68,8 @@ def _rule(kind: str, pattern: str, scope: str = "sentence", flags: int = 0) -> R
 
 _I = re.IGNORECASE
 _DATELINE = (
-    r"^(?:(?:[A-Z][\w.,'’]*\s){0,4}\([A-Z][\w .&]{1,25}\)\s*(?:[-—–]+\s*)?"
-    r"|[A-Z]{2,}(?:[ ,.]+[A-Z]{2,})*\.?\s*[-—–]+\s*"
+    r"^(?:(?:[A-Z][\w.,'’/]*\s){0,4}\([A-Z][\w .&]{1,25}\)\s*(?:[-—–]+\s*)?"
+    r"|[A-Z]{2,}(?:[ ,./]+[A-Z]{2,})*\.?\s*[-—–]+\s*"
     r"|[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4} \([A-Z][\w .&]{1,25}\)\s*[-—–]+\s*)(?=[A-Z“\"])"
 )
 _LABELS = (
@@ -99,6 +99,8 @@ RULES: tuple[Rule, ...] = (
     _rule("caption", r"\b(?:Photo|Photograph|Image|Video)s? (?:by|courtesy of|credit)\b", flags=_I),
     _rule("caption", r"/\s?(?:Getty Images|AP|AFP|Reuters|EPA|Bloomberg|Shutterstock)\b"),
     _rule("caption", r"\bGetty Images\b|\bPool Photo\b"),
+    # A gallery's caption counter: "1 of 2 This newspaper page provided by …".
+    _rule("caption", r"^\d{1,2} of \d{1,2}\s+(?:In this|This|The|A|An|FILE)\s"),
     _rule("caption", r"\bvia (?:AP|Reuters|AFP|Getty Images|YouTube|Twitter|Facebook)\)?$"),
     # A wire photo's caption ends on the day in full, sometimes then the city: "…in Najaf,
     # Iraq, Saturday, Jan. 4, 2020." / "…of the White House, on April 27, 2020, in Washington."

@@ -72,8 +72,11 @@ def _ends_with_abbreviation(text: str) -> bool:
     last = words[-1].lower().rstrip(".")
     if last in ABBREVIATIONS:
         return True
-    # Single initials ("John F. Kennedy") do not end a sentence.
-    return len(last) == 1 and last.isalpha()
+    # Initials ("John F. Kennedy", "George H.W. Bush") do not end a sentence.
+    return (len(last) == 1 and last.isalpha()) or _INITIALS.fullmatch(last) is not None
+
+
+_INITIALS = re.compile(r"(?:[a-z]\.){1,2}[a-z]")
 
 
 def sentences(text: str) -> Iterator[Span]:

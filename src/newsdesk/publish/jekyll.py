@@ -157,7 +157,7 @@ def markdown_body(story: PublishedStory) -> str:
     blocks += [" ".join(line_md(line) for line in paragraph) for paragraph in story.paragraphs]
     blocks += _quotes(story)
     if story.coverage:
-        blocks.append("## How outlets covered it")
+        blocks.append("## Where outlets differ")
         blocks.append(_items(line_md(entry.line) for entry in story.coverage))
     if story.timeline:
         blocks.append("## Timeline")

@@ -61,7 +61,7 @@ class Quote:
 
 @dataclass(frozen=True)
 class Coverage:
-    """A "How outlets covered it" entry; ``lean`` is the outlet's rating when a source gives one."""
+    """A "Where outlets differ" entry; ``lean`` is the outlet's rating when a source gives one."""
 
     line: Line
     outlet: str | None

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 
 from newsdesk.language.attribution import split_attribution
+from newsdesk.language.dates import date_mentions
 from newsdesk.language.text import content_words
 from newsdesk.records import Article, Citation, Draft, Evidence, Sentence
 from newsdesk.verify.checks import CHECKS, Check, Claim, ClaimResult, verdict_of
@@ -46,8 +47,10 @@ def lexical_support(claim: str, evidence: Sequence[Evidence], min_coverage: floa
     Exact for copied sentences and fast; it cannot see a paraphrase, which is what
     the learned ``verify.support`` model is for. A claim whose words are all cited
     but which drops the evidence's "not" (or adds one) is no copy: it fails here.
+    Dates are not counted: the date check resolves them against the sources' days,
+    so "on Monday, June 24" is judged there as the day a Monday source meant.
     """
-    claim_words = content_words(claim)
+    claim_words = content_words(_without_dates(claim))
     cited_words = set(content_words(" ".join(e.quote for e in evidence)))
     cited_bases = {_base(w) for w in cited_words}
     covered = [w in cited_words or _base(w) in cited_bases for w in claim_words]
@@ -93,6 +96,14 @@ def combined_support(
         return lexical if lexical.verdict == "pass" else model(claim, evidence)
 
     return check
+
+
+def _without_dates(text: str) -> str:
+    """``text`` with its date mentions blanked out."""
+    mentions = date_mentions(text, None)
+    for mention in reversed(mentions):
+        text = text[: mention.start] + " " + text[mention.end :]
+    return text
 
 
 def check_claim(
@@ -174,8 +185,8 @@ def check_sentence(
 def page_contexts(draft: Draft) -> list[tuple[str, ...]]:
     """What a reader has read before each sentence of ``draft``, nearest last.
 
-    The headline, the dek and the body read as one text. Key quotes, "How outlets
-    covered it" lines and timeline entries stand alone: each must make sense
+    The headline, the dek and the body read as one text. Key quotes, "Where outlets
+    differ" lines and timeline entries stand alone: each must make sense
     without the sentences around it, so their context is empty.
     """
     contexts: list[tuple[str, ...]] = []

@@ -1,206 +1,50 @@
-"""The offline writer: an article made of sentences taken verbatim from the sources.
+"""The offline writer: an article made of sentences taken from the sources.
 
-Every body sentence is a source sentence plus an attribution phrase, so each
-carries an exact citation. Sentences are ranked by centrality (TF-IDF cosine to
-the story's centroid), with a bonus when another outlet reports something
-similar and a smaller one for lead position; maximal marginal relevance keeps
-the selection from repeating itself. Sentences that cannot stand alone
-(opening pronouns, photo captions, page furniture) are never candidates.
+Every body sentence is a source sentence, made to stand alone (a pronoun named,
+a relative date pinned: ``standalone``), plus an attribution phrase, so each
+carries an exact citation. Candidates are ranked (``ranking``); maximal
+marginal relevance keeps the selection from repeating itself. The article is
+its own headline cut from a chosen sentence (``headlines``), the dek, the body,
+"Where outlets differ" (``differences``), a timeline when the sources span
+several days, and key quotes.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, replace
-from math import inf
+from collections.abc import Collection, Sequence
+from dataclasses import replace
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from newsdesk.config import WriteSettings
-from newsdesk.language.attribution import attribute, credit_mentions
-from newsdesk.language.dates import date_mentions
-from newsdesk.language.furniture import furniture_of, usable
+from newsdesk.language.attribution import attribute
+from newsdesk.language.dates import date_mentions, parse_anchor
 from newsdesk.language.sections import classify
 from newsdesk.language.speakers import find_quotes
-from newsdesk.language.text import Span, quotations, sentences, word_count, words
+from newsdesk.language.text import quotations, word_count
 from newsdesk.records import Article, Citation, Draft, Sentence, SourceRef, Story
 from newsdesk.write.base import Flag, Usage
-from newsdesk.write.headlines import cut, headline
-from newsdesk.write.standalone import standalone
-
-_DANGLING_START = frozenset(
-    """he she they it this that these those his her their its him them we i but and also however
-    meanwhile so still yet then there here such both instead""".split()
+from newsdesk.write.differences import differences
+from newsdesk.write.headlines import cut, dates_the_event, headline
+from newsdesk.write.ranking import (
+    DEK_WORDS,
+    Candidate,
+    Embed,
+    Ranked,
+    candidates,
+    newest_date,
+    rank,
+    select,
 )
-_FURNITURE = re.compile(
-    r"photo|getty|click|subscribe|sign up|newsletter|follow us|read more|http|www\.|@\w|"
-    r"contributed to this report|all rights reserved|inbox|delivered (?:daily|weekday)|"
-    r"stories that matter",
-    re.IGNORECASE,
-)
-# Link text glued to the next word ("Donald John TrumpKamala Harris ... MORE"): scraping debris.
-_GLUED = re.compile(r"\bMORE\b|[a-z]{3,}[A-Z][a-z]")
-_TERMINAL = re.compile(r"""[.!]['"’”)]*$""")
-DEK_WORDS = 35
-"""The dek is the best-scoring sentence of at most this many words."""
-LAMBDA = 0.7
-"""MMR trade-off between relevance and novelty."""
-DUPLICATE = 0.6
-"""Cosine above which two sentences say the same thing."""
-CORROBORATED = 0.3
-"""Cosine above which a sentence from another outlet counts as reporting the same fact."""
 
-
-@dataclass(frozen=True)
-class Candidate:
-    """A source sentence that may go into the article."""
-
-    article: Article
-    span: Span
-    index: int
-    text: str = ""
-    """The sentence as printed: the span's text with a pronoun subject or speaker replaced
-    by the person the source means (``standalone``); empty when that is the span's text."""
-    naming: Citation | None = None
-    """The span that names that person, cited beside the sentence's own."""
-
-    @property
-    def citation(self) -> Citation:
-        return Citation(self.article.id, self.span.start, self.span.end)
-
-    @property
-    def printed(self) -> str:
-        return self.text or self.span.text
-
-    @property
-    def citations(self) -> tuple[Citation, ...]:
-        return (self.citation,) if self.naming is None else (self.citation, self.naming)
-
-
-def _standalone(text: str, settings: WriteSettings) -> bool:
-    """Whether a sentence can be read out of its context."""
-    tokens = words(text)
-    if not tokens or tokens[0].split("'")[0] in _DANGLING_START:
-        return False
-    if not settings.min_words <= word_count(text) <= settings.max_words:
-        return False
-    if not _TERMINAL.search(text):
-        return False
-    if _FURNITURE.search(text) or _GLUED.search(text):
-        return False
-    straight = text.count('"')
-    return straight % 2 == 0 and text.count("“") == text.count("”")
-
-
-def candidates(
-    articles: Sequence[Article], settings: WriteSettings, as_of: str | None = None
-) -> list[Candidate]:
-    """Source sentences that can stand alone (questions, fragments and page furniture
-    excluded; a leading dateline or section label is cut off the cited span; a pronoun
-    subject or speaker is replaced by the person the source means, ``standalone``).
-
-    With ``as_of`` (the article's date), a sentence that dates things relative
-    to its own day ("on Monday", "yesterday") is left out when its source was
-    published on another day: copied into a later article it would be wrong.
-    """
-    found = []
-    for article in articles:
-        stale = as_of is not None and article.published not in (None, as_of)
-        marks = furniture_of(article)
-        for index, raw in enumerate(sentences(article.text)):
-            span = usable(raw, marks)
-            if span is None:
-                continue
-            made = standalone(article, span)
-            if made is None or not _standalone(made.text, settings):
-                continue
-            if stale and _relative_dates(span.text):
-                continue
-            naming = made.citations[1] if len(made.citations) > 1 else None
-            text = made.text if naming is not None else ""
-            found.append(Candidate(article, span, index, text, naming))
-    return found
+__all__ = ["ExtractiveWriter", "candidates", "write_story"]
 
 
 def _relative_dates(text: str) -> bool:
     """Whether ``text`` names a day relative to when it was written."""
     return any(m.kind != "absolute" for m in date_mentions(text, None))
-
-
-Embed = Callable[[Sequence[str]], np.ndarray]
-"""Unit-length sentence embeddings, one row per text (MiniLM with ``[write] embeddings``)."""
-
-
-@dataclass(frozen=True)
-class Scale:
-    """Cosine thresholds for one similarity measure: MiniLM and TF-IDF cosines differ in
-    scale (two paraphrases score about 0.8 with MiniLM and 0.4 with TF-IDF)."""
-
-    duplicate: float
-    corroborated: float
-
-
-TFIDF = Scale(duplicate=DUPLICATE, corroborated=CORROBORATED)
-MINILM = Scale(duplicate=0.85, corroborated=0.6)
-
-
-def _similarity(cands: Sequence[Candidate], embed: Embed | None) -> np.ndarray:
-    """Sentence vectors: MiniLM embeddings when ``embed`` is given, else TF-IDF rows."""
-    texts = [c.printed for c in cands]
-    if embed is not None:
-        return np.asarray(embed(texts), dtype=np.float64)
-    vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english")
-    return np.asarray(vectorizer.fit_transform(texts).toarray(), dtype=np.float64)
-
-
-def _rank(
-    cands: Sequence[Candidate], embed: Embed | None = None
-) -> tuple[np.ndarray, np.ndarray, Scale]:
-    """Scores and the sentence-by-sentence cosine matrix.
-
-    A sentence scores for centrality (cosine to the story's centroid), for
-    being corroborated by another outlet, and for sitting in its article's lead.
-    """
-    scale = MINILM if embed is not None else TFIDF
-    matrix = _similarity(cands, embed)
-    similarity = matrix @ matrix.T
-    centroid = matrix.mean(axis=0)
-    norm = np.linalg.norm(centroid) or 1.0
-    centrality = matrix @ centroid / norm
-    outlets = np.array([c.article.outlet for c in cands])
-    other_outlet = outlets[:, None] != outlets[None, :]
-    corroboration = np.where(other_outlet, similarity, 0.0).max(axis=1, initial=0.0)
-    lead = np.array([0.15 if c.index < 3 else 0.0 for c in cands])
-    scores = centrality + 0.3 * (corroboration >= scale.corroborated) + lead
-    return scores, similarity, scale
-
-
-def _select(
-    scores: np.ndarray,
-    similarity: np.ndarray,
-    limit: int,
-    chosen: list[int],
-    duplicate: float = DUPLICATE,
-) -> list[int]:
-    """Extend ``chosen`` by maximal marginal relevance, skipping near-duplicates outright."""
-    chosen = list(chosen)
-    while len(chosen) < limit:
-        best, best_value = -1, -inf
-        for i in range(len(scores)):
-            if i in chosen:
-                continue
-            overlap = max((similarity[i, j] for j in chosen), default=0.0)
-            if overlap > duplicate:
-                continue
-            value = LAMBDA * scores[i] - (1 - LAMBDA) * overlap
-            if value > best_value:
-                best, best_value = i, value
-        if best < 0:
-            break
-        chosen.append(best)
-    return chosen
 
 
 def _dek(cands: Sequence[Candidate], scores: np.ndarray) -> int:
@@ -229,12 +73,14 @@ def _central_article(articles: Sequence[Article]) -> Article:
 
 
 def _body(chosen: Sequence[Candidate], settings: WriteSettings) -> list[Sentence]:
-    """Lead first, the rest in the order they sat in their articles.
+    """Lead first, then the developments in time order, then background.
 
+    Developments go by the day they were reported, then by where they sat in
+    their articles; background is what happened well before (``_background``).
     A sentence is attributed when it opens a paragraph or its outlet differs
     from the previous sentence's, so every outlet change is visible in the text.
     """
-    lead, rest = chosen[0], sorted(chosen[1:], key=lambda c: (c.index, c.article.id))
+    lead, rest = chosen[0], sorted(chosen[1:], key=_story_order)
     body = []
     previous = None
     for position, cand in enumerate([lead, *rest]):
@@ -249,45 +95,29 @@ def _body(chosen: Sequence[Candidate], settings: WriteSettings) -> list[Sentence
     return body
 
 
-@dataclass(frozen=True)
-class Ranked:
-    """A story's candidate sentences with their scores and pairwise similarity."""
-
-    cands: list[Candidate]
-    scores: np.ndarray
-    similarity: np.ndarray
-    duplicate: float = DUPLICATE
-
-    def best(self, exclude: set[Citation], avoid: Sequence[int] = ()) -> int | None:
-        """The best-scoring candidate not excluded and not repeating one of ``avoid``."""
-        order = np.argsort(-self.scores, kind="stable")
-        for i in order:
-            cand = self.cands[int(i)]
-            if cand.citation in exclude:
-                continue
-            if any(self.similarity[int(i), j] > self.duplicate for j in avoid):
-                continue
-            return int(i)
-        return None
+BACKGROUND_DAYS = 30
+"""A sentence dated this many days before its report is background, not a development."""
 
 
-def rank(
-    articles: Sequence[Article],
-    settings: WriteSettings,
-    as_of: str | None,
-    embed: Embed | None = None,
-) -> Ranked:
-    """Candidates of ``articles`` ranked for an article dated ``as_of``."""
-    cands = candidates(articles, settings, as_of)
-    if not cands:
-        return Ranked([], np.zeros(0), np.zeros((0, 0)))
-    scores, similarity, scale = _rank(cands, embed)
-    return Ranked(cands, scores, similarity, scale.duplicate)
+def _story_order(cand: Candidate) -> tuple[bool, str, int, str]:
+    return (_background(cand), cand.article.published or "", cand.index, cand.article.id)
 
 
-def newest_date(articles: Sequence[Article]) -> str | None:
-    dates = [a.published for a in articles if a.published]
-    return max(dates) if dates else None
+def _background(cand: Candidate) -> bool:
+    """Whether the sentence tells of something well before its report ("In 2014, a similar
+    bill failed"): what a reader needs after the news, not before it. The old date must
+    say when the main event happened (``headlines.dates_the_event``): "the worst day since
+    the 2008 crisis" is today's news."""
+    anchor = parse_anchor(cand.article.published)
+    if anchor is None:
+        return False
+    text = cand.printed
+    return any(
+        m.last is not None
+        and (anchor - m.last).days > BACKGROUND_DAYS
+        and dates_the_event(text, m.start, m.end)
+        for m in date_mentions(text, anchor)
+    )
 
 
 class ExtractiveWriter:
@@ -300,8 +130,9 @@ class ExtractiveWriter:
     """
 
     name = "extractive"
-    version = "2"
-    """2: page furniture left out, its own headline, timeline lines in headline style."""
+    version = "3"
+    """2: page furniture left out, its own headline, timeline lines in headline style.
+    3: relative dates pinned, "Where outlets differ"."""
 
     def __init__(self, settings: WriteSettings, embed: Embed | None = None) -> None:
         self.settings = settings
@@ -323,8 +154,11 @@ class ExtractiveWriter:
             if position not in flagged:
                 out.append(sentence)
                 continue
+            staying = [
+                s for p, s in enumerate(draft.sentences) if p > position and p not in flagged
+            ]
             replacement = self._replacement(
-                sentence, ranked, used, rejected, out, articles, draft.sentences
+                sentence, ranked, used, rejected, [*out, *staying], articles, draft.sentences
             )
             if replacement is not None:
                 out.append(replacement)
@@ -374,7 +208,7 @@ class ExtractiveWriter:
         return None
 
 
-LEAD_SENTENCES = 4
+LEAD_SENTENCES = 8
 """Sentences from the top of an article that a timeline line may come from."""
 HEADLINE_TRIES = 5
 """Chosen sentences (dek first) tried for the headline."""
@@ -433,18 +267,23 @@ def write_story(
         cands, scores = ranked.cands, ranked.scores
         limit = settings.max_sentences + 1
         first = [_dek(cands, scores)]
-        order = _select(scores, ranked.similarity, limit, first, ranked.duplicate)
+        order = select(scores, ranked.similarity, limit, first, ranked.duplicate)
         chosen = [cands[i] for i in order]
         dek = chosen[0]
         sentences_out.append(Sentence("dek", dek.printed, dek.citations, outlet=dek.article.outlet))
         if len(chosen) > 1:
             sentences_out.extend(_body(chosen[1:], settings))
         taken = list(order)
-        lines = coverage(ranked, taken)
+        lines = differences(ranked, articles, taken)
         sentences_out.extend(lines)
         avoid = {c for line in lines for c in line.citations}
         sentences_out.extend(timeline(articles, settings, ranked, taken, avoid))
-    sentences_out.insert(0, _headline(chosen, articles, story, date, set()))
+    title = _headline(chosen, articles, story, date, set())
+    # A source title that had to serve as the headline is not quoted again below it.
+    sentences_out = [
+        s for s in sentences_out if s.kind != "coverage" or s.citations[:1] != title.citations[:1]
+    ]
+    sentences_out.insert(0, title)
     used = {s.citations[0] for s in sentences_out if s.citations}
     for quote in find_quotes(articles, settings.max_quotes):
         if quote.citation not in used and quotations(quote.text):
@@ -465,43 +304,6 @@ def write_story(
         sentences=tuple(sentences_out),
         sources=tuple(SourceRef(a.id, a.outlet, a.title, a.url, a.published) for a in articles),
     )
-
-
-def coverage(ranked: Ranked, taken: list[int]) -> list[Sentence]:
-    """ "How outlets covered it": each outlet's most distinctive relevant sentence, attributed.
-
-    Distinctive means least like what the other outlets wrote (1 - the best
-    cosine to another outlet's sentence), weighed by the sentence's own score,
-    so each line shows where that outlet's account differs from the others'.
-    Only for stories with two or more outlets, and never repeating a sentence
-    in ``taken`` (the indices already used, which this extends). A sentence that
-    credits another outlet ("…, the Chicago Sun-Times reported") tells that
-    outlet's account, not this one's, and is passed over.
-    """
-    outlets = sorted({c.article.outlet for c in ranked.cands})
-    if len(outlets) < 2:
-        return []
-    names = np.array([c.article.outlet for c in ranked.cands])
-    other = names[:, None] != names[None, :]
-    shared = np.where(other, ranked.similarity, 0.0).max(axis=1, initial=0.0)
-    value = ranked.scores * (1.0 - shared)
-    lines = []
-    for outlet in outlets:
-        pool = [
-            i
-            for i in np.argsort(-value, kind="stable")
-            if names[i] == outlet
-            and int(i) not in taken
-            and not credit_mentions(ranked.cands[int(i)].printed)
-            and all(ranked.similarity[int(i), j] <= ranked.duplicate for j in taken)
-        ]
-        if not pool:
-            continue
-        cand = ranked.cands[int(pool[0])]
-        taken.append(int(pool[0]))
-        text = attribute(cand.printed, outlet)
-        lines.append(Sentence("coverage", text, cand.citations, outlet=outlet))
-    return lines
 
 
 def timeline(

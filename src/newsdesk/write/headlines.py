@@ -39,7 +39,9 @@ _TIME_WORDS = frozenset(
     """monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow
     tonight morning afternoon evening night week weekend month year earlier later""".split()
 )
-_KEPT_ADVERBS = frozenset({"not", "never", "no", "again", "back", "down", "up", "out", "off"})
+_KEPT_ADVERBS = frozenset(
+    "not never no again back down up out off forward away ahead aside together apart".split()
+)
 _PRESENT_BE = {"was": "is", "were": "are", "has been": "is", "have been": "are"}
 _SIBILANT = re.compile(r"(?:s|sh|ch|x|z|o)$")
 _CONSONANT_Y = re.compile(r"[^aeiou]y$")
@@ -125,6 +127,10 @@ def cut(sentence: str) -> Headline | None:
             group = {t.i for t in token.subtree}
             cc = [t.i for t in token.head.children if t.dep_ == "cc" and t.i < token.i]
             optional.append(group | set(cc))
+    # Last of all, the subject's own prepositional phrases ("Ten governors in the Northeast").
+    optional.extend(
+        {t.i for t in c.subtree} for c in reversed(list(subject.children)) if c.dep_ == "prep"
+    )
     words = _assemble(doc, keep - dropped, root, verb)
     while len(words.split()) > MAX_WORDS and optional:
         keep -= optional.pop(0)
@@ -168,10 +174,42 @@ def _dated_past(root: Any, keep: set[int]) -> bool:
     that clause, not the event."""
     return any(
         t.i not in keep
-        and (_YEAR.fullmatch(t.text) or t.lower_ in _MONTHS)
+        and (_YEAR.fullmatch(t.text) or (t.lower_ in _MONTHS and not _weekday_date(t)))
         and not any(a.dep_ in _CLAUSES for a in t.ancestors if a != root)
         for t in root.doc
     )
+
+
+def dates_the_event(sentence: str, start: int, end: int) -> bool:
+    """Whether ``sentence[start:end]`` (a date) says when the sentence's main event happened:
+    a time phrase of the main verb ("In 2014, a bill failed", "said in 2017 that…"), not a
+    date inside a clause or a comparison ("since the 2008 crisis", "a rule adopted in 1987")."""
+    doc = parse(sentence)
+    tokens = [t for t in doc if start <= t.idx < end]
+    if not tokens:
+        return False
+    token = tokens[0]
+    while token.head != token and token.dep_ not in ("prep", "npadvmod"):
+        if token.dep_ in _CLAUSES:
+            return False
+        token = token.head
+    if token.dep_ == "prep" and token.lower_ not in _WHEN:
+        return False
+    head = token.head
+    return head.dep_ == "ROOT" or (head.dep_ in ("ccomp", "xcomp") and head.head.dep_ == "ROOT")
+
+
+_WHEN = frozenset({"in", "on", "during", "at", "by"})
+
+
+def _weekday_date(month: Any) -> bool:
+    """A month in a day's date after its weekday ("Monday, April 13"): a day of the week
+    the report was written, as ``pin_dates`` writes "on Monday", not an older event."""
+    doc = month.doc
+    return month.i >= 2 and doc[month.i - 1].text == "," and doc[month.i - 2].lower_ in _WEEKDAYS
+
+
+_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 
 
 _CLAUSES = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp", "parataxis", "pcomp"})
@@ -270,7 +308,11 @@ def _verb(root: Any, subject: Any, reported: str = "will") -> tuple[str | None, 
     auxes = [c for c in root.children if c.dep_ in ("aux", "auxpass") and c.i < root.i]
     dropped = {a.i for a in auxes}
     lemma = root.lemma_.lower()
-    plural = subject.tag_ in ("NNS", "NNPS") or any(_another(c) for c in subject.children)
+    plural = (
+        subject.tag_ in ("NNS", "NNPS")
+        or subject.lower_ in _PLURAL_PRONOUNS
+        or any(_another(c) for c in subject.children)
+    )
     forms = [a.lower_ for a in auxes]
     if any(f in ("will", "would", "could", "should", "may", "might") for f in forms):
         if forms[0] not in ("will", reported) or root.tag_ != "VB":
@@ -296,6 +338,10 @@ def _verb(root: Any, subject: Any, reported: str = "will") -> tuple[str | None, 
     if root.tag_ == "VBG" and forms and forms[-1] in ("is", "are", "was", "were"):
         return root.text, dropped - {auxes[-1].i} if forms[-1] in ("is", "are") else dropped
     return None, dropped
+
+
+_PLURAL_PRONOUNS = frozenset("some many most several both few all".split())
+"""Subjects that take a plural verb ("Some of the prosecutors move")."""
 
 
 def _another(child: Any) -> bool:

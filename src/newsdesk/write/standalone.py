@@ -12,6 +12,10 @@ would put one person's deeds on another, which is worse than leaving the
 sentence out. The sentence then cites its own span and the span of the sentence that
 names the person, so the checker finds the name in the evidence. A pronoun the
 source does not resolve leaves the sentence unusable.
+
+Dates relative to the source's day ("on Tuesday", "yesterday", "last year") are
+pinned to the calendar ("on Tuesday, Dec. 2", "in 2024"): copied into an article
+written days later they would mean another day.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from newsdesk.language.dates import parse_anchor, pin_dates
 from newsdesk.language.people import Roster, people_in, referent_before
 from newsdesk.language.references import pronoun_reference
 from newsdesk.language.text import Span
@@ -44,11 +49,23 @@ class Standalone:
 
     text: str
     citations: tuple[Citation, ...]
+    relative: bool = False
+    """Whether a date relative to the source's day is left in ``text`` (``pin_dates``)."""
 
 
 def standalone(article: Article, span: Span, roster: Roster | None = None) -> Standalone | None:
     """``span`` of ``article`` made to stand alone, or None when its pronoun cannot be
-    resolved from the source."""
+    resolved from the source. Its relative dates are pinned to the calendar
+    ("on Tuesday" to "on Tuesday, Dec. 2", against the source's publication date)."""
+    named = _named(article, span, roster)
+    if named is None:
+        return None
+    pinned = pin_dates(named.text, parse_anchor(article.published))
+    return Standalone(pinned.text, named.citations, pinned.relative)
+
+
+def _named(article: Article, span: Span, roster: Roster | None) -> Standalone | None:
+    """``span`` with a pronoun subject or speaker replaced by the person it means."""
     own = Citation(article.id, span.start, span.end)
     match = pronoun_reference(span.text)
     if match is None:

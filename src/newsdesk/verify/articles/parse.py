@@ -146,6 +146,7 @@ MIN_HEADING_WORDS = 4
 """Shorter headings ("Background", "What happened") are section labels, not claims."""
 SECTION_LABELS = frozenset(
     {
+        "where outlets differ",
         "how outlets covered it",
         "how the media covered it",
         "what we know so far",

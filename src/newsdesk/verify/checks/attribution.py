@@ -17,9 +17,10 @@ from newsdesk.language.attribution import (
     EmbeddedCredit,
     credited_outlets,
     embedded_credit,
+    quoted_headline,
     same_outlet,
 )
-from newsdesk.language.text import content_words
+from newsdesk.language.text import content_words, normalize
 from newsdesk.records import Article, Evidence
 from newsdesk.verify.checks.base import Check, Claim
 
@@ -38,6 +39,9 @@ def check_attribution(
     credited = credited_outlets(claim, known)
     if not credited:
         return Check("attribution", "n/a")
+    headline = quoted_headline(claim)
+    if headline is not None and headline.outlet is not None:
+        return _check_headline(headline.outlet, headline.claim, evidence)
     outlets = sorted({e.source.outlet for e in evidence})
     originals = [(e, _original(e, known)) for e in evidence]
     for name in credited:
@@ -62,6 +66,19 @@ def check_attribution(
             where += f"; {name} is not among the sources"
         return Check("attribution", "fail", f"credits {name}, but {where}")
     return Check("attribution", "pass", ", ".join(credited))
+
+
+def _check_headline(outlet: str, title: str, evidence: Sequence[Evidence]) -> Check:
+    """A quoted headline must be, word for word, the title of the outlet it credits."""
+    wanted = normalize(title).strip(" .")
+    for span in evidence:
+        if (
+            span.field == "title"
+            and same_outlet(outlet, span.source.outlet)
+            and normalize(span.quote).strip(" .") == wanted
+        ):
+            return Check("attribution", "pass", f"{outlet}’s headline")
+    return Check("attribution", "fail", f"quotes a headline that no cited {outlet} title has")
 
 
 def _cover(claim: str, quote: str) -> float:
