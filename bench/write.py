@@ -59,11 +59,11 @@ from newsdesk.config import Config, VerifySettings
 from newsdesk.language.attribution import credit_mentions, quoted_headline, split_attribution
 from newsdesk.language.furniture import default_model as furniture_model
 from newsdesk.language.furniture import features, rule_marks
-from newsdesk.language.text import Span, sentences, words
+from newsdesk.language.text import Span, content_stems, sentences, words
 from newsdesk.records import Article, Draft, Evidence, Story
 from newsdesk.verify.checker import combined_support, lexical_support
 from newsdesk.verify.checks import Check, ClaimResult
-from newsdesk.verify.checks.support import check_support, content_stems
+from newsdesk.verify.checks.support import check_support
 from newsdesk.verify.gate import check_draft_sentences, run_gate
 from newsdesk.write.stage import offline_writer
 

@@ -82,6 +82,13 @@ from newsdesk.write.headlines import MAX_WORDS, dates_the_event, headline
             "that they are crafting joint plans for reopening their economies.",
             "Ten governors crafting joint plans for reopening their economies",
         ),
+        # A year inside the subject dates the election, not the event; a particle stays.
+        (
+            "Special Counsel Robert Mueller’s probe of Russian meddling in the 2016 U.S. "
+            "election is close to wrapping up, Acting U.S. Attorney General Matthew Whitaker "
+            "told reporters on Monday, Jan. 28.",
+            "Special Counsel Robert Mueller’s probe is close to wrapping up",
+        ),
     ],
 )
 def test_a_lead_is_cut_down_to_a_headline(sentence: str, expected: str) -> None:
@@ -99,6 +106,9 @@ def test_a_lead_is_cut_down_to_a_headline(sentence: str, expected: str) -> None:
         "The problem with the cartoon isn’t that its publication was a willful act.",
         # dated by a year: cut to a headline, an old event would read as today's
         "The American Civil Liberties Union in 2017 challenged the law on behalf of the clinic.",
+        # a light noun without its clause says nothing ("…mark the first time")
+        "Whitaker’s comments mark the first time a top government official with knowledge of "
+        "the investigation has publicly confirmed the probe is in its final stages.",
     ],
 )
 def test_a_sentence_that_makes_no_headline_gives_none(sentence: str) -> None:

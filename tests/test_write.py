@@ -15,9 +15,11 @@ from newsdesk.language.speakers import speaker_of
 from newsdesk.language.text import words
 from newsdesk.records import CATEGORIES, Article, Citation, Sentence, Story
 from newsdesk.stories import cluster
+from newsdesk.verify import check_sentence
 from newsdesk.write import write_story
 from newsdesk.write.base import Flag
 from newsdesk.write.extractive import ExtractiveWriter, candidates
+from newsdesk.write.ranking import rank
 from spans import told_by
 
 
@@ -143,6 +145,7 @@ def test_attribution_round_trips(sentence: str, expected: str) -> None:
         ('"Nobody likes him, nobody wants to work with him," Clinton said.', "Clinton"),
         ("Pelosi said: “The president is not above the law at all.”", "Pelosi"),
         ("“We will fight this all the way,” he said.", None),
+        ("Nothing, he added, “could be more destructive of our system of government.”", None),
         (
             '"It is the most partisan impeachment," said House Minority Leader Kevin McCarthy.',
             "House Minority Leader Kevin McCarthy",
@@ -323,6 +326,19 @@ def test_revise_never_brings_in_a_repeat_of_a_sentence_kept_later() -> None:
     assert len(claims) == 2
 
 
+FARM_BILL_PASSED = Article(
+    "t1",
+    "https://example.org/t1",
+    "Associated Press",
+    "Senate passes the farm bill",
+    "The Senate passed the farm bill on a vote of 68 to 31, sending it to the House.\n\n"
+    "House leaders said they would bring the farm bill to a vote within two weeks.",
+    "2020-03-03",
+)
+"""The second day of a two-day story whose first day's article (``m1``) each test varies."""
+FARM_BILL = Story("f", "Farm bill", ("m1", "t1"), ("Reuters", "Associated Press"), None, None)
+
+
 def test_the_body_tells_developments_in_time_order_and_background_last() -> None:
     monday = Article(
         "m1",
@@ -334,17 +350,8 @@ def test_the_body_tells_developments_in_time_order_and_background_last() -> None
         "Farm groups urged senators to pass the farm bill before the spring planting season.",
         "2020-03-02",
     )
-    tuesday = Article(
-        "t1",
-        "https://example.org/t1",
-        "Associated Press",
-        "Senate passes the farm bill",
-        "The Senate passed the farm bill on a vote of 68 to 31, sending it to the House.\n\n"
-        "House leaders said they would bring the farm bill to a vote within two weeks.",
-        "2020-03-03",
-    )
-    story = Story("f", "Farm bill", ("m1", "t1"), ("Reuters", "Associated Press"), None, None)
-    draft = write_story(story, [monday, tuesday], WriteSettings())
+    tuesday = FARM_BILL_PASSED
+    draft = write_story(FARM_BILL, [monday, tuesday], WriteSettings())
     body = [s for s in draft.sentences if s.kind == "body"]
     claims = [split_attribution(s.text).claim for s in body]
     background = next(i for i, c in enumerate(claims) if "In 2014" in c)
@@ -354,3 +361,79 @@ def test_the_body_tells_developments_in_time_order_and_background_last() -> None
         for s in body[1:background]
     ]
     assert days == sorted(days), claims
+
+
+def test_a_paraphrase_of_a_chosen_sentence_is_a_repeat_and_a_different_fact_is_not() -> None:
+    first = Article(
+        "h1",
+        "https://example.org/h1",
+        "The Hill",
+        "Price rules",
+        "The new rules would also force health care providers and insurers to tell patients "
+        "exactly what their out-of-pocket costs would be before any service is provided.\n\n"
+        "The administration said the trade deal with China would be signed in Washington "
+        "next week after two years of talks over tariffs and farm purchases.",
+        "2019-11-15",
+    )
+    second = Article(
+        "c1",
+        "https://example.org/c1",
+        "CNN",
+        "Hospitals must post prices",
+        "The rules will also require health care providers and insurers to tell patients "
+        "about the out-of-pocket costs they’ll face before they receive health care services."
+        "\n\nOfficials said a separate trade deal with Mexico would be signed in Washington "
+        "next week, once lawmakers in both countries approve its labor rules.",
+        "2019-11-15",
+    )
+    ranked = rank([first, second], WriteSettings(), "2019-11-15")
+
+    def find(word: str) -> int:
+        return next(i for i, c in enumerate(ranked.cands) if word in c.printed)
+
+    rules, paraphrase = find("would also force"), find("will also require")
+    china, mexico = find("China"), find("Mexico")
+    assert ranked.similarity[rules, paraphrase] <= ranked.duplicate  # cosine alone misses it
+    assert ranked.repeats(rules, paraphrase)
+    assert not ranked.repeats(china, mexico)
+    chosen = ranked.select(4, [])
+    assert not (rules in chosen and paraphrase in chosen)
+    assert china in chosen and mexico in chosen
+
+
+def test_a_day_whose_leads_cannot_be_printed_gets_its_title_as_the_timeline_line() -> None:
+    monday = Article(
+        "m1",
+        "https://example.org/m1",
+        "Reuters",
+        "Senate opens debate on the farm bill",
+        "What is in it?\n\nWho pays?",
+        "2020-03-02",
+    )
+    tuesday = FARM_BILL_PASSED
+    draft = write_story(FARM_BILL, [monday, tuesday], WriteSettings())
+    lines = [s for s in draft.sentences if s.kind == "timeline"]
+    assert [line.date for line in lines] == ["2020-03-02", "2020-03-03"]
+    assert lines[0].text == "Reuters’s headline: “Senate opens debate on the farm bill”"
+    sources = {a.id: a for a in (monday, tuesday)}
+    result = check_sentence(lines[0], sources, 0.9, as_of="2020-03-03")
+    assert result.label == "supported", result.reason
+
+
+def test_key_quotes_and_candidates_stand_alone() -> None:
+    text = (
+        "Attorney General William Barr spoke to the Federalist Society in Washington.\n\n"
+        "“Nothing could be more destructive of our system of government than this "
+        "kind of resistance to the president,” Barr said on Friday.\n\n"
+        "Nothing, he added, “could be more destructive of the rule of law than any "
+        "toleration of political interference.”\n\n"
+        "Hours later, the House Judiciary Committee announced a hearing on the remarks."
+    )
+    source = Article("b1", "https://example.org/b1", "CNN", "Barr speech", text, "2019-11-16")
+    story = Story("b", "Barr", ("b1",), ("CNN",), None, None)
+    draft = write_story(story, [source], WriteSettings())
+    texts = [s.text for s in draft.sentences]
+    assert any("president,” Barr said on Friday, Nov. 15" in t for t in texts), texts
+    assert not any("Barr said on Friday." in t or "Nothing, he added" in t for t in texts)
+    printed = [c.printed for c in candidates([source], WriteSettings())]
+    assert not any(p.startswith("Hours later") for p in printed)

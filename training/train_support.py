@@ -53,7 +53,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import GroupKFold
 
 from newsdesk.language.encoder import SentenceEncoder
-from newsdesk.language.text import sentences, words
+from newsdesk.language.text import content_stems, sentences, words
 from newsdesk.records import Article
 from newsdesk.verify.checks.support import (
     FEATURES,
@@ -62,7 +62,6 @@ from newsdesk.verify.checks.support import (
     SupportModel,
     _TreeEnsemble,
     clean,
-    content_stems,
     number_values,
 )
 from newsdesk.verify.consistency import balanced_accuracy, cut_of, read_jsonl

@@ -16,7 +16,9 @@ from newsdesk.records import Article, Citation
 
 _SAY = r"(?:said|says|added|wrote|told reporters|told \w+|tweeted|stated|argued|explained)"
 _PERSON = r"(?P<speaker>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,5})"
-_TITLE = r"(?:,\s+(?:the\s+)?[a-z][\w\s-]{0,40}?)?"
+_TITLE = r"(?:,\s+(?!(?:he|she|they|it|we|i)\s)(?:the\s+)?[a-z][\w\s-]{0,40}?)?"
+"""A description set after the name ("Jane Doe, the mayor, said"); never a pronoun:
+in "Nothing, he added, “…”" the speaker is "he", not "Nothing"."""
 SPEAKER_PATTERNS = (
     # “...,” said Jane Doe / ”... ," Jane Doe said
     re.compile(rf"[”\"],?\s+{_SAY}\s+{_PERSON}"),

@@ -133,6 +133,22 @@ def content_words(text: str) -> list[str]:
     return [w.removesuffix("'s") for w in words(text) if w not in STOPWORDS]
 
 
+NEGATIONS = frozenset("not no never none nobody nothing neither nor cannot without".split())
+
+
+def stem(word: str) -> str:
+    """A crude stem that lets "announced" meet "announcement" and "states" meet "state"."""
+    word = word.replace("’", "'").removesuffix("'s")
+    if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    return word[:6]
+
+
+def content_stems(text: str) -> list[str]:
+    """Stems of the words that carry meaning (no stopwords, no negations)."""
+    return [stem(w) for w in words(text) if w not in STOPWORDS and w not in NEGATIONS]
+
+
 def numbers(text: str) -> list[str]:
     """Numbers as written, normalised to digits: ``$1,200`` -> ``1200``."""
     found = []

@@ -54,15 +54,21 @@ MAX_HEADLINES = 3
 _FIGURE_KINDS = frozenset({"count", "money", "percent"})
 
 
-def differences(ranked: Ranked, articles: Sequence[Article], taken: list[int]) -> list[Sentence]:
+def differences(
+    ranked: Ranked,
+    articles: Sequence[Article],
+    taken: list[int],
+    cited: Collection[Citation] = (),
+) -> list[Sentence]:
     """The lines of "Where outlets differ" in order: figures, headlines, what each adds.
 
     ``taken`` holds the indices of the candidates the article already uses; it is
-    extended with those used here."""
+    extended with those used here. Titles in ``cited`` (the timeline's) are not quoted
+    again."""
     if len({c.article.outlet for c in ranked.cands} | {a.outlet for a in articles}) < 2:
         return []
     disputed = figures(ranked, taken)
-    framed = headlines(articles)
+    framed = headlines([a for a in articles if _title(a) not in cited])
     quoted = {line.outlet for line in disputed if line.outlet}
     return [*disputed, *framed, *distinctive(ranked, taken, quoted)]
 
@@ -131,10 +137,7 @@ def _near(text: str, figure: Quantity) -> set[str]:
 
 def _free(ranked: Ranked, indices: Sequence[int], taken: Sequence[int]) -> bool:
     """Whether none of ``indices`` is used or repeats a sentence already used."""
-    return all(
-        i not in taken and all(ranked.similarity[i, j] <= ranked.duplicate for j in taken)
-        for i in indices
-    )
+    return all(i not in taken and not any(ranked.repeats(i, j) for j in taken) for i in indices)
 
 
 def headlines(articles: Sequence[Article]) -> list[Sentence]:
@@ -170,10 +173,13 @@ def headlines(articles: Sequence[Article]) -> list[Sentence]:
     lines = []
     for index in picked:
         article = chosen[index]
-        citation = Citation(article.id, 0, len(article.title), "title")
         text = headline_credit(article.title, article.outlet)
-        lines.append(Sentence("coverage", text, (citation,), outlet=article.outlet))
+        lines.append(Sentence("coverage", text, (_title(article),), outlet=article.outlet))
     return lines
+
+
+def _title(article: Article) -> Citation:
+    return Citation(article.id, 0, len(article.title), "title")
 
 
 def _plain(title: str) -> bool:

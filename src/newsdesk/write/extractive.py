@@ -19,11 +19,11 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from newsdesk.config import WriteSettings
-from newsdesk.language.attribution import attribute
+from newsdesk.language.attribution import attribute, headline_credit
 from newsdesk.language.dates import date_mentions, parse_anchor
 from newsdesk.language.sections import classify
 from newsdesk.language.speakers import find_quotes
-from newsdesk.language.text import quotations, word_count
+from newsdesk.language.text import Span, quotations, word_count
 from newsdesk.records import Article, Citation, Draft, Sentence, SourceRef, Story
 from newsdesk.write.base import Flag, Usage
 from newsdesk.write.differences import differences
@@ -36,8 +36,8 @@ from newsdesk.write.ranking import (
     candidates,
     newest_date,
     rank,
-    select,
 )
+from newsdesk.write.standalone import standalone
 
 __all__ = ["ExtractiveWriter", "candidates", "write_story"]
 
@@ -267,17 +267,20 @@ def write_story(
         cands, scores = ranked.cands, ranked.scores
         limit = settings.max_sentences + 1
         first = [_dek(cands, scores)]
-        order = select(scores, ranked.similarity, limit, first, ranked.duplicate)
+        order = ranked.select(limit, first)
         chosen = [cands[i] for i in order]
         dek = chosen[0]
         sentences_out.append(Sentence("dek", dek.printed, dek.citations, outlet=dek.article.outlet))
         if len(chosen) > 1:
             sentences_out.extend(_body(chosen[1:], settings))
         taken = list(order)
-        lines = differences(ranked, articles, taken)
-        sentences_out.extend(lines)
-        avoid = {c for line in lines for c in line.citations}
-        sentences_out.extend(timeline(articles, settings, ranked, taken, avoid))
+        # The timeline first: a day whose leads cannot be printed may need its title,
+        # which "Where outlets differ" would otherwise quote.
+        dated = timeline(articles, settings, ranked, taken)
+        cited = {c for line in dated for c in line.citations}
+        taken.extend(i for i, c in enumerate(ranked.cands) if c.citation in cited)
+        sentences_out.extend(differences(ranked, articles, taken, cited))
+        sentences_out.extend(dated)
     title = _headline(chosen, articles, story, date, set())
     # A source title that had to serve as the headline is not quoted again below it.
     sentences_out = [
@@ -286,16 +289,22 @@ def write_story(
     sentences_out.insert(0, title)
     used = {s.citations[0] for s in sentences_out if s.citations}
     for quote in find_quotes(articles, settings.max_quotes):
-        if quote.citation not in used and quotations(quote.text):
-            sentences_out.append(
-                Sentence(
-                    "quote",
-                    quote.text,
-                    (quote.citation,),
-                    speaker=quote.speaker,
-                    outlet=quote.article.outlet,
-                )
+        if quote.citation in used or not quotations(quote.text):
+            continue
+        # A key quote stands alone too: "…, he added" names its speaker, or is left out.
+        span = Span(quote.citation.start, quote.citation.end, quote.text)
+        made = standalone(quote.article, span)
+        if made is None or (made.relative and quote.article.published != date):
+            continue
+        sentences_out.append(
+            Sentence(
+                "quote",
+                made.text,
+                made.citations,
+                speaker=quote.speaker,
+                outlet=quote.article.outlet,
             )
+        )
     return Draft(
         story_id=story.id,
         story_hash=story.hash,
@@ -311,7 +320,6 @@ def timeline(
     settings: WriteSettings,
     ranked: Ranked,
     taken: list[int],
-    avoid: Collection[Citation] = (),
 ) -> list[Sentence]:
     """One dated line per day of reporting, when the story spans several days.
 
@@ -323,8 +331,10 @@ def timeline(
     day. A line may retell a fact of the body in a few words, as a printed
     timeline does; a flagged line is revised to the day's next lead that makes a
     headline. A day none of whose leads makes a headline gets its best lead
-    sentence not already used, attributed. ``taken`` as in ``coverage``; spans in
-    ``avoid`` (the coverage lines') are not cited again.
+    sentence not already told, attributed; failing that, its first lead sentence not
+    already printed, attributed; failing that, its first title, quoted as its outlet's
+    headline. ``taken`` holds the indices of the candidates the article prints; it is
+    extended with those a line prints in full.
     """
     days = sorted({a.published for a in articles if a.published})
     if len(days) < 2:
@@ -333,12 +343,41 @@ def timeline(
     for day in days:
         same_day = [a for a in articles if a.published == day]
         leads = [c for c in candidates(same_day, settings) if c.index < LEAD_SENTENCES]
-        line = _headline_line(_in_order([c for c in leads if c.citation not in avoid]), day)
+        line = _headline_line(_in_order(leads), day)
         if line is None:
             line = _fresh_line(ranked, taken, day)
+        if line is None:
+            line = _retold_line(leads, ranked, taken, day)
+        if line is None:
+            line = _title_line(same_day, day)
         if line is not None:
             lines.append(line)
     return lines if len(lines) > 1 else []
+
+
+def _title_line(same_day: Sequence[Article], day: str) -> Sentence | None:
+    """The day's first title, quoted as its outlet's headline: what that day's reporting
+    said, when none of its lead sentences can be printed again."""
+    for article in same_day:
+        citation = Citation(article.id, 0, len(article.title), "title")
+        if article.title.strip():
+            text = headline_credit(article.title, article.outlet)
+            return Sentence("timeline", text, (citation,), outlet=article.outlet, date=day)
+    return None
+
+
+def _retold_line(
+    leads: Sequence[Candidate], ranked: Ranked, taken: list[int], day: str
+) -> Sentence | None:
+    """The day's first lead sentence, attributed, when every lead of that day is already
+    told in the article: a timeline retells, as long as no sentence is printed twice."""
+    printed = {ranked.cands[i].citation for i in taken}
+    for cand in _in_order(leads):
+        if cand.citation not in printed:
+            taken.extend(i for i, c in enumerate(ranked.cands) if c.citation == cand.citation)
+            text = attribute(cand.printed, cand.article.outlet)
+            return Sentence("timeline", text, cand.citations, outlet=cand.article.outlet, date=day)
+    return None
 
 
 def _in_order(leads: Sequence[Candidate]) -> list[Candidate]:
@@ -363,7 +402,7 @@ def _fresh_line(ranked: Ranked, taken: list[int], day: str) -> Sentence | None:
         for i, c in enumerate(ranked.cands)
         if c.article.published == day
         and c.index < 3
-        and all(ranked.similarity[i, j] <= ranked.duplicate for j in taken)
+        and not any(ranked.repeats(i, j) for j in taken)
     ]
     if not pool:
         return None

@@ -141,6 +141,8 @@ def cut(sentence: str) -> Headline | None:
     count = len(words.split())
     if not MIN_WORDS <= count <= MAX_WORDS or not objects or _dated_past(root, keep):
         return None
+    if any(_emptied(doc[i], keep) for i in keep):
+        return None  # "…mark the first time": what the time was went with the clause
     proper = any(
         doc[i].pos_ == "PROPN" or (doc[i].pos_ == "ADJ" and doc[i].text[:1].isupper())
         for i in keep
@@ -153,6 +155,17 @@ def cut(sentence: str) -> Headline | None:
     return Headline(words[0].upper() + words[1:], proper or not definite)
 
 
+_LIGHT_NOUNS = frozenset("time way thing one kind part reason fact".split())
+"""Nouns that say little without the clause that follows them ("the first time …")."""
+
+
+def _emptied(token: Any, keep: set[int]) -> bool:
+    """A light noun whose clause the cut dropped."""
+    return token.lemma_.lower() in _LIGHT_NOUNS and any(
+        c.dep_ in ("relcl", "acl") and c.i not in keep for c in token.children
+    )
+
+
 _DANGLING = frozenset({"ADP", "CCONJ", "SCONJ", "DET", "PART", "PUNCT"})
 """Parts of speech a headline cannot end on."""
 
@@ -160,6 +173,8 @@ _DANGLING = frozenset({"ADP", "CCONJ", "SCONJ", "DET", "PART", "PUNCT"})
 def _dangles(token: Any) -> bool:
     """A word a headline cannot end on: a preposition ("including"), a conjunction, an
     article, a particle or punctuation that a cut left without what followed it."""
+    if token.dep_ == "prt":
+        return False  # "wrapping up"
     return token.pos_ in _DANGLING or token.dep_ in ("prep", "cc", "det", "mark", "aux")
 
 
@@ -170,14 +185,27 @@ _ANNOUNCING = frozenset("announce confirm disclose reveal decide".split())
 def _dated_past(root: Any, keep: set[int]) -> bool:
     """Whether the main clause is dated by a year or a month that the cut drops ("The ACLU
     in 2017 challenged…", "last March"): without it an old event would read as today's
-    news. Dates inside a clause hung on a word ("a law that took effect in 2017") date
-    that clause, not the event."""
+    news. A date elsewhere ("a law that took effect in 2017", "meddling in the 2016
+    election") dates that clause or thing, not the event."""
     return any(
         t.i not in keep
         and (_YEAR.fullmatch(t.text) or (t.lower_ in _MONTHS and not _weekday_date(t)))
-        and not any(a.dep_ in _CLAUSES for a in t.ancestors if a != root)
+        and _dates(t, root)
         for t in root.doc
     )
+
+
+def _dates(token: Any, verb: Any) -> bool:
+    """Whether ``token`` sits in a time phrase of ``verb`` ("in 2014", "last March")."""
+    while token.head != token and token.dep_ not in ("prep", "npadvmod"):
+        if token.dep_ in _CLAUSES:
+            return False
+        token = token.head
+    if token.dep_ == "prep" and token.lower_ not in _WHEN:
+        return False
+    head = token.head
+    # "The ACLU in 2017 challenged…": the parser hangs the date on the subject.
+    return bool(head == verb or (head.dep_ in ("nsubj", "nsubjpass") and head.head == verb))
 
 
 def dates_the_event(sentence: str, start: int, end: int) -> bool:
@@ -186,17 +214,12 @@ def dates_the_event(sentence: str, start: int, end: int) -> bool:
     date inside a clause or a comparison ("since the 2008 crisis", "a rule adopted in 1987")."""
     doc = parse(sentence)
     tokens = [t for t in doc if start <= t.idx < end]
-    if not tokens:
+    roots = [t for t in doc if t.dep_ == "ROOT"]
+    if not tokens or not roots:
         return False
-    token = tokens[0]
-    while token.head != token and token.dep_ not in ("prep", "npadvmod"):
-        if token.dep_ in _CLAUSES:
-            return False
-        token = token.head
-    if token.dep_ == "prep" and token.lower_ not in _WHEN:
-        return False
-    head = token.head
-    return head.dep_ == "ROOT" or (head.dep_ in ("ccomp", "xcomp") and head.head.dep_ == "ROOT")
+    root = roots[0]
+    verbs = [root, *(c for c in root.children if c.dep_ in ("ccomp", "xcomp"))]
+    return any(_dates(tokens[0], verb) for verb in verbs)
 
 
 _WHEN = frozenset({"in", "on", "during", "at", "by"})

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from math import inf
 
 import numpy as np
@@ -19,7 +20,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from newsdesk.config import WriteSettings
 from newsdesk.language.furniture import furniture_of, usable
-from newsdesk.language.text import Span, sentences, word_count, words
+from newsdesk.language.references import relative_time
+from newsdesk.language.text import Span, content_stems, numbers, sentences, word_count, words
 from newsdesk.records import Article, Citation
 from newsdesk.write.standalone import standalone
 
@@ -84,6 +86,8 @@ def _standalone(text: str, settings: WriteSettings) -> bool:
         return False
     if _FURNITURE.search(text) or _GLUED.search(text):
         return False
+    if relative_time(text) is not None:
+        return False  # "Hours later, …" follows an event the page may not tell
     straight = text.count('"')
     return straight % 2 == 0 and text.count("“") == text.count("”")
 
@@ -177,32 +181,6 @@ def _rank(
     return scores, similarity, scale
 
 
-def select(
-    scores: np.ndarray,
-    similarity: np.ndarray,
-    limit: int,
-    chosen: list[int],
-    duplicate: float = DUPLICATE,
-) -> list[int]:
-    """Extend ``chosen`` by maximal marginal relevance, skipping near-duplicates outright."""
-    chosen = list(chosen)
-    while len(chosen) < limit:
-        best, best_value = -1, -inf
-        for i in range(len(scores)):
-            if i in chosen:
-                continue
-            overlap = max((similarity[i, j] for j in chosen), default=0.0)
-            if overlap > duplicate:
-                continue
-            value = LAMBDA * scores[i] - (1 - LAMBDA) * overlap
-            if value > best_value:
-                best, best_value = i, value
-        if best < 0:
-            break
-        chosen.append(best)
-    return chosen
-
-
 @dataclass(frozen=True)
 class Ranked:
     """A story's candidate sentences with their scores and pairwise similarity."""
@@ -214,6 +192,45 @@ class Ranked:
     corroborated: float = CORROBORATED
     """Cosine above which two outlets' sentences tell of the same thing."""
 
+    def repeats(self, i: int, j: int) -> bool:
+        """Whether candidates ``i`` and ``j`` tell the same fact.
+
+        Alike as vectors (cosine above ``duplicate``), or one paraphrasing the other:
+        most of the shorter one's content stems (``REPEAT_SHARE``, at least
+        ``REPEAT_STEMS`` of them) in the other, with the same numbers and no name
+        the other lacks ("the deal with China" is not "the deal with Mexico").
+        """
+        if self.similarity[i, j] > self.duplicate:
+            return True
+        (stems_i, numbers_i, names_i), (stems_j, numbers_j, names_j) = (
+            _facts(self.cands[i].printed),
+            _facts(self.cands[j].printed),
+        )
+        shared = len(stems_i & stems_j)
+        return (
+            shared >= REPEAT_STEMS
+            and shared >= REPEAT_SHARE * min(len(stems_i), len(stems_j))
+            and numbers_i == numbers_j
+            and (names_i <= names_j or names_j <= names_i)
+        )
+
+    def select(self, limit: int, chosen: list[int]) -> list[int]:
+        """Extend ``chosen`` by maximal marginal relevance, skipping repeats outright."""
+        chosen = list(chosen)
+        while len(chosen) < limit:
+            best, best_value = -1, -inf
+            for i in range(len(self.scores)):
+                if i in chosen or any(self.repeats(i, j) for j in chosen):
+                    continue
+                overlap = max((self.similarity[i, j] for j in chosen), default=0.0)
+                value = LAMBDA * self.scores[i] - (1 - LAMBDA) * overlap
+                if value > best_value:
+                    best, best_value = i, value
+            if best < 0:
+                break
+            chosen.append(best)
+        return chosen
+
     def best(self, exclude: set[Citation], avoid: Sequence[int] = ()) -> int | None:
         """The best-scoring candidate not excluded and not repeating one of ``avoid``."""
         order = np.argsort(-self.scores, kind="stable")
@@ -221,10 +238,25 @@ class Ranked:
             cand = self.cands[int(i)]
             if cand.citation in exclude:
                 continue
-            if any(self.similarity[int(i), j] > self.duplicate for j in avoid):
+            if any(self.repeats(int(i), j) for j in avoid):
                 continue
             return int(i)
         return None
+
+
+REPEAT_SHARE = 0.75
+REPEAT_STEMS = 6
+_NAME = re.compile(r"(?<!^)\b[A-Z][\w'’-]+")
+
+
+@lru_cache(maxsize=8192)
+def _facts(text: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """A sentence's content stems, numbers and capitalised words after the first."""
+    return (
+        frozenset(content_stems(text)),
+        frozenset(numbers(text)),
+        frozenset(_NAME.findall(text)),
+    )
 
 
 def rank(

@@ -51,7 +51,16 @@ import numpy as np
 import numpy.typing as npt
 
 from newsdesk.language.encoder import DIMENSIONS, SentenceEncoder, default_encoder
-from newsdesk.language.text import ABBREVIATIONS, STOPWORDS, Span, sentences, words
+from newsdesk.language.text import (
+    ABBREVIATIONS,
+    NEGATIONS,
+    STOPWORDS,
+    Span,
+    content_stems,
+    sentences,
+    stem,
+    words,
+)
 from newsdesk.language.text import numbers as digit_numbers
 from newsdesk.records import Article, Evidence
 from newsdesk.verify.checks.base import Check, Claim
@@ -105,7 +114,6 @@ FEATURES: tuple[str, ...] = (
 )
 """Feature names, in the order of the vector the model was trained on."""
 
-_NEGATIONS = frozenset("not no never none nobody nothing neither nor cannot without".split())
 _NUMBER_WORDS = {
     w: str(i)
     for i, w in enumerate(
@@ -234,19 +242,6 @@ def clause_parts(sentence: str) -> list[str]:
     return pieces
 
 
-def stem(word: str) -> str:
-    """A crude stem that lets "announced" meet "announcement" and "states" meet "state"."""
-    word = word.replace("’", "'").removesuffix("'s")
-    if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
-        word = word[:-1]
-    return word[:6]
-
-
-def content_stems(text: str) -> list[str]:
-    """Stems of the words that carry meaning (no stopwords, no negations)."""
-    return [stem(w) for w in words(text) if w not in STOPWORDS and w not in _NEGATIONS]
-
-
 def number_values(text: str) -> set[str]:
     """Numbers written with digits or as words ("two" and "2" are the same number)."""
     found = set(digit_numbers(text))
@@ -263,7 +258,7 @@ def name_stems(text: str) -> set[str]:
         if first and not (len(token) > 1 and token.isupper()):
             continue
         lowered = token.lower()
-        if lowered in STOPWORDS or lowered in _NEGATIONS:
+        if lowered in STOPWORDS or lowered in NEGATIONS:
             continue
         found.update(stem(w) for w in words(token))
     return found
@@ -271,7 +266,7 @@ def name_stems(text: str) -> set[str]:
 
 def negated(text: str) -> bool:
     """Whether the text contains a negation ("not", "never", "didn't" ...)."""
-    return any(w in _NEGATIONS or w.endswith(("n't", "n’t")) for w in words(text))
+    return any(w in NEGATIONS or w.endswith(("n't", "n’t")) for w in words(text))
 
 
 def turned_negation(claim: str) -> str:
@@ -898,7 +893,7 @@ def _negated_near(tokens: Sequence[str], anchor: set[str], before: int = 3) -> b
         token = tokens[i]
         if token == "no" and i + 1 < len(tokens) and tokens[i + 1][:1].isdigit():
             continue
-        if token in _NEGATIONS or token.endswith(("n't", "n’t")):
+        if token in NEGATIONS or token.endswith(("n't", "n’t")):
             return True
     return False
 
