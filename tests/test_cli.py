@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from newsdesk.cli import cli
+from newsdesk.cli.render import counted
 
 COMMANDS = sorted(cli.commands)  # type: ignore[attr-defined]
 
@@ -133,3 +134,37 @@ def test_check_story_rechecks_a_stored_draft(invoke: Callable[..., Result], tmp_
     assert report["claims"]
     for claim in report["claims"]:
         assert claim["evidence"] or claim["verdict"] != "supported"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["stories"],
+        ["status"],
+        ["status", "--story", "s-1"],
+        ["publish"],
+        ["publish", "--format", "jekyll", "blog"],
+        ["write"],
+        ["feeds", "list"],
+        ["check", "--story", "s-1"],
+    ],
+    ids=lambda command: "-".join(command),
+)
+def test_a_command_that_reads_the_store_never_creates_one(
+    command: list[str], tmp_path: Path, invoke: Callable[..., Result]
+) -> None:
+    result = invoke(*command)
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        f"error: no newsdesk database at {tmp_path / 'newsdesk.db'}: run `newsdesk run` or "
+        "`newsdesk import FILE` here first, or give --database PATH"
+    ]
+    assert not (tmp_path / "newsdesk.db").exists()
+
+
+def test_counts_take_the_right_number() -> None:
+    assert [counted(1, "article"), counted(2, "article"), counted(0, "story", "stories")] == [
+        "1 article",
+        "2 articles",
+        "0 stories",
+    ]

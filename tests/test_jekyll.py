@@ -67,6 +67,13 @@ def fill(db: SQLiteStore) -> None:
     add_hearing(db)
 
 
+def filled_database(folder: Path) -> None:
+    """``fill`` into ``folder/newsdesk.db``, the database the ``invoke`` fixture names."""
+    db = SQLiteStore(folder / "newsdesk.db")
+    fill(db)
+    db.close()
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[SQLiteStore]:
     db = SQLiteStore(tmp_path / "newsdesk.db")
@@ -115,15 +122,14 @@ def test_front_matter(store: SQLiteStore, settings: PublishSettings, tmp_path: P
         "date": datetime.date(2024, 3, 6),
         "author": "Test Desk",
         "permalink": f"/stories/{HEARING_SLUG}.html",
-        "dek": "Critics called the rules &lt;b&gt;too weak&lt;/b&gt;.",
+        "dek": "Critics called the rules ‹b›too weak‹/b›.",
         "read_time": 1,
         "version": 2,
         "updated": datetime.date(2024, 3, 6),
         "changes": ["Added reporting from Center Wire."],
         "sources": [
             {
-                "title": "Senate hearing on water &lt;script&gt;alert(1)&lt;/script&gt;"
-                " &amp; &lt;b&gt;rules&lt;/b&gt;",
+                "title": "Senate hearing on water ‹script›alert(1)‹/script› & ‹b›rules‹/b›",
                 "url": LEFT.url,
                 "outlet": "Left Daily",
             },
@@ -238,9 +244,7 @@ def test_post_of_a_story_no_longer_published_is_removed(
 
 
 def test_publish_command_writes_posts(tmp_path: Path, invoke: Callable[..., Result]) -> None:
-    db = SQLiteStore(tmp_path / "newsdesk.db")
-    fill(db)
-    db.close()
+    filled_database(tmp_path)
     blog = tmp_path / "blog"
     result = invoke("publish", "--format", "jekyll", str(blog))
     assert result.exit_code == 0, result.output
@@ -260,9 +264,7 @@ def test_publish_command_writes_posts(tmp_path: Path, invoke: Callable[..., Resu
 def test_a_jekyll_publish_is_a_recorded_publish_run(
     tmp_path: Path, invoke: Callable[..., Result]
 ) -> None:
-    db = SQLiteStore(tmp_path / "newsdesk.db")
-    fill(db)
-    db.close()
+    filled_database(tmp_path)
     assert invoke("publish", "--format", "jekyll", str(tmp_path / "blog")).exit_code == 0
     (tmp_path / "file").write_text("not a folder", "utf-8")
     assert invoke("publish", "--format", "jekyll", str(tmp_path / "file" / "blog")).exit_code == 2
@@ -279,9 +281,7 @@ def test_a_jekyll_publish_is_a_recorded_publish_run(
 
 
 def test_the_api_publishes_jekyll_posts_through_the_engine(tmp_path: Path) -> None:
-    db = SQLiteStore(tmp_path / "newsdesk.db")
-    fill(db)
-    db.close()
+    filled_database(tmp_path)
     config = load_config(database=tmp_path / "newsdesk.db")
     blog = tmp_path / "blog"
     first = api.publish(config, blog, "jekyll")
@@ -356,3 +356,55 @@ def test_real_jekyll_build(store: SQLiteStore, settings: PublishSettings, tmp_pa
     assert SITE_TITLE not in hearing
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in pages[BUDGET_SLUG]
     assert SCRIPT not in pages[BUDGET_SLUG]
+
+
+def test_an_empty_folder_gets_a_starter_config_that_is_never_overwritten(
+    tmp_path: Path, invoke: Callable[..., Result]
+) -> None:
+    filled_database(tmp_path)
+    blog = tmp_path / "blog"
+    first = invoke("publish", "--format", "jekyll", str(blog))
+    assert first.exit_code == 0, first.output
+    assert "wrote a starter _config.yml (theme minima)" in first.stdout
+    config = yaml.safe_load((blog / "_config.yml").read_text("utf-8"))
+    assert config["theme"] == "minima" and config["title"] == "newsdesk"
+    assert config["plugins"] == ["jekyll-feed", "jekyll-seo-tag"]
+    (blog / "_config.yml").write_text("title: Mine\n", "utf-8")
+    again = invoke("publish", "--format", "jekyll", str(blog))
+    assert "starter" not in again.stdout
+    assert (blog / "_config.yml").read_text("utf-8") == "title: Mine\n"
+
+
+QUOTED_HEADLINE = "Senate weighs Trump's water rules & fees"
+
+
+@pytest.mark.skipif(
+    shutil.which("jekyll") is None,
+    reason="jekyll is not installed (apt-get install jekyll jekyll-theme-minima)",
+)
+def test_the_stock_minima_theme_shows_titles_escaped_once(
+    settings: PublishSettings, tmp_path: Path
+) -> None:
+    db = SQLiteStore(tmp_path / "quoted.db")
+    add_hearing(db, hearing_draft(headline=QUOTED_HEADLINE))
+    source, built = tmp_path / "blog", tmp_path / "built"
+    build_jekyll(db, settings, source)
+    db.close()
+    assert (source / "_config.yml").is_file()
+    run = subprocess.run(
+        ["jekyll", "build", "--source", str(source), "--destination", str(built)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    if "minima" in run.stderr and run.returncode != 0:
+        pytest.skip(f"the minima theme is not installed: {run.stderr.strip()[-200:]}")
+    assert run.returncode == 0, run.stdout + run.stderr
+    pages = {p.stem: p.read_text("utf-8") for p in (built / "stories").glob("*.html")}
+    hearing = pages[HEARING_SLUG]
+    heading = 'itemprop="name headline">Senate weighs Trump’s water rules &amp; fees</h1>'
+    assert heading in hearing
+    for page in pages.values():
+        assert "&amp;#" not in page and "&amp;lt;" not in page and "&amp;amp;" not in page
+        assert "<script" not in page.replace('<script type="application/ld+json">', "")

@@ -255,3 +255,35 @@ def test_killed_run_resumes_to_the_same_result(
     assert newsdesk("run", "--database", str(crashed), *args).wait(timeout=300) == 0
     assert snapshot(crashed) == snapshot(reference)
     assert len(snapshot(crashed)["articles"]) == total  # type: ignore[arg-type]
+
+
+@pytest.mark.slow
+def test_ctrl_c_says_the_run_resumes_and_status_says_interrupted(
+    tmp_path: Path, sample_path: Path
+) -> None:
+    dump = replicated_dump(sample_path, tmp_path / "big.jsonl", copies=6)
+    database = tmp_path / "newsdesk.db"
+    args = ["--database", str(database), "--dump", str(dump), "--site", str(tmp_path / "site")]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "newsdesk", "run", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    deadline = time.monotonic() + 120
+    while process.poll() is None and time.monotonic() < deadline:
+        counts = progress(database)
+        if counts and MIDDLE["stories"](counts, 84 * 6):
+            process.send_signal(signal.SIGINT)
+            break
+        time.sleep(0.005)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr.decode()
+    assert stderr.decode().strip().splitlines()[-1] == (
+        "interrupted: nothing is lost; `newsdesk run` resumes where this stopped"
+    )
+    db = SQLiteStore(database)
+    (run,) = db.runs()
+    db.close()
+    assert run.status == "interrupted"
+    assert newsdesk("run", *args).wait(timeout=300) == 0

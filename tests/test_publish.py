@@ -16,6 +16,7 @@ from click.testing import Result
 from newsdesk.config import Config, PublishSettings
 from newsdesk.engine import Context
 from newsdesk.publish import PublishStage, build_site
+from newsdesk.publish.model import withheld_because
 from newsdesk.publish.text import slugify, story_slug
 from newsdesk.records import (
     Article,
@@ -588,8 +589,60 @@ def test_a_site_folder_that_cannot_be_written_is_a_one_line_error(
     store: SQLiteStore, tmp_path: Path, invoke: Callable[..., Result]
 ) -> None:
     store.close()
+    (tmp_path / "db.sqlite").rename(tmp_path / "newsdesk.db")
     (tmp_path / "file").write_text("not a folder", "utf-8")
     blocked = invoke("publish", str(tmp_path / "file" / "site"))
     assert blocked.exit_code == 2 and "Traceback" not in blocked.stderr
     last = blocked.stderr.strip().splitlines()[-1]
     assert last.startswith("error: ") and last.endswith("cannot write: Not a directory")
+
+
+def test_a_localhost_base_url_is_warned_about_once(
+    store: SQLiteStore, tmp_path: Path, invoke: Callable[..., Result]
+) -> None:
+    store.close()
+    (tmp_path / "db.sqlite").rename(tmp_path / "newsdesk.db")
+    local = invoke("publish", str(tmp_path / "site"))
+    assert local.exit_code == 0, local.output
+    warnings = [line for line in local.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1 and "base_url is http://localhost:8000/" in warnings[0]
+    config = tmp_path / "newsdesk.toml"
+    config.write_text('[publish]\nbase_url = "https://news.example.org/"\n', "utf-8")
+    public = invoke("publish", str(tmp_path / "site"), "--config", str(config))
+    assert public.exit_code == 0, public.output
+    assert "warning:" not in public.stderr
+
+
+def test_a_story_off_the_site_says_why() -> None:
+    draft = budget_draft()
+    supported = all_supported_but(draft)
+    headline = draft.sentences[0].text
+    bodies = [s.text for s in draft.sentences if s.kind == "body"]
+    outlets = len({source.outlet for source in draft.sources})
+    held = GateRecord(STORY, "extractive", 2, 5, 2, held=True, note="kept 2 of 5")
+    assert withheld_because(draft, supported, 1) is None
+    assert withheld_because(draft, supported, 1, held) == "the verify gate held it: kept 2 of 5"
+    assert withheld_because(draft, [], 1) == "not checked yet (`newsdesk write` checks it)"
+    assert withheld_because(draft, supported, outlets + 1) == (
+        f"reported by {outlets} outlet{'s' if outlets > 1 else ''}; "
+        f"[publish] min_outlets is {outlets + 1}"
+    )
+    assert withheld_because(draft, all_supported_but(draft, headline), 1) == (
+        "its headline did not pass the checker"
+    )
+    assert withheld_because(draft, all_supported_but(draft, *bodies), 1) == (
+        "no body sentence passed the checker"
+    )
+
+
+def test_status_of_a_story_says_whether_it_is_on_the_site(
+    store: SQLiteStore, tmp_path: Path, invoke: Callable[..., Result]
+) -> None:
+    store.close()
+    (tmp_path / "db.sqlite").rename(tmp_path / "newsdesk.db")
+    shown = invoke("status", "--story", STORY)
+    assert shown.exit_code == 0, shown.output
+    assert "publication: on the site" in " ".join(shown.stdout.split())
+    blocked = invoke("status", "--story", BLOCKED)
+    said = " ".join(blocked.stdout.split())
+    assert "publication: held: reported by 0 outlets; [publish] min_outlets is 2" in said

@@ -87,5 +87,6 @@ def test_status_shows_what_the_gate_did(config: Config, invoke: Callable[..., Re
     result = invoke("status", "--story", story_id)
     assert result.exit_code == 0
     output = " ".join(result.output.split())
-    assert "gate: cleared for publication; extractive writer; 1 round(s);" in output
+    assert "gate: passed; extractive writer; 1 round(s);" in output
     assert "sentences kept, 0 revised, 0 dropped" in output
+    assert "publication: on the site" in output or "publication: held: " in output

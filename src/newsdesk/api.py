@@ -26,6 +26,7 @@ from newsdesk.ingest.result import PollSummary
 from newsdesk.ingest.web import Discovered
 from newsdesk.publish import PublishStage, SiteResult
 from newsdesk.publish.jekyll import POSTS
+from newsdesk.publish.model import withheld_because as why_withheld
 from newsdesk.publish.stage import Format
 from newsdesk.records import Feed, FeedState, Run
 from newsdesk.store import Store, open_store
@@ -202,6 +203,16 @@ def opened(config: Config) -> Iterator[Store]:
         yield store
     finally:
         store.close()
+
+
+def withheld_because(config: Config, store: Store, story_id: str) -> str | None:
+    """Why the stored draft of ``story_id`` is not on the site, or None when it is."""
+    draft = store.draft(story_id)
+    if draft is None:
+        return "no draft yet"
+    verdicts = store.verdicts(story_id)
+    record = store.gate_record(story_id)
+    return why_withheld(draft, verdicts, config.publish.min_outlets, record)
 
 
 def check_story(config: Config, story_id: str) -> Report:

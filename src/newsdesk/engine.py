@@ -71,7 +71,8 @@ class Engine:
                 try:
                     record = stage.run(context)
                 except BaseException as exc:
-                    record = StageRun(stage=stage.name, errors=[f"{type(exc).__name__}: {exc}"])
+                    said = "interrupted" if isinstance(exc, KeyboardInterrupt) else f"{exc}"
+                    record = StageRun(stage=stage.name, errors=[f"{type(exc).__name__}: {said}"])
                     record.wall_s = time.perf_counter() - started
                     run.stages.append(record)
                     self.store.save_stage_run(run, position, record)
@@ -79,6 +80,11 @@ class Engine:
                 record.wall_s = time.perf_counter() - started
                 run.stages.append(record)
                 self.store.save_stage_run(run, position, record)
+        except KeyboardInterrupt:
+            # Ctrl-C: nothing is lost, every stage resumes where it stopped.
+            run.status = "interrupted"
+            self.store.finish_run(run)
+            raise
         except BaseException:
             run.status = "failed"
             self.store.finish_run(run)

@@ -322,7 +322,7 @@ class Run:
     id: int
     started: str
     stages: list[StageRun] = field(default_factory=list)
-    status: Literal["running", "finished", "failed"] = "running"
+    status: Literal["running", "finished", "failed", "interrupted"] = "running"
 
     def stage(self, name: str) -> StageRun | None:
         return next((s for s in self.stages if s.stage == name), None)

@@ -13,6 +13,8 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import click
 from rich.text import Text
@@ -37,6 +39,37 @@ def opened(config: Config) -> Iterator[Store]:
         yield store
 
 
+def require_database(config: Config) -> None:
+    """End the command when the configured database does not exist yet.
+
+    Only ``run``, ``import``, ``ingest`` and ``feeds add``/``import`` create one:
+    a command that reads the store, run in the wrong folder, would otherwise
+    create an empty database there and report nothing, or publish an empty site.
+    """
+    database = config.store.database
+    if str(database) != ":memory:" and not Path(database).exists():
+        fail(
+            f"no newsdesk database at {database}: run `newsdesk run` or "
+            "`newsdesk import FILE` here first, or give --database PATH"
+        )
+
+
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def warn_local_base_url(config: Config) -> None:
+    """Say, once per command, that the site's canonical links and Atom ids point at this
+    machine: right for a preview, wrong for a site others read."""
+    url = config.publish.base_url
+    host = urlsplit(url).hostname or ""
+    if host in LOCAL_HOSTS or host.endswith(".localhost"):
+        render.report(
+            "warning",
+            f"base_url is {url}: canonical links and Atom ids point at this machine;"
+            " set [publish] base_url in newsdesk.toml to the site's public address",
+        )
+
+
 def show_run(config: Config, run: Run) -> None:
     """The run's table (with what the store now holds), then its stages' errors."""
     with opened(config) as store:
@@ -52,7 +85,20 @@ def run_and_show(config: Config, names: Sequence[str]) -> Run:
     return run
 
 
-@click.group()
+class NewsdeskGroup(click.Group):
+    """Click's group, except that Ctrl-C says what it left: nothing lost, a rerun resumes."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            render.report(
+                "interrupted", "nothing is lost; `newsdesk run` resumes where this stopped"
+            )
+            sys.exit(130)
+
+
+@click.group(cls=NewsdeskGroup)
 @click.version_option(package_name="newsdesk")
 def cli() -> None:
     """newsdesk: a grounded newsroom.
@@ -93,6 +139,7 @@ def run(config: Config, dumps: tuple[Path, ...], site: Path | None) -> None:
     config = apply_overrides(config, dumps=tuple(dumps) or None, site_dir=site)
     result = run_and_show(config, api.STAGE_NAMES)
     render.site(api.site_index(config))
+    warn_local_base_url(config)
     if result.status != "finished":
         sys.exit(1)
 
@@ -233,6 +280,7 @@ def feeds_list(config: Config) -> None:
     \b
         newsdesk feeds list
     """
+    require_database(config)
     with reported_errors():
         listed = api.list_feeds(config)
     render.feed_list(listed)
@@ -282,6 +330,8 @@ def stories(
     device = device or config.stories.device
     with reported_errors():
         check_device(device)
+    if labelled is None:
+        require_database(config)
     if labelled is not None:
         with reported_errors():
             scored = api.evaluate_stories(config, labelled, split=split, device=device)
@@ -311,6 +361,7 @@ def write(config: Config) -> None:
     \b
         newsdesk write
     """
+    require_database(config)
     run_and_show(config, ["stories", "write", "verify"])
 
 
@@ -354,6 +405,8 @@ def check(
         newsdesk check post.md --sources sources.jsonl --format json
         newsdesk check --story s-1a2b3c4d5e6f
     """
+    if story_id:
+        require_database(config)
     with reported_errors():
         if story_id:
             report = api.check_story(config, story_id)
@@ -405,14 +458,17 @@ def publish(config: Config, directory: Path | None, output: str, site: Path | No
     if output == "jekyll":
         if folder is None:
             fail("give the Jekyll site's folder: newsdesk publish --format jekyll DIR")
+        require_database(config)
         with reported_errors(), progress_bars(lazy=True) as progress:
             published = api.publish(config, folder, "jekyll", progress=progress)
         render.posts(published)
         return
+    require_database(config)
     with reported_errors(), progress_bars() as progress:
         published = api.publish(config, folder, "site", progress=progress)
     show_run(config, published.run)
     render.site(published.location)
+    warn_local_base_url(config)
 
 
 @cli.command()
@@ -427,6 +483,7 @@ def status(config: Config, story_id: str | None) -> None:
         newsdesk status
         newsdesk status --story s-1a2b3c4d5e6f
     """
+    require_database(config)
     with opened(config) as store:
         if not story_id:
             render.status_tables(store.counts(), store.runs(limit=3))
@@ -435,6 +492,7 @@ def status(config: Config, story_id: str | None) -> None:
         if draft is None:
             fail(f"no draft for story {story_id!r}")
         render.draft_status(draft, store.verdicts(story_id), store.gate_record(story_id))
+        render.publication(api.withheld_because(config, store, story_id))
 
 
 def main() -> None:

@@ -35,6 +35,11 @@ def report(level: str, message: str) -> None:
     errors.print(Text.assemble((f"{level}:", style), " ", message), soft_wrap=True)
 
 
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """ "1 article", "2 articles", "0 stories": a count with its noun in the right number."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
 def fail(message: str, code: int = 2) -> NoReturn:
     """Report an error and exit (status 2 unless told)."""
     report("error", message)
@@ -51,8 +56,9 @@ def reported_errors() -> Iterator[None]:
 
 
 def line(text: str) -> None:
-    """One line of plain output: no highlighting, never wrapped."""
-    console.print(text, highlight=False, soft_wrap=True)
+    """One line of plain output: no highlighting, no markup ("[publish]" is printed as
+    written), never wrapped."""
+    console.print(Text(text), highlight=False, soft_wrap=True)
 
 
 # Runs
@@ -119,8 +125,9 @@ def run_table(run: Run, counts: Mapping[str, int]) -> Table:
             f"{stage.wall_s:.2f}s",
         )
     table.caption = (
-        f"{counts['stories']} stories from {counts['articles']} articles; "
-        f"{counts['drafts']} drafts with {counts['sentences']} checked sentences stored"
+        f"{counted(counts['stories'], 'story', 'stories')} from "
+        f"{counted(counts['articles'], 'article')}; {counted(counts['drafts'], 'draft')} with "
+        f"{counted(counts['sentences'], 'checked sentence')} stored"
     )
     spent = [s for s in run.stages if s.tokens_in or s.tokens_out]
     for stage in spent:
@@ -243,8 +250,9 @@ def story_detail(asked: str, story: Story, articles: Sequence[Article]) -> None:
     line(f"section {story.category or 'not filed'}; {dates or 'undated'}; language {languages}")
     single = " (single source)" if story.single_source else ""
     line(
-        f"{len(story.article_ids)} articles from {len(story.outlets)} outlets"
-        f" ({', '.join(story.outlets)}); {story.sources} independent sources{single}"
+        f"{counted(len(story.article_ids), 'article')} from "
+        f"{counted(len(story.outlets), 'outlet')} ({', '.join(story.outlets)}); "
+        f"{counted(story.sources, 'independent source')}{single}"
     )
     if story.merged_ids:
         console.print(f"merged from {', '.join(story.merged_ids)}", highlight=False)
@@ -279,9 +287,12 @@ def posts(published: Published) -> None:
     """Where the Jekyll posts went and how many changed."""
     files = published.files
     line(
-        f"{files.pages} posts ({len(files.written)} written, {len(files.unchanged)} unchanged,"
-        f" {len(files.removed)} removed) of {files.drafts} drafts: {published.location.resolve()}"
+        f"{counted(files.pages, 'post')} ({len(files.written)} written, {len(files.unchanged)}"
+        f" unchanged, {len(files.removed)} removed) of {counted(files.drafts, 'draft')}:"
+        f" {published.location.resolve()}"
     )
+    if files.starter:
+        line(f"wrote a starter {files.starter} (theme minima): {published.location.resolve()}")
 
 
 def site(index: Path) -> None:
@@ -309,9 +320,14 @@ def draft_status(draft: Draft, verdicts: Sequence[Verdict], gate: GateRecord | N
             console.print(f"    because {dropped.reason}")
 
 
+def publication(withheld: str | None) -> None:
+    """Whether readers see the story, and if not, why."""
+    line("publication: on the site" if withheld is None else f"publication: held: {withheld}")
+
+
 def gate_summary(gate: GateRecord) -> str:
     """One line on what the verify gate did to a draft."""
-    state = "held for review" if gate.held else "cleared for publication"
+    state = "held for review" if gate.held else "passed"
     text = (
         f"gate: {state}; {gate.writer} writer; {gate.rounds} round(s); "
         f"{gate.kept} of {gate.drafted} sentences kept, {gate.revised} revised, "

@@ -26,6 +26,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -76,7 +77,36 @@ def build_jekyll(
         if slug in existing:
             (posts / existing[slug]).unlink(missing_ok=True)
             result.removed.append(f"{POSTS}/{existing[slug]}")
+    if write_starter_config(Path(directory), settings):
+        result.starter = CONFIG
     return result
+
+
+CONFIG = "_config.yml"
+
+
+def write_starter_config(directory: Path, settings: PublishSettings) -> bool:
+    """Write a starter ``_config.yml`` (the minima theme, the feed and SEO plugins) into a
+    folder that has none, so that ``jekyll build`` there works at once; never overwrite one.
+    Returns whether it wrote one."""
+    path = directory / CONFIG
+    if path.exists():
+        return False
+    base = urlsplit(settings.base_url)
+    values = {
+        "title": settings.site_title,
+        "url": f"{base.scheme}://{base.netloc}" if base.netloc else "",
+        "baseurl": base.path.rstrip("/"),
+        "theme": "minima",
+        "plugins": ["jekyll-feed", "jekyll-seo-tag"],
+    }
+    text = (
+        "# A starter Jekyll configuration, written by `newsdesk publish --format jekyll`\n"
+        "# because this folder had none. Edit it freely: newsdesk never overwrites it.\n"
+        "# The minima theme is Debian's jekyll-theme-minima or the minima gem.\n" + _dump(values)
+    )
+    write_if_changed(path, text.encode("utf-8"))
+    return True
 
 
 def _existing_posts(posts: Path) -> dict[str, str]:

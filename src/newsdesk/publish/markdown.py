@@ -67,7 +67,15 @@ def md_link(label: str, url: str | None, title: str | None = None) -> str:
     return f"[{label}]({md_url(url)}{suffix})"
 
 
+_MARKUP_SAFE = str.maketrans({"<": "‹", ">": "›", '"': "”", "'": "’"})
+
+
 def front_matter_text(text: str) -> str:
-    """A front matter string: layouts commonly print ``{{ page.title }}`` unfiltered, so it is
-    HTML already (``<``, ``>``, ``&`` and quotes escaped); YAML quoting is ``safe_dump``'s job."""
-    return html.escape(one_line(text), quote=True)
+    """A front matter string: plain text on one line, as themes expect it (minima prints
+    ``{{ page.title | escape }}``: an entity here would show as "&#x27;").
+
+    A layout may also print it unfiltered, or inside an attribute, so the four characters
+    that could open a tag or close an attribute become their typographic look-alikes
+    (‹ › ” ’) instead of entities. Liquid in a value is never run: Jekyll does not render
+    front matter values. YAML quoting is ``safe_dump``'s job."""
+    return one_line(text).translate(_MARKUP_SAFE)

@@ -21,7 +21,7 @@ from typing import Protocol
 from newsdesk.engine import Progress, SilentProgress
 from newsdesk.language.text import word_count
 from newsdesk.publish.text import human_date, iso_day, safe_url, slugify, story_slug
-from newsdesk.records import Article, Citation, Draft, Sentence, Verdict
+from newsdesk.records import Article, Citation, Draft, GateRecord, Sentence, Verdict
 from newsdesk.store import ArticleStore, DraftStore, StoryStore
 
 WORDS_PER_MINUTE = 265
@@ -218,6 +218,35 @@ def publishable(store: PublishStore, draft: Draft, min_outlets: int) -> Publishe
     return None if found is None else replace(found, redirects=merged)
 
 
+def withheld_because(
+    draft: Draft,
+    verdicts: Sequence[Verdict],
+    min_outlets: int = 1,
+    record: GateRecord | None = None,
+) -> str | None:
+    """Why readers do not see ``draft``, in one line; None when it is published.
+
+    The reasons, in the order they are tested: the verify gate held it (``record``),
+    it is not checked yet, it has fewer outlets than ``min_outlets``, its headline
+    or every body sentence failed the checker.
+    """
+    if record is not None and record.held:
+        return "the verify gate held it" + (f": {record.note}" if record.note else "")
+    if not verdicts:
+        return "not checked yet (`newsdesk write` checks it)"
+    outlets = len({source.outlet for source in draft.sources})
+    if outlets < min_outlets:
+        named = "1 outlet" if outlets == 1 else f"{outlets} outlets"
+        return f"reported by {named}; [publish] min_outlets is {min_outlets}"
+    supported = {v.position for v in verdicts if v.supported}
+    headline_at = next((n for n, s in enumerate(draft.sentences) if s.kind == "headline"), None)
+    if headline_at is None or headline_at not in supported:
+        return "its headline did not pass the checker"
+    if not any(s.kind == "body" for n, s in enumerate(draft.sentences) if n in supported):
+        return "no body sentence passed the checker"
+    return None
+
+
 def published_story(
     draft: Draft,
     verdicts: Iterable[Verdict],
@@ -233,14 +262,13 @@ def published_story(
     (see ``page_slugs``); without it the name rests on the story id, never on
     the headline, which a rewrite may change.
     """
-    if len({source.outlet for source in draft.sources}) < min_outlets:
+    verdicts = list(verdicts)
+    if withheld_because(draft, verdicts, min_outlets) is not None:
         return None
     supported = {v.position for v in verdicts if v.supported}
     kept = [s for n, s in enumerate(draft.sentences) if n in supported]
-    headline_at = next((n for n, s in enumerate(draft.sentences) if s.kind == "headline"), None)
+    headline_at = next(n for n, s in enumerate(draft.sentences) if s.kind == "headline")
     body = [s for s in kept if s.kind == "body"]
-    if headline_at is None or headline_at not in supported or not body:
-        return None
     numbers = _source_numbers(draft)
     line = _Liner(numbers, articles)
     dek = next((s for s in kept if s.kind == "dek"), None)

@@ -53,6 +53,8 @@ class SiteResult:
     removed: list[str] = field(default_factory=list)
     pages: int = 0
     drafts: int = 0
+    starter: str | None = None
+    """A configuration file written because the target had none (Jekyll's ``_config.yml``)."""
 
 
 @dataclass(frozen=True)
