@@ -43,7 +43,10 @@ def test_settings_file_overrides_and_resolves_paths(tmp_path: Path) -> None:
     ("content", "message"),
     [
         ("[storis]\n", "unknown section [storis]"),
-        ("[stories]\nwindow_days = 'two'\n", "[stories] 'window_days' must be int, got 'two'"),
+        (
+            "[stories]\nwindow_days = 'two'\n",
+            "'window_days' must be an integer, not the string \"two\"",
+        ),
         ("[stories\n", "not valid TOML"),
     ],
 )
@@ -184,11 +187,17 @@ def test_none_overrides_are_ignored() -> None:
         ({"store.databse": "x.db"}, "unknown setting [store] 'databse'; known: database"),
         ({"stor.database": "x.db"}, "unknown setting section 'stor' in 'stor.database'"),
         ({"feeds": ()}, "unknown setting 'feeds'"),
-        ({"stories.window_days": "two"}, "[stories] 'window_days' must be int, got 'two'"),
-        ({"window_days": True}, "[stories] 'window_days' must be int, got True"),
-        ({"fetch.respect_robots": 1}, "[fetch] 'respect_robots' must be bool, got 1"),
-        ({"store.database": 3}, "[store] 'database' must be Path, got 3"),
-        ({"ingest.dumps": "a.jsonl"}, "[ingest] 'dumps' must be tuple, got 'a.jsonl'"),
+        (
+            {"stories.window_days": "two"},
+            "'window_days' must be an integer, not the string \"two\"",
+        ),
+        ({"window_days": True}, "[stories] 'window_days' must be an integer, not true"),
+        ({"fetch.respect_robots": 1}, "'respect_robots' must be true or false, not the number 1"),
+        ({"store.database": 3}, "'database' must be a string (a path), not the number 3"),
+        (
+            {"ingest.dumps": "a.jsonl"},
+            "'dumps' must be an array of strings, not the string \"a.jsonl\"",
+        ),
         ({"fetch.concurrency": 0}, "[fetch] 'concurrency' must be > 0"),
     ],
 )

@@ -361,7 +361,10 @@ def test_a_redirect_is_refused_at_the_hop_that_leaves_the_public_web(
 def test_default_settings_refuse_the_local_server_without_a_request(server: WebServer) -> None:
     error = failed(fetch(server.url("feed.xml"), FetchSettings())[0])
     assert isinstance(error, BlockedURL)
-    assert error.reason == "refused: 127.0.0.1 is a loopback address"
+    assert error.reason == (
+        "refused: 127.0.0.1 is a loopback address"
+        ' (to allow it, add "127.0.0.1/32" to [fetch] allow_networks)'
+    )
     assert server.requests == []
 
 
@@ -371,7 +374,10 @@ def test_a_host_name_goes_through_the_guarded_resolver(server: WebServer) -> Non
     result = fetched(fetch(f"http://feeds.test:{port}/feed.xml", resolver=resolver)[0])
     assert result.body == rss()
     error = failed(fetch(f"http://intranet.test:{port}/feed.xml", resolver=resolver)[0])
-    assert error.reason == "refused: intranet.test resolves to 10.0.0.7, a private address"
+    assert error.reason == (
+        "refused: intranet.test resolves to 10.0.0.7, a private address"
+        ' (to allow it, add "10.0.0.7/32" to [fetch] allow_networks)'
+    )
 
 
 # Content types -----------------------------------------------------------------------------

@@ -386,3 +386,21 @@ def test_requests_carry_the_validators(web: WebServer, config: Config, store: St
     assert state is not None
     assert second.headers["if-none-match"] == state.etag
     assert second.headers["if-modified-since"] == state.last_modified
+
+
+def test_feeds_not_due_say_how_to_poll_them_now(
+    web: WebServer, tmp_path: Path, invoke: Callable[..., Result]
+) -> None:
+    settings = tmp_path / "newsdesk.toml"
+    (feed,) = sample_feeds(web)[:1]
+    settings.write_text(
+        '[fetch]\nallow_networks = ["127.0.0.1/32"]\nper_host_delay_s = 0.0\n'
+        f'[[feeds]]\nname = "{feed.name}"\nurl = "{feed.url}"\noutlet = "{feed.outlet}"\n',
+        encoding="utf-8",
+    )
+    assert invoke("ingest", "--config", str(settings)).exit_code == 0
+    waiting = invoke("ingest", "--config", str(settings))
+    assert "feeds: 0 polled (0 not modified, 0 failed), 1 not due" in waiting.stdout
+    assert "(`newsdesk ingest --all` polls them now)" in waiting.stdout
+    forced = invoke("ingest", "--all", "--config", str(settings))
+    assert "feeds: 1 polled (1 not modified, 0 failed), 0 not due;" in forced.stdout

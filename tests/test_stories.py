@@ -605,6 +605,12 @@ def test_stories_command_lists_and_shows(config: Config) -> None:
     store = open_store(config.store.database)
     story = next(s for s in store.stories() if len(s.outlets) == 3)
     store.close()
+    listed = CliRunner(env={"COLUMNS": "80"}).invoke(cli, ["stories", "--database", database])
+    rows = [row for row in listed.stdout.splitlines() if row.strip().startswith("s-")]
+    store = open_store(config.store.database)
+    assert len(rows) == len(store.stories())  # one line per story, titles cut, never wrapped
+    store.close()
+    assert all(len(row) <= 80 for row in listed.stdout.splitlines())
     shown = runner.invoke(cli, ["stories", story.id, "--database", database])
     assert shown.exit_code == 0
     assert "3 independent sources" in shown.stdout

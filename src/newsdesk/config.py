@@ -230,9 +230,40 @@ def _value(cls: type, name: str, key: str, value: Any, base: Path | None) -> Any
             else:
                 raise TypeError
     except TypeError:
-        kind = "Path" if isinstance(default, Path) else type(default).__name__
-        raise ConfigError(f"setting [{name}] {key!r} must be {kind}, got {value!r}") from None
+        raise ConfigError(
+            f"setting [{name}] {key!r} must be {_toml_kind(default)}, not {_toml_value(value)}"
+        ) from None
     return value
+
+
+def _toml_kind(default: Any) -> str:
+    """What a setting takes, in TOML's words: "an array of strings", "an integer"."""
+    if isinstance(default, tuple):
+        return "an array of strings"
+    if isinstance(default, Path):
+        return "a string (a path)"
+    if isinstance(default, bool):
+        return "true or false"
+    if isinstance(default, int):
+        return "an integer"
+    if isinstance(default, float):
+        return "a number"
+    return "a string"
+
+
+def _toml_value(value: Any) -> str:
+    """A value as TOML would write it, with what it is: "the string "two"", "[1]"."""
+    if isinstance(value, bool):
+        return f"{str(value).lower()}"
+    if isinstance(value, str):
+        return f'the string "{value}"'
+    if isinstance(value, list | tuple):
+        return "an array"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    return repr(value)
 
 
 def _section(cls: type, values: dict[str, Any], name: str, base: Path) -> Any:

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
 
+from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 from rich.table import Table
@@ -212,11 +213,16 @@ def feed_status(state: FeedState | None) -> str:
 
 
 def story_table(stories: Sequence[Story]) -> None:
-    """The stored stories, developing ones in bold."""
-    table = Table()
+    """The stored stories, developing ones in bold, one line each: at 80 columns the title
+    is cut with an ellipsis rather than wrapped down the screen (`stories ID` shows it)."""
+    table = Table(box=box.SIMPLE_HEAD)
+    widths = {"id": max((len(s.id) for s in stories), default=2), "last seen": 10}
     for heading in ("id", "last seen", "articles", "outlets", "sources"):
-        table.add_column(heading, no_wrap=True)
-    table.add_column("title")
+        widths[heading] = max(widths.get(heading, 0), len(heading))
+        table.add_column(heading, no_wrap=True, min_width=widths[heading])
+    taken = sum(widths.values()) + 2 * (len(widths) + 1) + 4  # cell padding and edges
+    title = max(10, console.width - taken)
+    table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=title)
     for story in stories:
         table.add_row(
             story.id,
@@ -230,7 +236,7 @@ def story_table(stories: Sequence[Story]) -> None:
     developing = sum(1 for story in stories if story.status == "developing")
     table.caption = (
         f"{developing} developing (bold), {len(stories) - developing} settled;"
-        " sources: outlets with syndicated copies counted once"
+        " sources count syndicated copies once"
     )
     console.print(table)
 

@@ -359,10 +359,22 @@ class Guard:
             reason = blocked_reason(address, self.allow)
             if reason is None:
                 continue
+            hint = _allow_hint(address, reason)
             if resolved_from is None:
-                raise BlockedURL(host, f"refused: {address} is {reason}")
-            raise BlockedURL(host, f"refused: {resolved_from} resolves to {address}, {reason}")
+                raise BlockedURL(host, f"refused: {address} is {reason}{hint}")
+            raise BlockedURL(
+                host, f"refused: {resolved_from} resolves to {address}, {reason}{hint}"
+            )
         return addresses
+
+
+def _allow_hint(address: IPAddress, reason: str) -> str:
+    """How to read feeds on a private or loopback network on purpose (a test server, an
+    intranet): never offered for metadata or otherwise special addresses."""
+    if "private" not in reason and "loopback" not in reason:
+        return ""
+    prefix = 32 if address.version == 4 else 128
+    return f' (to allow it, add "{address}/{prefix}" to [fetch] allow_networks)'
 
 
 def _invalid_reason(url: str, exc: Exception) -> str:

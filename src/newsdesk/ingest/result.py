@@ -161,9 +161,11 @@ class PollSummary(ImportResult):
 
     def line(self) -> str:
         """One line for the terminal."""
+        waiting = " (`newsdesk ingest --all` polls them now)" if self.not_due else ""
         return (
             f"feeds: {self.polled} polled ({self.not_modified} not modified,"
-            f" {self.feeds_failed} failed), {self.not_due} not due; {self.entries} new entries;"
+            f" {self.feeds_failed} failed), {self.not_due} not due{waiting};"
+            f" {self.entries} new entries;"
             f" pages: {self.added} new ({self.copies} syndicated copies), {self.changed} changed,"
             f" {self.unchanged + self.repeats} unchanged, {self.pages_failed} failed"
         )
