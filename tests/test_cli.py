@@ -11,6 +11,7 @@ from click.testing import CliRunner, Result
 
 from newsdesk.cli import cli
 from newsdesk.cli.render import counted
+from newsdesk.store import SQLiteStore
 
 COMMANDS = sorted(cli.commands)  # type: ignore[attr-defined]
 
@@ -168,3 +169,22 @@ def test_counts_take_the_right_number() -> None:
         "2 articles",
         "0 stories",
     ]
+
+
+def test_the_bundled_sample_never_joins_a_store_that_holds_other_articles(
+    invoke: Callable[..., Result], tmp_path: Path
+) -> None:
+    mine = tmp_path / "mine.jsonl"
+    mine.write_text(
+        '{"id": "mine-1", "url": "https://news.example.org/1", "outlet": "Example News",'
+        ' "published": "2024-05-01", "title": "Harbor bridge reopens",'
+        ' "text": "The harbor bridge reopened on Wednesday after a year of repairs."}\n',
+        encoding="utf-8",
+    )
+    assert invoke("import", str(mine)).exit_code == 0
+    ran = invoke("run", "--site", str(tmp_path / "site"))
+    assert ran.exit_code == 0, ran.output
+    db = SQLiteStore(tmp_path / "newsdesk.db")
+    articles = db.counts()["articles"]
+    db.close()
+    assert articles == 1

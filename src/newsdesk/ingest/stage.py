@@ -7,6 +7,7 @@ dumps and WARC archives alike, through ``import_file``.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from newsdesk.ingest.result import Format, ImportResult, PollSummary
 from newsdesk.ingest.warc import import_warc, is_warc_path
 from newsdesk.ingest.web import DownloaderFactory, FeedPoller, all_feeds
 from newsdesk.records import Article, StageRun
-from newsdesk.store import ArticleStore
+from newsdesk.store import ArticleStore, Store
 
 BATCH = 200
 """Articles committed per transaction: a crash loses at most one uncommitted batch."""
@@ -86,12 +87,21 @@ def import_file(
     return import_dump(store, path, run_id)
 
 
+def _only_sample(store: Store, sample: Path) -> bool:
+    """Whether every article stored so far is one of the sample's (none at all included):
+    a demo store, or one a killed demo run left half-filled, which a rerun completes."""
+    ids = [json.loads(line)["id"] for line in sample.read_text("utf-8").splitlines() if line]
+    stored = sum(store.article_hash(article_id) is not None for article_id in ids)
+    return store.counts()["articles"] == stored
+
+
 class IngestStage:
     """Import every configured dump (JSONL or WARC), then poll the feeds (configured and stored).
 
-    ``sample`` is the dump to import when no dump is given and no feed
-    exists: the bundled demo corpus, which a newsroom with its own feeds does
-    not want mixed into its stories. ``force`` polls every feed, due or not.
+    ``sample`` is the dump to import when no dump is given, no feed exists and
+    the store holds no article yet: the bundled demo corpus, which a newsroom
+    with its own feeds or its own imported dumps does not want mixed into its
+    stories. ``force`` polls every feed, due or not.
     ``poll`` is what the last run's feed poll did (``None`` when there were no feeds).
     """
 
@@ -120,7 +130,8 @@ class IngestStage:
     def run(self, context: Context) -> StageRun:
         record = StageRun(self.name)
         feeds = all_feeds(context.config, context.store)
-        dumps = self.dumps or ([self.sample] if self.sample and not feeds else [])
+        demo = self.sample is not None and not feeds and _only_sample(context.store, self.sample)
+        dumps = self.dumps or ([self.sample] if demo and self.sample else [])
         if dumps:
             self._import(context, dumps, record)
         if feeds:
