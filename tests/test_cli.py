@@ -11,6 +11,7 @@ from click.testing import CliRunner, Result
 
 from newsdesk.cli import cli
 from newsdesk.cli.render import counted
+from newsdesk.config import Config, load_config
 from newsdesk.store import SQLiteStore
 
 COMMANDS = sorted(cli.commands)  # type: ignore[attr-defined]
@@ -188,3 +189,23 @@ def test_the_bundled_sample_never_joins_a_store_that_holds_other_articles(
     articles = db.counts()["articles"]
     db.close()
     assert articles == 1
+
+
+def test_init_writes_the_commented_defaults_and_never_overwrites(tmp_path: Path) -> None:
+    path = tmp_path / "newsdesk.toml"
+    runner = CliRunner()
+    first = runner.invoke(cli, ["init", str(path)])
+    assert first.exit_code == 0, first.output
+    assert path.read_text("utf-8").startswith("# newsdesk settings with their defaults.")
+    written, defaults = load_config(path), Config()
+    assert (written.stories, written.verify, written.write) == (
+        defaults.stories,
+        defaults.verify,
+        defaults.write,
+    )
+    assert written.publish.base_url == defaults.publish.base_url
+    path.write_text("[publish]\nsite_title = 'Mine'\n", "utf-8")
+    again = runner.invoke(cli, ["init", str(path)])
+    assert again.exit_code == 2
+    assert again.stderr.strip() == f"error: {path} already exists: edit it, or give another path"
+    assert path.read_text("utf-8") == "[publish]\nsite_title = 'Mine'\n"

@@ -17,10 +17,21 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
-from newsdesk.errors import ConfigError
+from newsdesk.errors import ConfigError, InputError
 from newsdesk.records import Feed
 
 SAMPLE_DUMP = resources.files("newsdesk") / "sample" / "articles.jsonl"
+SETTINGS_FILE = resources.files("newsdesk") / "settings.toml"
+"""Every setting with its default and a comment on what it does."""
+
+
+def write_settings(path: Path) -> Path:
+    """Write the commented defaults (``settings.toml``) to ``path`` for a user to edit;
+    an existing file is never overwritten (``InputError``)."""
+    if path.exists():
+        raise InputError(f"{path} already exists: edit it, or give another path")
+    path.write_text(SETTINGS_FILE.read_text(encoding="utf-8"), encoding="utf-8")
+    return path
 
 
 @dataclass(frozen=True)

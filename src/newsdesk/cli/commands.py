@@ -23,7 +23,7 @@ from newsdesk import api
 from newsdesk.cli import render
 from newsdesk.cli.options import config_options
 from newsdesk.cli.render import console, fail, progress_bars, reported_errors
-from newsdesk.config import Config, apply_overrides
+from newsdesk.config import Config, apply_overrides, write_settings
 from newsdesk.errors import InputError
 from newsdesk.language.encoder import check_device
 from newsdesk.records import Run
@@ -142,6 +142,31 @@ def run(config: Config, dumps: tuple[Path, ...], site: Path | None) -> None:
     warn_local_base_url(config)
     if result.status != "finished":
         sys.exit(1)
+
+
+@cli.command()
+@click.argument(
+    "path",
+    required=False,
+    default=Path("newsdesk.toml"),
+    type=click.Path(dir_okay=False, path_type=Path),
+)
+def init(path: Path) -> None:
+    """Write a commented newsdesk.toml with every setting and its default.
+
+    Edit what you need (your dumps, feeds, site folder, base_url); a setting
+    you leave as it is keeps its default. Commands read ./newsdesk.toml, or
+    the file given with --config. An existing file is never overwritten.
+
+    Example:
+
+    \b
+        newsdesk init
+        newsdesk init ~/news/newsdesk.toml
+    """
+    with reported_errors():
+        written = write_settings(path)
+    render.line(f"wrote {written}: every setting with its default; edit what you need")
 
 
 @cli.command("import")
