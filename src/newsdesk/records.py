@@ -172,6 +172,11 @@ class Citation:
     end: int
     field: Literal["text", "title"] = "text"
 
+    @classmethod
+    def title_of(cls, article: Article) -> Citation:
+        """The whole of ``article``'s title."""
+        return cls(article.id, 0, len(article.title), "title")
+
 
 @dataclass(frozen=True)
 class Sentence:

@@ -355,13 +355,12 @@ def stories(
     device = device or config.stories.device
     with reported_errors():
         check_device(device)
-    if labelled is None:
-        require_database(config)
     if labelled is not None:
         with reported_errors():
             scored = api.evaluate_stories(config, labelled, split=split, device=device)
         render.evaluation(labelled, split, scored)
         return
+    require_database(config)
     if update:
         with reported_errors(), progress_bars(lazy=True) as progress:
             run = api.update_stories(config, device=device, progress=progress)

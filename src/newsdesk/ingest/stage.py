@@ -130,8 +130,9 @@ class IngestStage:
     def run(self, context: Context) -> StageRun:
         record = StageRun(self.name)
         feeds = all_feeds(context.config, context.store)
-        demo = self.sample is not None and not feeds and _only_sample(context.store, self.sample)
-        dumps = self.dumps or ([self.sample] if demo and self.sample else [])
+        dumps = self.dumps
+        if not dumps and not feeds and self.sample and _only_sample(context.store, self.sample):
+            dumps = [self.sample]
         if dumps:
             self._import(context, dumps, record)
         if feeds:

@@ -23,11 +23,15 @@ _LOWERABLE = frozenset(
 )
 
 _NAME = r"(?:the\s+)?[A-Z][\w.&'’!-]*(?:\s+(?:of\s+|the\s+)?(?:[A-Z][\w.&'’!-]*|\d+\b)){0,5}"
+_HEADLINE_CREDIT = re.compile(
+    rf"^(?P<outlet>{_NAME})['’]s headline:\s+[“\"](?P<claim>.+?)[”\"]$", re.S
+)
+"""An outlet's headline quoted as its words (``headline_credit``)."""
 _PATTERNS = (
     re.compile(rf"^According to (?P<outlet>{_NAME}),\s+(?P<claim>.+)$", re.S),
     re.compile(rf"^(?P<claim>.+?),\s+(?P<outlet>{_NAME}) reported\.$", re.S),
     re.compile(rf"^(?P<outlet>{_NAME}) reported:\s+(?P<claim>.+)$", re.S),
-    re.compile(rf"^(?P<outlet>{_NAME})['’]s headline:\s+[“\"](?P<claim>.+?)[”\"]$", re.S),
+    _HEADLINE_CREDIT,
 )
 
 
@@ -240,7 +244,7 @@ def headline_credit(title: str, outlet: str) -> str:
 
 def quoted_headline(text: str) -> Attributed | None:
     """The outlet and the headline of a ``headline_credit`` line, or None for any other."""
-    match = _PATTERNS[3].match(text)
+    match = _HEADLINE_CREDIT.match(text)
     if match is None:
         return None
     return Attributed(match.group("outlet"), match.group("claim"), match.start("claim"))

@@ -40,6 +40,8 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 MONTHS = tuple(
     "January February March April May June July August September October November December".split()
 )
+WEEKDAY_WORDS = frozenset(day.lower() for day in WEEKDAYS)
+MONTH_WORDS = frozenset(month.lower() for month in MONTHS)
 _MONTH_NUMBER = {name.lower(): number for number, name in enumerate(MONTHS, start=1)}
 _MONTH_NUMBER.update(
     {name.lower()[:3]: number for number, name in enumerate(MONTHS, start=1)} | {"sept": 9}
@@ -660,7 +662,7 @@ def _pinned(mention: DateMention, text: str) -> str | None:
     said = " ".join(mention.text.lower().split())
     if first == last:
         if mention.kind == "weekday":
-            if _NAMED_DAY.search(before) or said.split()[-1] not in _WEEKDAY_WORDS:
+            if _NAMED_DAY.search(before) or said.split()[-1] not in WEEKDAY_WORDS:
                 return None  # "Super Tuesday"; "Tuesday night"
         elif said not in ("today", "yesterday", "tomorrow") and not said.endswith("days ago"):
             return None  # "tonight", "this morning", "last night"
@@ -679,9 +681,6 @@ def _pinned(mention: DateMention, text: str) -> str | None:
     if later:
         return f"{later.group(1)} in {name}"
     return name if _PREPOSITION.search(before) else f"in {name}"
-
-
-_WEEKDAY_WORDS = frozenset(day.lower() for day in WEEKDAYS)
 
 
 # --- formatting ---------------------------------------------------------------------------

@@ -65,10 +65,10 @@ def differences(
     ``taken`` holds the indices of the candidates the article already uses; it is
     extended with those used here. Titles in ``cited`` (the timeline's) are not quoted
     again."""
-    if len({c.article.outlet for c in ranked.cands} | {a.outlet for a in articles}) < 2:
+    if len({a.outlet for a in articles}) < 2:
         return []
     disputed = figures(ranked, taken)
-    framed = headlines([a for a in articles if _title(a) not in cited])
+    framed = headlines([a for a in articles if Citation.title_of(a) not in cited])
     quoted = {line.outlet for line in disputed if line.outlet}
     return [*disputed, *framed, *distinctive(ranked, taken, quoted)]
 
@@ -84,7 +84,7 @@ def figures(ranked: Ranked, taken: list[int]) -> list[Sentence]:
             continue
         if a.published and b.published and a.published != b.published:
             continue  # a figure that changes from one day to the next is news, not a dispute
-        if ranked.similarity[i, j] < ranked.corroborated or not _free(ranked, (i, j), taken):
+        if ranked.similarity[i, j] < ranked.corroborated:
             continue
         if _disputed(cands[i].printed, found[i], cands[j].printed, found[j]):
             pairs.append((float(ranked.similarity[i, j]), i, j))
@@ -137,7 +137,7 @@ def _near(text: str, figure: Quantity) -> set[str]:
 
 def _free(ranked: Ranked, indices: Sequence[int], taken: Sequence[int]) -> bool:
     """Whether none of ``indices`` is used or repeats a sentence already used."""
-    return all(i not in taken and not any(ranked.repeats(i, j) for j in taken) for i in indices)
+    return all(i not in taken and not ranked.repeats_any(i, taken) for i in indices)
 
 
 def headlines(articles: Sequence[Article]) -> list[Sentence]:
@@ -174,12 +174,10 @@ def headlines(articles: Sequence[Article]) -> list[Sentence]:
     for index in picked:
         article = chosen[index]
         text = headline_credit(article.title, article.outlet)
-        lines.append(Sentence("coverage", text, (_title(article),), outlet=article.outlet))
+        lines.append(
+            Sentence("coverage", text, (Citation.title_of(article),), outlet=article.outlet)
+        )
     return lines
-
-
-def _title(article: Article) -> Citation:
-    return Citation(article.id, 0, len(article.title), "title")
 
 
 def _plain(title: str) -> bool:

@@ -242,7 +242,7 @@ def _headline(
     titled = [a for a in articles if a.title and a.title not in rejected]
     if titled:
         article = _central_article(titled)
-        citation = Citation(article.id, 0, len(article.title), "title")
+        citation = Citation.title_of(article)
         return Sentence("headline", article.title, (citation,), outlet=article.outlet)
     return Sentence("headline", story.title if story else "", ())
 
@@ -359,7 +359,7 @@ def _title_line(same_day: Sequence[Article], day: str) -> Sentence | None:
     """The day's first title, quoted as its outlet's headline: what that day's reporting
     said, when none of its lead sentences can be printed again."""
     for article in same_day:
-        citation = Citation(article.id, 0, len(article.title), "title")
+        citation = Citation.title_of(article)
         if article.title.strip():
             text = headline_credit(article.title, article.outlet)
             return Sentence("timeline", text, (citation,), outlet=article.outlet, date=day)
@@ -400,9 +400,7 @@ def _fresh_line(ranked: Ranked, taken: list[int], day: str) -> Sentence | None:
     pool = [
         i
         for i, c in enumerate(ranked.cands)
-        if c.article.published == day
-        and c.index < 3
-        and not any(ranked.repeats(i, j) for j in taken)
+        if c.article.published == day and c.index < 3 and not ranked.repeats_any(i, taken)
     ]
     if not pool:
         return None

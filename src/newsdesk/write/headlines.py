@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from newsdesk.language.attribution import split_attribution
+from newsdesk.language.dates import MONTH_WORDS, WEEKDAY_WORDS
 from newsdesk.language.syntax import parse
 
 _QUOTED = re.compile(r"[“\"]([^”\"]*)[”\"]")
@@ -189,7 +190,7 @@ def _dated_past(root: Any, keep: set[int]) -> bool:
     election") dates that clause or thing, not the event."""
     return any(
         t.i not in keep
-        and (_YEAR.fullmatch(t.text) or (t.lower_ in _MONTHS and not _weekday_date(t)))
+        and (_YEAR.fullmatch(t.text) or (t.lower_ in MONTH_WORDS and not _weekday_date(t)))
         and _dates(t, root)
         for t in root.doc
     )
@@ -229,19 +230,15 @@ def _weekday_date(month: Any) -> bool:
     """A month in a day's date after its weekday ("Monday, April 13"): a day of the week
     the report was written, as ``pin_dates`` writes "on Monday", not an older event."""
     doc = month.doc
-    return month.i >= 2 and doc[month.i - 1].text == "," and doc[month.i - 2].lower_ in _WEEKDAYS
-
-
-_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+    return (
+        month.i >= 2 and doc[month.i - 1].text == "," and doc[month.i - 2].lower_ in WEEKDAY_WORDS
+    )
 
 
 _CLAUSES = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp", "parataxis", "pcomp"})
 
 
 _YEAR = re.compile(r"(?:1[89]|20)\d\d")
-_MONTHS = frozenset(
-    "january february march april may june july august september october november december".split()
-)
 
 
 def _without_asides(phrase: Any) -> set[int]:

@@ -10,7 +10,7 @@ the writer can tell a repeat from a new fact.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from math import inf
@@ -214,13 +214,17 @@ class Ranked:
             and (names_i <= names_j or names_j <= names_i)
         )
 
+    def repeats_any(self, i: int, others: Collection[int]) -> bool:
+        """Whether candidate ``i`` tells a fact one of ``others`` already tells."""
+        return any(self.repeats(i, j) for j in others)
+
     def select(self, limit: int, chosen: list[int]) -> list[int]:
         """Extend ``chosen`` by maximal marginal relevance, skipping repeats outright."""
         chosen = list(chosen)
         while len(chosen) < limit:
             best, best_value = -1, -inf
             for i in range(len(self.scores)):
-                if i in chosen or any(self.repeats(i, j) for j in chosen):
+                if i in chosen or self.repeats_any(i, chosen):
                     continue
                 overlap = max((self.similarity[i, j] for j in chosen), default=0.0)
                 value = LAMBDA * self.scores[i] - (1 - LAMBDA) * overlap
@@ -238,7 +242,7 @@ class Ranked:
             cand = self.cands[int(i)]
             if cand.citation in exclude:
                 continue
-            if any(self.repeats(int(i), j) for j in avoid):
+            if self.repeats_any(int(i), avoid):
                 continue
             return int(i)
         return None
