@@ -17,7 +17,7 @@ $(BIN)/newsdesk: pyproject.toml requirements.lock
 install: $(BIN)/newsdesk
 
 demo: install
-	$(BIN)/newsdesk run
+	$(BIN)/newsdesk run --sample
 
 lint: install
 	$(BIN)/ruff check src tests bench training

@@ -119,6 +119,20 @@ PLANTED += [
     ),
 ]
 
+HASTE = (
+    "The Hill reported that the government carried out this execution in haste, in the middle "
+    "of the night, while the country was sleeping."
+)
+"""Friedman's words, which The Hill and NBC News quote, printed as the outlet's report."""
+PLANTED += [
+    (
+        "Two more executions are scheduled this week, NBC News reported.",
+        f"Two more executions are scheduled this week, NBC News reported.\n\n{HASTE}",
+        "speaker",
+        "unsupported",
+    ),
+]
+
 FAITHFUL_TWINS = [
     # The planted sentences above, where they do not mislead.
     (
@@ -138,6 +152,12 @@ FAITHFUL_TWINS = [
         "Two more executions are scheduled this week, NBC News reported.\n\n"
         "Prosecutors said Lee and Chevie Kehoe stole guns and $50,000 in cash from the "
         "Muellers; the two men wanted to set up a whites-only nation, NBC News reported.",
+    ),
+    (
+        "Two more executions are scheduled this week, NBC News reported.",
+        "Two more executions are scheduled this week, NBC News reported.\n\n"
+        "Friedman said the government carried out the execution “in haste, in the middle of "
+        "the night, while the country was sleeping.”",
     ),
 ]
 

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
+import re
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,9 +14,10 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-from newsdesk.cli import cli
+from newsdesk.cli import cli, render
 from newsdesk.cli.render import counted
 from newsdesk.config import Config, load_config
+from newsdesk.records import Lease
 from newsdesk.store import SQLiteStore
 
 COMMANDS = sorted(cli.commands)  # type: ignore[attr-defined]
@@ -51,6 +57,52 @@ def test_the_group_has_help_with_an_example() -> None:
     assert "newsdesk run" in result.output.split("Example:", 1)[1]
 
 
+HEAVY = (
+    "torch",
+    "sklearn",
+    "scipy",
+    "numpy",
+    "sentence_transformers",
+    "spacy",
+    "trafilatura",
+    "usearch",
+    "feedparser",
+    "datasketch",
+    "httpx",
+)
+"""What the stages load (seconds of imports): no help page may need any of it."""
+
+HELP_PROBE = """
+import contextlib, io, json, sys
+from newsdesk.cli import cli
+
+heavy, pages = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+loaded = {}
+for page in pages:
+    with contextlib.redirect_stdout(io.StringIO()):
+        cli.main([*page, "--help"], prog_name="newsdesk", standalone_mode=False)
+    loaded[" ".join(["newsdesk", *page, "--help"])] = sorted(m for m in heavy if m in sys.modules)
+print(json.dumps(loaded))
+"""
+
+
+def test_help_pages_load_no_stage_library() -> None:
+    """`newsdesk --help` and every `newsdesk COMMAND --help` answer without importing the
+    stages' libraries, which is what keeps them quick (bench/cli_startup.py times it)."""
+    pages = [[], *(name.split() for name in sorted(EVERY_COMMAND))]
+    probe = subprocess.run(
+        [sys.executable, "-c", HELP_PROBE, json.dumps(HEAVY), json.dumps(pages)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert probe.returncode == 0, probe.stderr[-2000:]
+    loaded = json.loads(probe.stdout)
+    assert len(loaded) == len(pages)
+    assert {page: modules for page, modules in loaded.items() if modules} == {}
+
+
 def test_every_option_has_help() -> None:
     for name, command in EVERY_COMMAND.items():
         for param in command.params:
@@ -72,7 +124,7 @@ def test_bad_settings_file_is_a_one_line_error(tmp_path: Path) -> None:
 def test_status_after_run_shows_counts_and_stage_times(
     invoke: Callable[..., Result], tmp_path: Path
 ) -> None:
-    assert invoke("run", "--site", str(tmp_path / "site")).exit_code == 0
+    assert invoke("run", "--sample", "--site", str(tmp_path / "site")).exit_code == 0
     result = invoke("status")
     assert result.exit_code == 0
     assert "articles" in result.stdout and "84" in result.stdout
@@ -80,7 +132,7 @@ def test_status_after_run_shows_counts_and_stage_times(
 
 
 def test_stories_lists_and_shows(invoke: Callable[..., Result], tmp_path: Path) -> None:
-    assert invoke("run", "--site", str(tmp_path / "site")).exit_code == 0
+    assert invoke("run", "--sample", "--site", str(tmp_path / "site")).exit_code == 0
     listing = invoke("stories")
     assert listing.exit_code == 0
     story_id = next(w for w in listing.stdout.split() if w.startswith("s-"))
@@ -99,8 +151,6 @@ FIXTURES = Path(__file__).parent / "fixtures" / "check"
 
 
 def test_check_exit_codes_and_json(invoke: Callable[..., Result]) -> None:
-    import json
-
     sources = str(FIXTURES / "sources.jsonl")
     flagged = invoke("check", str(FIXTURES / "article.md"), "--sources", sources)
     assert flagged.exit_code == 1
@@ -126,9 +176,7 @@ def test_check_bad_input_exits_2(invoke: Callable[..., Result], tmp_path: Path) 
 
 
 def test_check_story_rechecks_a_stored_draft(invoke: Callable[..., Result], tmp_path: Path) -> None:
-    import json
-
-    assert invoke("run", "--site", str(tmp_path / "site")).exit_code == 0
+    assert invoke("run", "--sample", "--site", str(tmp_path / "site")).exit_code == 0
     story_id = next(w for w in invoke("stories").stdout.split() if w.startswith("s-"))
     result = invoke("check", "--story", story_id, "--format", "json")
     assert result.exit_code in (0, 1)
@@ -172,25 +220,6 @@ def test_counts_take_the_right_number() -> None:
     ]
 
 
-def test_the_bundled_sample_never_joins_a_store_that_holds_other_articles(
-    invoke: Callable[..., Result], tmp_path: Path
-) -> None:
-    mine = tmp_path / "mine.jsonl"
-    mine.write_text(
-        '{"id": "mine-1", "url": "https://news.example.org/1", "outlet": "Example News",'
-        ' "published": "2024-05-01", "title": "Harbor bridge reopens",'
-        ' "text": "The harbor bridge reopened on Wednesday after a year of repairs."}\n',
-        encoding="utf-8",
-    )
-    assert invoke("import", str(mine)).exit_code == 0
-    ran = invoke("run", "--site", str(tmp_path / "site"))
-    assert ran.exit_code == 0, ran.output
-    db = SQLiteStore(tmp_path / "newsdesk.db")
-    articles = db.counts()["articles"]
-    db.close()
-    assert articles == 1
-
-
 def test_init_writes_the_commented_defaults_and_never_overwrites(tmp_path: Path) -> None:
     path = tmp_path / "newsdesk.toml"
     runner = CliRunner()
@@ -209,3 +238,65 @@ def test_init_writes_the_commented_defaults_and_never_overwrites(tmp_path: Path)
     assert again.exit_code == 2
     assert again.stderr.strip() == f"error: {path} already exists: edit it, or give another path"
     assert path.read_text("utf-8") == "[publish]\nsite_title = 'Mine'\n"
+
+
+# -- one run at a time per database ----------------------------------------------------------
+
+STARTED = r"started \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC"
+
+
+def test_a_second_run_on_a_held_database_exits_at_once_with_one_line(
+    invoke: Callable[..., Result], tmp_path: Path, sample_path: Path
+) -> None:
+    holder = SQLiteStore(tmp_path / "newsdesk.db")
+    holder.start_run(lease_s=60)
+    refused = invoke("run", "--dump", str(sample_path), "--site", str(tmp_path / "site"))
+    assert refused.exit_code == 2
+    assert re.fullmatch(
+        rf"error: another run \(pid {os.getpid()}, {STARTED}\) holds this store;"
+        r" add --wait to wait for it to end",
+        refused.stderr.strip(),
+    ), refused.stderr
+    assert holder.counts()["articles"] == 0 and len(holder.runs()) == 1
+    assert not (tmp_path / "site").exists()
+    holder.close()
+
+
+def test_an_import_told_to_wait_says_whom_for_and_runs_when_the_store_is_free(
+    invoke: Callable[..., Result],
+    tmp_path: Path,
+    sample_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    holder = SQLiteStore(tmp_path / "newsdesk.db")
+    held = holder.start_run(lease_s=60)
+    waiting = render.waiting
+
+    def then_finish(lease: Lease) -> None:
+        waiting(lease)
+        held.status = "finished"
+        holder.finish_run(held)  # the holder ends while the import waits
+
+    monkeypatch.setattr(render, "waiting", then_finish)
+    result = invoke("import", str(sample_path), "--wait")
+    assert result.exit_code == 0, result.output
+    assert re.fullmatch(
+        rf"waiting for run 1 \(pid {os.getpid()}, {STARTED}\)", result.stderr.strip()
+    ), result.stderr
+    assert "84 added" in result.stdout
+    assert [(r.id, r.status) for r in holder.runs()] == [(2, "finished"), (1, "finished")]
+    holder.close()
+
+
+def test_status_shows_a_live_run_with_its_pid_and_a_lapsed_one_as_interrupted(
+    invoke: Callable[..., Result], tmp_path: Path
+) -> None:
+    holder = SQLiteStore(tmp_path / "newsdesk.db")
+    holder.start_run(lease_s=60)
+    live = invoke("status")
+    assert live.exit_code == 0
+    assert f"run 1: running (pid {os.getpid()})" in live.stdout, live.stdout
+    holder.db.execute("UPDATE run_lease SET heartbeat = heartbeat - 120, expires = expires - 120")
+    lapsed = invoke("status")
+    assert "run 1: interrupted" in lapsed.stdout and "running" not in lapsed.stdout
+    holder.close()

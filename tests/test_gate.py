@@ -107,6 +107,18 @@ def test_the_record_names_each_planted_error(faulty: Draft, sources: list[Articl
     assert record.drafted == len(faulty.sentences)
 
 
+def test_verdicts_and_the_record_name_the_checks(faulty: Draft, sources: list[Article]) -> None:
+    """What the site's "How this was checked" box and the JSON API report comes from here."""
+    gated = run_gate(faulty, sources, ExtractiveWriter(WriteSettings()), VerifySettings())
+    assert all("support" in v.checks for v in gated.verdicts)
+    assert all(len(set(v.checks)) == len(v.checks) for v in gated.verdicts)
+    assert any("number" in v.checks for v in gated.verdicts)
+    failed = {d.text: d.check for d in gated.record.dropped}
+    assert next(c for t, c in failed.items() if "Jeff Sessions" in t) == "role"
+    assert next(c for t, c in failed.items() if "25 years" in t) == "number"
+    assert all(failed.values())
+
+
 def test_flagged_sentences_are_replaced_by_the_next_best_evidence(
     faulty: Draft, sources: list[Article]
 ) -> None:

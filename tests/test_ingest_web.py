@@ -302,7 +302,7 @@ def test_configured_and_stored_feeds_are_both_polled(
     polled = {f.url: f for f in all_feeds(configured, store)}
     assert set(polled) == {f.url for f in feeds[:3]}
     assert polled[feeds[0].url].outlet == feeds[0].outlet  # newsdesk.toml wins
-    stage = IngestStage([], sample=Path("unused.jsonl"))
+    stage = IngestStage([])
     run = Engine(store, configured).run([stage])
     assert stage.poll is not None and stage.poll.polled == 3
     assert run.stages[0].items_out == stage.poll.added > 0

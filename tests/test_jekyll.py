@@ -23,26 +23,28 @@ from newsdesk.publish.markdown import md_text, md_url
 from newsdesk.publish.text import story_slug
 from newsdesk.records import GateRecord, Verdict
 from newsdesk.store import SQLiteStore
-from test_publish import (
+from published_store import (
     BLOCKED,
-    BOLD,
     BUDGET,
+    OTHER,
+    REACTION,
+    SCRIPT,
+    STORY,
+    UNSUPPORTED,
+    blocked_draft,
+    budget_draft,
+)
+from test_publish import (
+    BOLD,
     CENTER,
     DROPPED,
     HEARING,
     LEFT,
     LIQUID,
     MARKDOWN_LINK,
-    OTHER,
-    REACTION,
     RIGHT,
-    SCRIPT,
-    STORY,
-    UNSUPPORTED,
     add_hearing,
     all_supported_but,
-    blocked_draft,
-    budget_draft,
     hearing_draft,
 )
 

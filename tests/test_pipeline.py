@@ -1,4 +1,4 @@
-"""End to end: ``newsdesk run`` on the bundled sample, twice, and after a crash."""
+"""End to end: ``newsdesk run --sample`` on the bundled sample, twice, and after a crash."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from click.testing import Result
 from newsdesk.config import Config
 from newsdesk.records import Article
 from newsdesk.store import SQLiteStore, open_store
+from newsdesk.verify.articles.html import footnotes
 
 
 class Links(HTMLParser):
@@ -56,7 +57,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
     from newsdesk.cli import cli
 
     folder = tmp_path_factory.mktemp("run")
-    args = ["run", "--database", str(folder / "news.db"), "--site", str(folder / "site")]
+    args = ["run", "--sample", "--database", str(folder / "news.db")]
+    args += ["--site", str(folder / "site")]
     result = CliRunner().invoke(cli, args, catch_exceptions=False)
     return folder, result
 
@@ -81,6 +83,7 @@ def test_site_has_a_page_per_story_citing_only_corpus_urls(
     assert len(pages) >= 20
     for page in pages:
         links = parse(page)
+        leads_to = footnotes(page.read_text(encoding="utf-8"))
         external = {h for h in links.hrefs if h.startswith("http")}
         assert external, page.name
         assert {h.split("#")[0] for h in external} <= corpus_urls, page.name
@@ -89,7 +92,7 @@ def test_site_has_a_page_per_story_citing_only_corpus_urls(
         assert links.citations, page.name
         for citation in links.citations:
             article = by_id[citation["data-article-id"]]
-            assert citation["href"].split("#")[0] == article.url
+            assert leads_to[citation["href"]] == article.url  # via the passage under Sources
             start, end = int(citation["data-start"]), int(citation["data-end"])
             assert 0 <= start < end
             assert citation["title"] in (article.text[start:end], article.title[start:end])
@@ -151,14 +154,14 @@ def test_second_run_adds_no_rows_and_rewrites_no_files(
     config: Config, invoke: Callable[..., Result], tmp_path: Path
 ) -> None:
     site = tmp_path / "site"
-    assert invoke("run", "--site", str(site)).exit_code == 0
+    assert invoke("run", "--sample", "--site", str(site)).exit_code == 0
     store = open_store(config.store.database)
     counts = store.counts()
     store.close()
     files = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in site.rglob("*") if p.is_file()}
     before = snapshot(config.store.database)
     time.sleep(0.05)
-    second = invoke("run", "--site", str(site))
+    second = invoke("run", "--sample", "--site", str(site))
     assert second.exit_code == 0
     store = open_store(config.store.database)
     assert store.counts() == counts
@@ -251,10 +254,57 @@ def test_killed_run_resumes_to_the_same_result(
     process.wait(timeout=60)
     assert killed_at, f"the run finished before it could be killed in the {stage} stage"
     assert process.returncode == -signal.SIGKILL
+    # The killed run still holds the store's lease on paper, for up to a minute, but its
+    # process is gone: it reads as interrupted, and the next run takes the store at once.
+    assert statuses(crashed) == ["interrupted"]
 
     assert newsdesk("run", "--database", str(crashed), *args).wait(timeout=300) == 0
     assert snapshot(crashed) == snapshot(reference)
     assert len(snapshot(crashed)["articles"]) == total  # type: ignore[arg-type]
+    assert statuses(crashed) == ["finished", "interrupted"]
+
+
+def statuses(database: Path) -> list[str]:
+    """The status of each run of the store, newest first, as ``newsdesk status`` shows it."""
+    store = SQLiteStore(database)
+    try:
+        return [run.status for run in store.runs()]
+    finally:
+        store.close()
+
+
+@pytest.mark.slow
+def test_a_second_run_exits_at_once_or_waits_while_one_runs(
+    tmp_path: Path, sample_path: Path
+) -> None:
+    dump = replicated_dump(sample_path, tmp_path / "big.jsonl", copies=6)
+    database = tmp_path / "newsdesk.db"
+    args = ["--database", str(database), "--dump", str(dump), "--site", str(tmp_path / "site")]
+    first = newsdesk("run", *args)
+    deadline = time.monotonic() + 120
+    while first.poll() is None and time.monotonic() < deadline:
+        if progress(database).get("articles"):
+            break
+        time.sleep(0.005)
+    command = [sys.executable, "-m", "newsdesk", "run", *args]
+    env = {**os.environ, "COLUMNS": "200"}
+    second = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    waiting = subprocess.Popen(
+        [*command, "--wait"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env
+    )
+    _, refused = second.communicate(timeout=120)
+    assert first.poll() is None, "the first run ended before the second one started"
+    assert second.returncode == 2, refused.decode()
+    assert re.fullmatch(
+        rf"error: another run \(pid {first.pid}, started [^)]+\) holds this store;"
+        r" add --wait to wait for it to end",
+        refused.decode().strip(),
+    ), refused.decode()
+    assert first.wait(timeout=300) == 0
+    _, waited = waiting.communicate(timeout=300)
+    assert waiting.returncode == 0, waited.decode()
+    assert f"waiting for run 1 (pid {first.pid}, started " in waited.decode()
+    assert statuses(database) == ["finished", "finished"]  # the refused run left no row
 
 
 @pytest.mark.slow

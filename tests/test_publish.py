@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 import hashlib
+import signal
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Literal
 
+import lxml.html
 import pytest
 from click.testing import Result
 
 from newsdesk.config import Config, PublishSettings
 from newsdesk.engine import Context
 from newsdesk.publish import PublishStage, build_site
+from newsdesk.publish.files import is_stale_temp
 from newsdesk.publish.model import withheld_because
 from newsdesk.publish.text import slugify, story_slug
 from newsdesk.records import (
     Article,
-    Citation,
     Draft,
     GateRecord,
     Run,
@@ -29,107 +32,25 @@ from newsdesk.records import (
     Verdict,
 )
 from newsdesk.store import SQLiteStore
+from published_store import (
+    BLOCKED,
+    SCRIPT,
+    STORY,
+    UNSUPPORTED,
+    budget_draft,
+    cite,
+    fill,
+)
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-STORY = "s-0123456789ab"
-BLOCKED = "s-ba9876543210"
-UNSUPPORTED = "The council also abolished all parking fees forever."
-SCRIPT = "<script>alert(1)</script>"
-
-BUDGET = Article(
-    id="a1",
-    url="https://example.com/news/budget?ref=a&b=1",
-    outlet="Example Times",
-    title="Council approves $5m budget",
-    text=(
-        "The city council approved a $5m budget on Monday. "
-        f"Residents found {SCRIPT} in the published minutes. "
-        '"We kept every promise," Mayor Jane Roe said.'
-    ),
-    published="2024-03-05",
-)
-REACTION = Article(
-    id="a2",
-    url="https://news.example.org/reaction",
-    outlet="Example Post",
-    title="Residents react to the budget",
-    text="Residents packed the hall to hear the vote on Monday evening.",
-    published="2024-03-05",
-)
-OTHER = Article(
-    id="a3",
-    url="https://example.net/other",
-    outlet="Example Net",
-    title="Unrelated story",
-    text="Something else happened somewhere else entirely.",
-    published="2024-03-06",
-)
-
-
-def cite(article: Article, needle: str, field: Literal["text", "title"] = "text") -> Citation:
-    """A citation of the exact span ``needle`` of ``article``'s ``field``."""
-    start = getattr(article, field).index(needle)
-    return Citation(article.id, start, start + len(needle), field)
-
-
-def budget_draft() -> Draft:
-    sentences = (
-        Sentence("headline", "Council approves $5m budget", (cite(BUDGET, "$5m budget", "title"),)),
-        Sentence("dek", "Residents packed the hall for the vote.", (cite(REACTION, "packed"),)),
-        Sentence(
-            "body",
-            "The city council approved a $5m budget on Monday.",
-            (cite(BUDGET, "The city council approved a $5m budget on Monday."),),
-        ),
-        Sentence("body", f"Residents found {SCRIPT} in the minutes.", (cite(BUDGET, SCRIPT),)),
-        Sentence("body", UNSUPPORTED, (cite(REACTION, "Residents"),), paragraph=1),
-        Sentence(
-            "body",
-            "Residents packed the hall on Monday evening.",
-            (cite(REACTION, "packed the hall"),),
-            paragraph=1,
-        ),
-        Sentence(
-            "quote",
-            '"We kept every promise."',
-            (cite(BUDGET, "We kept every promise"),),
-            speaker="Mayor Jane Roe",
-            outlet="Example Times",
-        ),
-    )
-    sources = tuple(
-        SourceRef(a.id, a.outlet, a.title, a.url, a.published) for a in (BUDGET, REACTION)
-    )
-    return Draft(STORY, "hash", "Politics", "2024-03-05", sentences, sources)
-
-
-def blocked_draft() -> Draft:
-    sentences = (
-        Sentence("headline", "Something unverified happened", (cite(OTHER, "Unrelated", "title"),)),
-        Sentence("body", "Something else happened somewhere else.", (cite(OTHER, "Something"),)),
-    )
-    return Draft(BLOCKED, "hash", "World", "2024-03-06", sentences, ())
+CITE_LINKS = "//sup[@class='cite']/a"
 
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[SQLiteStore]:
     """A real store holding one publishable story and one whose headline failed verify."""
     db = SQLiteStore(tmp_path / "db.sqlite")
-    for article, story_id in ((BUDGET, STORY), (REACTION, STORY), (OTHER, BLOCKED)):
-        db.add_article(article, None)
-        db.assign(article, story_id, None)
-    draft = budget_draft()
-    db.save_draft(draft)
-    db.save_verdicts(
-        draft,
-        [
-            Verdict(n, "unsupported" if s.text == UNSUPPORTED else "supported")
-            for n, s in enumerate(draft.sentences)
-        ],
-    )
-    blocked = blocked_draft()
-    db.save_draft(blocked)
-    db.save_verdicts(blocked, [Verdict(0, "unsupported"), Verdict(1, "supported")])
+    fill(db)
     yield db
     db.close()
 
@@ -192,18 +113,63 @@ def test_blocked_headline_is_not_published(store: SQLiteStore, settings: Publish
     assert sorted(p for p in site if p.startswith("category/")) == ["category/politics.html"]
 
 
-def test_citations_link_to_the_cited_span(store: SQLiteStore, settings: PublishSettings) -> None:
+def test_citations_jump_to_the_cited_passage_shown_under_sources(
+    store: SQLiteStore, settings: PublishSettings
+) -> None:
     build_site(store, settings)
-    parser = Links()
-    parser.feed(story_page(settings.site_dir))
-    urls = {a.id: a.url for a in store.articles()}
-    assert parser.citations
-    for link in parser.citations:
-        article = store.article(str(link["data-article-id"]))
-        assert article is not None and link["href"] == urls[article.id]
-        start, end = int(str(link["data-start"])), int(str(link["data-end"]))
-        source = article.title if link["title"] == article.title[start:end] else article.text
-        assert link["title"] == source[start:end]
+    page = lxml.html.fromstring(story_page(settings.site_dir))
+    links = page.xpath(CITE_LINKS)
+    assert len(links) >= 4
+    for link in links:
+        article = store.article(str(link.get("data-article-id")))
+        assert article is not None
+        start, end = int(str(link.get("data-start"))), int(str(link.get("data-end")))
+        source = article.title if link.get("data-field") == "title" else article.text
+        assert link.get("title") == source[start:end]
+        href = str(link.get("href"))
+        assert href.startswith("#passage-")
+        (passage,) = page.xpath(f"//*[@id='{href[1:]}']")
+        assert passage.getparent().getparent().get("id") == f"source-{link.text_content()[1:-1]}"
+        quoted = passage.xpath(".//blockquote")[0].text_content()
+        assert quoted == " ".join(source[start:end].split())
+        (original,) = passage.xpath(".//a[@class='original']")
+        assert original.get("href") == article.url
+        assert article.outlet in passage.text_content()
+
+
+def test_each_passage_is_shown_once_and_numbered_in_page_order(
+    store: SQLiteStore, settings: PublishSettings
+) -> None:
+    build_site(store, settings)
+    page = lxml.html.fromstring(story_page(settings.site_dir))
+    anchors = [p.get("id") for p in page.xpath("//li[@class='passage']")]
+    assert len(anchors) == len(set(anchors))
+    linked = {str(a.get("href"))[1:] for a in page.xpath(CITE_LINKS)}
+    assert linked <= set(anchors)
+    first = page.xpath("//li[@id='source-1']//li[@class='passage']")
+    assert [p.get("id") for p in first] == [f"passage-1-{k}" for k in range(1, len(first) + 1)]
+
+
+def test_headline_carries_no_citation_marker(store: SQLiteStore, settings: PublishSettings) -> None:
+    build_site(store, settings)
+    page = lxml.html.fromstring(story_page(settings.site_dir))
+    (heading,) = page.xpath("//h1")
+    assert heading.text_content() == "Council approves $5m budget"
+
+
+def test_how_this_was_checked_says_what_was_checked_and_left_out(
+    store: SQLiteStore, settings: PublishSettings
+) -> None:
+    build_site(store, settings)
+    page = lxml.html.fromstring(story_page(settings.site_dir))
+    (box,) = page.xpath("//aside[@class='checked']")
+    text = " ".join(box.text_content().split())
+    assert "8 sentences were checked against 2 source articles; 6 are published" in text
+    assert "supported by the cited passage (6)" in text and "figures (1)" in text
+    assert "quotations (1)" in text and "speakers (1)" in text
+    assert "1 sentence not supported by the passage it cited" in text
+    assert "1 sentence a figure the sources do not give" in text
+    assert UNSUPPORTED not in text and "$9m" not in text
 
 
 def test_source_text_is_escaped(store: SQLiteStore, settings: PublishSettings) -> None:
@@ -260,7 +226,8 @@ def test_stage_reports_files(store: SQLiteStore, settings: PublishSettings) -> N
     context = Context(store, Config(publish=settings), Run(id=1, started="2024-03-05"))
     first, second = PublishStage().run(context), PublishStage().run(context)
     assert (first.stage, first.items_in, first.skipped) == ("publish", 2, 0)
-    assert first.items_out == 5  # index, one story, one category, feed, stylesheet
+    # index, one story, one category, feed, stylesheet; the API index, story and two schemas
+    assert first.items_out == 9
     assert (second.items_out, second.skipped) == (0, first.items_out)
 
 
@@ -646,3 +613,69 @@ def test_status_of_a_story_says_whether_it_is_on_the_site(
     blocked = invoke("status", "--story", BLOCKED)
     said = " ".join(blocked.stdout.split())
     assert "publication: held: reported by 0 outlets; [publish] min_outlets is 2" in said
+
+
+KILLED_WRITE = """
+import os, signal, sys
+from pathlib import Path
+from newsdesk.publish import files
+
+def killed(source: str, target: str) -> None:  # the publish dies before the rename
+    os.kill(os.getpid(), signal.SIGKILL)
+
+files.os.replace = killed
+files.write_atomic(Path(sys.argv[1]), b"half a page")
+"""
+
+
+def killed_write(path: Path) -> None:
+    """Write ``path`` the way a publish does, in a process killed before the rename."""
+    done = subprocess.run([sys.executable, "-c", KILLED_WRITE, str(path)], check=False)
+    assert done.returncode == -signal.SIGKILL
+
+
+def test_a_publish_removes_the_temp_files_a_killed_one_left_and_nothing_else(
+    store: SQLiteStore, settings: PublishSettings, tmp_path: Path
+) -> None:
+    site = settings.site_dir
+    context = Context(store, Config(publish=settings), Run(id=1, started="2024-03-05"))
+    PublishStage().run(context)
+    story = next((site / "stories").glob("*.html"))
+    for path in (site / "index.html", story, site / "api" / "stories.json"):
+        killed_write(path)
+    left = sorted(p.relative_to(site) for p in site.rglob("*.tmp"))
+    assert len(left) == 3 and all(is_stale_temp(site / p) for p in left)
+    assert all(p.name.endswith(".newsdesk.tmp") for p in left)
+    earlier = site / ".style.css.k3j4h5g6.tmp"  # an earlier version's name, beside style.css
+    others = [
+        site / "notes.tmp",
+        site / ".draft.tmp",
+        site / ".gone.html.k3j4h5g6.tmp",  # no gone.html beside it: not ours
+        site / "stories" / "index.html.abcdefgh.newsdesk.tmp",  # not hidden: not ours
+        site / ".index.html.ABCDEFGH.newsdesk.tmp",  # mkstemp never writes capitals
+    ]
+    for path in [earlier, *others]:
+        path.write_text("someone's", "utf-8")
+    record = PublishStage().run(context)
+    assert sorted(p.relative_to(site) for p in site.rglob("*.tmp")) == sorted(
+        p.relative_to(site) for p in others
+    )
+    assert record.items_out == 0  # the pages themselves were never touched
+    assert all(p.read_text("utf-8") == "someone's" for p in others)
+
+
+def test_a_jekyll_publish_removes_its_own_temp_files(
+    store: SQLiteStore, settings: PublishSettings, tmp_path: Path
+) -> None:
+    blog = tmp_path / "blog"
+    context = Context(store, Config(publish=settings), Run(id=1, started="2024-03-05"))
+    PublishStage("jekyll", blog).run(context)
+    post = next((blog / "_posts").glob("*.md"))
+    killed_write(post)
+    killed_write(blog / "_config.yml")
+    (blog / "_drafts").mkdir()
+    theirs = blog / "_drafts" / ".post.md.abcdefgh.newsdesk.tmp"  # a folder newsdesk never writes
+    theirs.write_text("someone's", "utf-8")
+    assert len(list(blog.rglob("*.newsdesk.tmp"))) == 3
+    PublishStage("jekyll", blog).run(context)
+    assert list(blog.rglob("*.tmp")) == [theirs]

@@ -23,10 +23,10 @@ HREF = re.compile(r'href="(https?://[^"]+)"')
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory: pytest.TempPathFactory) -> tuple[Config, dict[str, Article]]:
-    """The sample through ``newsdesk run``, then Jekyll posts of the same stories."""
+    """The sample through ``newsdesk run --sample``, then Jekyll posts of the same stories."""
     folder = tmp_path_factory.mktemp("published")
     config = load_config(database=folder / "news.db", site_dir=folder / "site")
-    run(config)
+    run(config, sample=True)
     store = open_store(config.store.database)
     try:
         build_jekyll(store, config.publish, folder / "jekyll")

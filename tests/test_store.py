@@ -1,11 +1,18 @@
+import os
 import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from newsdesk.errors import StoreError
+from newsdesk.errors import StoreBusy, StoreError
 from newsdesk.records import Article
 from newsdesk.store import SQLiteStore, open_store
+from newsdesk.store.runs import lease_held, this_host
 
 
 def article(n: int, text: str = "Lawmakers voted on the budget.") -> Article:
@@ -62,3 +69,107 @@ def test_not_a_database_is_a_one_line_error(tmp_path: Path) -> None:
 def test_postgres_urls_are_refused_clearly() -> None:
     with pytest.raises(Exception, match=r"PostgreSQL is not supported yet"):
         open_store("postgresql://localhost/news")
+
+
+# -- the run lease: one run at a time per store ---------------------------------------------
+
+
+def dead_pid() -> int:
+    """The pid of a process of this host that has ended (and been reaped)."""
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def test_only_one_connection_can_take_the_lease(tmp_path: Path) -> None:
+    first, second = SQLiteStore(tmp_path / "db.sqlite"), SQLiteStore(tmp_path / "db.sqlite")
+    run = first.start_run(lease_s=60)
+    with pytest.raises(StoreBusy, match=r"^another run \(pid \d+, started .+\) holds this store$"):
+        second.start_run(lease_s=60)
+    holder = second.lease()
+    assert holder is not None
+    assert (holder.run_id, holder.pid, holder.host) == (run.id, os.getpid(), this_host())
+    assert [r.id for r in second.runs()] == [run.id]  # the refused run recorded nothing
+    first.finish_run(run)
+    assert second.lease() is None
+    taken = second.start_run(lease_s=60)
+    now = first.lease()
+    assert now is not None and now.run_id == taken.id
+    second.finish_run(taken)
+    first.close()
+    second.close()
+
+
+def test_an_expired_lease_is_taken_over_and_its_run_reads_as_interrupted(
+    tmp_path: Path,
+) -> None:
+    store = SQLiteStore(tmp_path / "db.sqlite")
+    killed = store.start_run(lease_s=60)
+    (running,) = store.runs()
+    assert running.status == "running" and running.lease is not None
+    assert running.lease.pid == os.getpid()
+    past = time.time() - 120
+    store.db.execute("UPDATE run_lease SET heartbeat = ?, expires = ?", (past, past + 60))
+    assert store.lease() is None
+    (interrupted,) = store.runs()
+    assert (interrupted.status, interrupted.lease) == ("interrupted", None)
+    other = SQLiteStore(tmp_path / "db.sqlite")
+    taker = other.start_run(lease_s=60)
+    assert [(r.id, r.status) for r in other.runs()] == [
+        (taker.id, "running"),
+        (killed.id, "interrupted"),
+    ]
+    assert store.db.execute("SELECT status FROM runs WHERE id = ?", (killed.id,)).fetchone()[0] == (
+        "interrupted"
+    )
+    assert not store.renew_lease(killed.id, 60)  # the old run lost it for good
+    other.finish_run(taker)
+    store.close()
+    other.close()
+
+
+def test_a_lease_whose_process_is_gone_is_free_at_once_on_its_host(tmp_path: Path) -> None:
+    """A ``kill -9``ed run on this machine does not make the next run wait out the lease;
+    one on another machine does, because its process cannot be checked from here."""
+    store = SQLiteStore(tmp_path / "db.sqlite")
+    run = store.start_run(lease_s=60)
+    store.db.execute("UPDATE run_lease SET pid = ?", (dead_pid(),))
+    assert store.lease() is None
+    gone = store._lease_row()
+    assert gone is not None
+    elsewhere = replace(gone, host="elsewhere.example")
+    assert lease_held(elsewhere)
+    assert not lease_held(elsewhere, now=elsewhere.expires + 1)
+    taken = store.start_run(lease_s=60)
+    assert taken.id != run.id and store.lease() is not None
+    store.close()
+
+
+def test_the_heartbeat_renews_from_another_thread(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "db.sqlite")
+    run = store.start_run(lease_s=1)
+    before = store.lease()
+    assert before is not None
+    renewed: list[bool] = []
+    worker = threading.Thread(target=lambda: renewed.append(store.renew_lease(run.id, 600)))
+    worker.start()
+    worker.join()
+    after = store.lease()
+    assert renewed == [True] and after is not None
+    assert after.expires > before.expires + 500
+    store.finish_run(run)
+    assert not store.renew_lease(run.id, 600)
+    store.close()
+
+
+def test_two_connections_storing_one_article_never_collide(tmp_path: Path) -> None:
+    first, second = SQLiteStore(tmp_path / "db.sqlite"), SQLiteStore(tmp_path / "db.sqlite")
+    assert first.add_article(article(1), None) is True
+    assert second.add_article(article(1), None) is False  # insert-or-ignore, no IntegrityError
+    assert second.add_article(article(1, "Other text under the same id."), None) is False
+    stored = first.article("a1")
+    assert stored is not None and stored.text == article(1).text
+    assert first.counts()["articles"] == 1
+    assert [a.id for a in first.search("budget")] == ["a1"]  # the text index has it once
+    first.close()
+    second.close()

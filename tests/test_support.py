@@ -124,6 +124,22 @@ def test_a_paraphrase_passes_and_each_changed_fact_fails_naming_what_changed(
     assert named in detail.lower(), detail
 
 
+SOUGHT = (
+    "Sanders, who has been battling accusations of misogyny after Warren accused him of saying "
+    "that a woman could not win in 2020, sought to downplay the tensions with Clinton."
+)  # Newsmax, 21 January 2020
+
+
+def test_a_negation_in_a_clause_the_claim_leaves_out_is_not_a_reversal() -> None:
+    source = Article("nm", "https://example.com/nm", "Newsmax", "Clinton and Sanders", SOUGHT)
+    evidence = [Evidence(source, 0, len(SOUGHT))]
+    cut = "Sanders sought to downplay the tensions with Clinton."
+    assert check_support(cut, evidence).verdict == "pass", check_support(cut, evidence).detail
+    flipped = "Sanders did not seek to downplay the tensions with Clinton."
+    check = check_support(flipped, evidence)
+    assert check.verdict == "fail" and "negated" in check.detail, check.detail
+
+
 def test_retrieval_finds_the_sentence_among_50_sources_with_exact_spans(
     model: SupportModel, sample_articles: list[Article], reuters: Article
 ) -> None:

@@ -63,7 +63,7 @@ def test_new_reporting_rewrites_the_article_as_its_next_version(
 
 
 def test_every_draft_has_its_gate_record(config: Config) -> None:
-    run(config)
+    run(config, sample=True)
     store = open_store(config.store.database)
     try:
         for draft in store.drafts():
@@ -80,7 +80,7 @@ def test_every_draft_has_its_gate_record(config: Config) -> None:
 
 
 def test_status_shows_what_the_gate_did(config: Config, invoke: Callable[..., Result]) -> None:
-    run(config)
+    run(config, sample=True)
     store = open_store(config.store.database)
     story_id = next(iter(store.drafts())).story_id
     store.close()

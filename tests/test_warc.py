@@ -7,7 +7,11 @@ import functools
 import gzip
 import io
 import json
+import time
+import tracemalloc
+import zlib
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -188,15 +192,17 @@ def test_an_archive_that_breaks_off_keeps_what_came_before(tmp_path: Path) -> No
     )
     with path.open("ab") as handle:
         handle.write(b"garbage where the next record should be\r\n\r\n")
-    with pytest.raises(InputError, match="record 2: unreadable from here on: Invalid WARC record"):
-        list(read_warc(path))
+    expected = (
+        f"{path}: record 2: unreadable: Invalid WARC record, first line:"
+        " garbage where the next record should be"
+    )
+    page, problem = read_warc(path)
+    assert isinstance(page, tuple) and page[0] == 1
+    assert str(problem) == expected
     store = open_store(tmp_path / "n.db")
     result = import_warc(store, path, IngestSettings())
     assert result.added == 1
-    assert [str(p) for p in result.problems] == [
-        f"{path}: record 2: unreadable from here on: Invalid WARC record, first line:"
-        " garbage where the next record should be"
-    ]
+    assert [str(p) for p in result.problems] == [expected]
     store.close()
 
 
@@ -247,3 +253,236 @@ def test_one_entry_point_and_one_result_for_jsonl_and_warc(
     store = open_store(tmp_path / "n.db")
     assert [[s.stage for s in run.stages] for run in store.runs()] == [["ingest"], ["ingest"]]
     store.close()
+
+
+# -- hostile archives: a bad record never costs a good one --------------------------
+
+
+def raw_record(
+    uri: str | None,
+    body: bytes,
+    *,
+    kind: str = "response",
+    length: str | None = None,
+    content_encoding: str | None = None,
+) -> bytes:
+    """One WARC record's bytes, written by hand so that any header can be wrong or missing."""
+    block = body
+    if kind == "response":
+        http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+        if content_encoding:
+            http += f"Content-Encoding: {content_encoding}\r\n".encode()
+        block = http + b"\r\n" + body
+    headers = [
+        "WARC/1.0",
+        f"WARC-Type: {kind}",
+        "WARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-000000000000>",
+        "WARC-Date: 2024-03-05T10:00:00Z",
+        "Content-Type: "
+        + ("application/http; msgtype=response" if kind == "response" else "text/html"),
+    ]
+    if uri is not None:
+        headers.insert(2, f"WARC-Target-URI: {uri}")
+    if length != "":
+        headers.append(f"Content-Length: {len(block) if length is None else length}")
+    return "\r\n".join(headers).encode() + b"\r\n\r\n" + block + b"\r\n\r\n"
+
+
+def archive(path: Path, records: Sequence[bytes], compress: bool) -> Path:
+    """An archive of ``records`` as they are, each its own gzip member when ``compress``."""
+    path.write_bytes(b"".join(gzip.compress(r) if compress else r for r in records))
+    return path
+
+
+def good_pages(count: int, skip: int = 0) -> list[tuple[str, bytes]]:
+    return [(r["url"], (SAMPLE / r["page"]).read_bytes()) for r in sample()[skip : skip + count]]
+
+
+BAD_RECORDS: dict[str, Callable[[bytes], bytes]] = {
+    "long Content-Length": lambda page: raw_record("https://bad.example/a", page, length="999999"),
+    "slightly long Content-Length": lambda page: raw_record(
+        "https://bad.example/a", page, length=str(len(page) + 120)
+    ),
+    "short Content-Length": lambda page: raw_record("https://bad.example/a", page, length="100"),
+    "no Content-Length": lambda page: raw_record("https://bad.example/a", page, length=""),
+    "bad Content-Length": lambda page: raw_record("https://bad.example/a", page, length="12x"),
+    "response without WARC-Target-URI": lambda page: raw_record(None, page),
+    "resource without WARC-Target-URI": lambda page: raw_record(None, page, kind="resource"),
+    "garbage": lambda page: b"garbage where a record should be\r\n" + page[:300] + b"\r\n\r\n",
+}
+
+
+@pytest.mark.parametrize("compress", [False, True], ids=["plain", "gzip"])
+@pytest.mark.parametrize("bad", list(BAD_RECORDS))
+def test_a_bad_record_is_one_problem_and_every_good_record_is_stored(
+    tmp_path: Path, bad: str, compress: bool
+) -> None:
+    pages = good_pages(4)
+    (first, second), (third, fourth) = pages[:2], pages[2:]
+    records = [raw_record(url, body) for url, body in (first, second)]
+    records.append(BAD_RECORDS[bad](pages[0][1]))
+    records += [raw_record(url, body) for url, body in (third, fourth)]
+    path = archive(tmp_path / ("a.warc.gz" if compress else "a.warc"), records, compress)
+    store = open_store(tmp_path / "n.db")
+    result = import_warc(store, path, IngestSettings())
+    assert sorted(a.url for a in store.articles()) == sorted(url for url, _ in pages)
+    (problem,) = result.problems
+    assert str(problem).startswith(f"{path}: record 3")
+    assert "\n" not in str(problem) and len(str(problem)) - len(str(path)) <= 220
+    assert result.added == 4
+    store.close()
+
+
+def test_what_the_problems_say(tmp_path: Path) -> None:
+    (_, page), (good_url, good), (next_url, following) = good_pages(3)
+    swallowing = raw_record("https://bad.example/swallow", page)
+    block = len(swallowing.split(b"\r\n\r\n", 1)[1]) - 4
+    after = raw_record(next_url, following)
+    records = [
+        raw_record(None, page),
+        raw_record("https://bad.example/long", page, length="999999"),
+        raw_record("https://bad.example/mid", page, length=str(block + 120)),
+        raw_record(good_url, good),
+        raw_record(None, page, kind="resource"),
+        raw_record("https://bad.example/swallow", page, length=str(block + len(after))),
+        after,
+        raw_record(good_url, good),
+    ]
+    path = archive(tmp_path / "a.warc", records, False)
+    items = list(read_warc(path))
+    assert [i[0] for i in items if isinstance(i, tuple)] == [4, 7, 8]
+    problems = [str(i).removeprefix(f"{path}: ") for i in items if not isinstance(i, tuple)]
+    assert problems == [
+        "record 1: unreadable: response record without WARC-Target-URI",
+        "record 2 (https://bad.example/long): Content-Length 999999 runs past the end of the file",
+        f"record 3 (https://bad.example/mid): Content-Length {block + 120} does not end the record",
+        "record 5: resource record without WARC-Target-URI",
+        f"record 6 (https://bad.example/swallow): Content-Length {block + len(after)}"
+        " runs into the next record",
+    ]
+
+
+def bomb(uri: str, inflated: int) -> bytes:
+    """A gzip member holding one response record whose payload inflates to ``inflated``
+    bytes of spaces, compressed as it is written (never held whole)."""
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html><body><p>"
+    head = f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {uri}\r\n"
+    head += f"WARC-Date: 2024-03-05T10:00:00Z\r\nContent-Length: {len(http) + inflated}\r\n\r\n"
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    parts = [packer.compress(head.encode() + http)]
+    block = b" " * (1 << 20)
+    parts += [packer.compress(block) for _ in range(inflated >> 20)]
+    parts += [packer.compress(b"\r\n\r\n"), packer.flush()]
+    return b"".join(parts)
+
+
+def test_a_gzip_bomb_stops_at_the_byte_cap_and_costs_no_good_record(tmp_path: Path) -> None:
+    """A record that inflates to 256 MB from 256 KB: read no further than the cap, and its
+    member is never inflated to its end."""
+    (url, page), (later_url, later) = good_pages(2)
+    path = tmp_path / "bomb.warc.gz"
+    path.write_bytes(
+        gzip.compress(raw_record(url, page))
+        + bomb("https://bad.example/bomb", 256 << 20)
+        + gzip.compress(raw_record(later_url, later))
+    )
+    assert path.stat().st_size < 400_000
+    store = open_store(tmp_path / "n.db")
+    tracemalloc.start()
+    started = time.perf_counter()
+    result = import_warc(store, path, IngestSettings(), max_bytes=2_000_000)
+    elapsed = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert result.added == 2
+    assert [str(p) for p in result.problems] == [
+        f"{path}: record 2 (https://bad.example/bomb): payload larger than 2000000 bytes"
+        " ([fetch] max_bytes)"
+    ]
+    assert peak < 64 << 20, peak
+    assert elapsed < 30
+    store.close()
+
+
+def test_an_encoded_payload_is_capped_after_decoding(tmp_path: Path) -> None:
+    """``Content-Encoding: gzip`` inside a plain archive: the cap counts the decoded bytes."""
+    (url, page), (later_url, later) = good_pages(2)
+    encoded = gzip.compress(b"<html><body><p>" + b" " * (20 << 20))
+    records = [
+        raw_record("https://bad.example/encoded", encoded, content_encoding="gzip"),
+        raw_record(url, page),
+        raw_record(later_url, later),
+    ]
+    path = archive(tmp_path / "enc.warc", records, False)
+    store = open_store(tmp_path / "n.db")
+    result = import_warc(store, path, IngestSettings(), max_bytes=1_000_000)
+    assert result.added == 2
+    assert [str(p).removeprefix(f"{path}: ") for p in result.problems] == [
+        "record 1 (https://bad.example/encoded): payload larger than 1000000 bytes"
+        " ([fetch] max_bytes)"
+    ]
+    store.close()
+
+
+def test_the_import_takes_the_fetch_byte_cap(tmp_path: Path) -> None:
+    small, large = sorted(good_pages(2), key=lambda p: len(p[1]))
+    path = archive(tmp_path / "a.warc.gz", [raw_record(*large), raw_record(*small)], True)
+    config = load_config(database=tmp_path / "n.db")
+    capped = replace(config, fetch=replace(config.fetch, max_bytes=len(large[1]) - 1))
+    result = api.import_files(capped, [path])
+    assert result.added == 1
+    assert [str(p) for p in result.problems] == [
+        f"{path}: record 1 ({large[0]}): payload larger than {len(large[1]) - 1} bytes"
+        " ([fetch] max_bytes)"
+    ]
+
+
+def inflating_member(head: bytes, unit: bytes, megabytes: int) -> bytes:
+    """A gzip member of ``head`` then ``unit`` over and over, ``megabytes`` once inflated."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    parts = [packer.compress(head)]
+    block = unit * ((1 << 20) // len(unit))
+    parts += [packer.compress(block) for _ in range(megabytes)]
+    return b"".join([*parts, packer.flush()])
+
+
+def test_what_lies_between_gzip_members_is_found_and_told(tmp_path: Path) -> None:
+    """Bytes that are no member, a member cut short, a member whose headers inflate to one
+    endless line or to a million lines: each is one problem, the members after it are read."""
+    pages = good_pages(5)
+    member = [gzip.compress(raw_record(url, body)) for url, body in pages]
+    endless = b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: https://bad.example/\r\nX: "
+    many = b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: https://bad.example/\r\n"
+    path = tmp_path / "gaps.warc.gz"
+    path.write_bytes(
+        member[0]
+        + b"not gzip at all\r\n"
+        + member[1]
+        + gzip.compress(raw_record("https://bad.example/cut", pages[0][1]))[:60]
+        + member[2]
+        + inflating_member(endless, b"a", 8)
+        + member[3]
+        + inflating_member(many, b"X-Many: a\r\n", 8)
+        + member[4]
+    )
+    store = open_store(tmp_path / "n.db")
+    result = import_warc(store, path, IngestSettings())
+    assert sorted(a.url for a in store.articles()) == sorted(url for url, _ in pages)
+    assert [str(p).removeprefix(f"{path}: ") for p in result.problems] == [
+        "record 2: not a WARC record: 17 bytes skipped",
+        "record 4: not a WARC record: 60 bytes skipped",
+        "record 6: unreadable: headers longer than 1048576 bytes",
+        "record 8: unreadable: headers longer than 1048576 bytes",
+    ]
+    store.close()
+
+
+def test_an_archive_gzipped_whole_says_how_to_fix_it(tmp_path: Path) -> None:
+    (url, page), (later_url, later) = good_pages(2)
+    path = tmp_path / "whole.warc.gz"
+    path.write_bytes(gzip.compress(raw_record(url, page) + raw_record(later_url, later)))
+    (problem,) = read_warc(path)
+    assert str(problem) == (
+        f"{path}: record 1 ({url}): more records follow in the same gzip member: a .warc.gz"
+        " must be gzipped record by record (`warcio recompress` rewrites it)"
+    )

@@ -10,9 +10,10 @@ import pytest
 
 from newsdesk.config import WriteSettings
 from newsdesk.language.attribution import attribute, quoted_headline, split_attribution
+from newsdesk.language.quoting import unmarked_quote
 from newsdesk.language.sections import classify
 from newsdesk.language.speakers import speaker_of
-from newsdesk.language.text import words
+from newsdesk.language.text import inside_quotation, words
 from newsdesk.records import CATEGORIES, Article, Citation, Sentence, Story
 from newsdesk.stories import cluster
 from newsdesk.verify import check_sentence
@@ -437,3 +438,31 @@ def test_key_quotes_and_candidates_stand_alone() -> None:
     assert not any("Barr said on Friday." in t or "Nothing, he added" in t for t in texts)
     printed = [c.printed for c in candidates([source], WriteSettings())]
     assert not any(p.startswith("Hours later") for p in printed)
+
+
+def test_no_sentence_prints_part_of_a_quotation_without_its_marks(
+    drafts: list[tuple[list[Article], object]],
+) -> None:
+    """Politico quotes Clinton: “He was in Congress for years. … Nobody likes him, nobody
+    wants to work with him. He got nothing done,” Clinton said. The middle sentences have
+    no mark of their own; printed alone they were once the dek, in the newsroom's voice."""
+    politico = next(
+        a for articles, _ in drafts for a in articles if a.id == "baly-GBoluTq88qC6MrIG"
+    )
+    printed = [c.printed for c in candidates([politico], WriteSettings())]
+    assert "Nobody likes him, nobody wants to work with him." in politico.text
+    assert not any("Nobody likes him" in p for p in printed)
+    assert (
+        "On social media, Clinton’s interview immediately ignited an intra-party crossfire."
+        in printed
+    )
+    for articles, draft in drafts:
+        by_id = {a.id: a for a in articles}
+        for sentence in draft.sentences:  # type: ignore[attr-defined]
+            own = sentence.citations[0]
+            if own.field == "title":
+                continue
+            text = by_id[own.article_id].text
+            assert not inside_quotation(text, own.start, own.end), sentence.text
+            cited = [by_id[c.article_id].text for c in sentence.citations]
+            assert unmarked_quote(sentence.text, cited) is None, sentence.text

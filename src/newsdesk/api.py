@@ -3,58 +3,121 @@
 Each function that changes the store opens the configured store, runs one or
 more stages through the ``Engine`` (so every call is logged in the ``runs``
 table) and closes it: ``run`` the pipeline, ``import_files``, ``ingest`` the
-feeds, ``update_stories``, ``publish`` the site or Jekyll posts. The others
+feeds, ``update_stories``, ``publish`` the site or Jekyll posts. Each of those
+holds the store's run lease while it runs (one run at a time per store): it
+raises ``StoreBusy`` when another run holds it, or with ``wait=True`` waits
+for that run to end (``progress.waiting`` says for which). The others
 only read (``check_story``, ``check_file``, ``evaluate_stories``,
 ``list_feeds``) or manage the feed list (``add_feed``, ``import_opml``).
+
+The stage packages are imported on first use, not with this module: they
+bring torch, scikit-learn, spaCy, trafilatura and their like (seconds), and
+``newsdesk --help`` needs none of them. The functions
+below reach each stage module through a name defined at the top
+(``ingest_stage.IngestStage``): for the type checker the module itself (the
+``TYPE_CHECKING`` imports), at run time an ``_OnFirstUse`` that imports it
+the first time one of its names is used. ``ImportResult``, ``Evaluation``
+and ``check_device``, re-exported for the CLI, are imported on first use by
+the module's ``__getattr__`` (PEP 562).
 """
 
 from __future__ import annotations
 
 import functools
+import importlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsdesk.config import Config, apply_overrides, load_config
 from newsdesk.engine import Engine, Progress, Stage
 from newsdesk.errors import InputError
-from newsdesk.ingest import ImportResult as ImportResult  # re-exported: the CLI renders it
-from newsdesk.ingest import ImportStage, IngestStage, web
-from newsdesk.ingest.feeds import read_opml
-from newsdesk.ingest.result import PollSummary
-from newsdesk.ingest.web import Discovered
-from newsdesk.publish import PublishStage, SiteResult
-from newsdesk.publish.jekyll import POSTS
-from newsdesk.publish.model import withheld_because as why_withheld
-from newsdesk.publish.stage import Format
 from newsdesk.records import Feed, FeedState, Run
 from newsdesk.store import Store, open_store
-from newsdesk.stories import Evaluation as Evaluation  # re-exported: the CLI renders it
-from newsdesk.stories import Params, StoriesStage, evaluate, read_labelled
-from newsdesk.stories.embeddings import Embedder
-from newsdesk.verify import Report, VerifyStage, check_article, check_draft, load_sources
-from newsdesk.write import WriteStage
+
+
+class _OnFirstUse:
+    """Stands for a module until one of its names is used, then imports it (once: Python
+    keeps it in ``sys.modules``) and hands out that name."""
+
+    __slots__ = ("_module",)
+
+    def __init__(self, module: str) -> None:
+        self._module = module
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(importlib.import_module(self._module), name)
+
+
+if TYPE_CHECKING:
+    from newsdesk import stories, verify, write
+    from newsdesk.ingest import ImportResult as ImportResult
+    from newsdesk.ingest import feeds, web
+    from newsdesk.ingest import stage as ingest_stage
+    from newsdesk.ingest.result import PollSummary
+    from newsdesk.ingest.web import Discovered
+    from newsdesk.language.encoder import check_device as check_device
+    from newsdesk.publish import SiteResult, jekyll, model
+    from newsdesk.publish import stage as publish_stage
+    from newsdesk.publish.stage import Format
+    from newsdesk.stories import Evaluation as Evaluation
+    from newsdesk.stories import embeddings
+    from newsdesk.verify import Report
+else:
+    ingest_stage = _OnFirstUse("newsdesk.ingest.stage")
+    feeds = _OnFirstUse("newsdesk.ingest.feeds")
+    web = _OnFirstUse("newsdesk.ingest.web")
+    stories = _OnFirstUse("newsdesk.stories")
+    embeddings = _OnFirstUse("newsdesk.stories.embeddings")
+    write = _OnFirstUse("newsdesk.write")
+    verify = _OnFirstUse("newsdesk.verify")
+    publish_stage = _OnFirstUse("newsdesk.publish.stage")
+    jekyll = _OnFirstUse("newsdesk.publish.jekyll")
+    model = _OnFirstUse("newsdesk.publish.model")
+
+_REEXPORTED = {
+    "ImportResult": "newsdesk.ingest",  # the CLI renders it
+    "Evaluation": "newsdesk.stories",  # the CLI renders it
+    "check_device": "newsdesk.language.encoder",  # the CLI checks --device before any work
+}
+
+
+def __getattr__(name: str) -> object:
+    """The re-exported names of ``_REEXPORTED``, imported on first use (PEP 562)."""
+    if name not in _REEXPORTED:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_REEXPORTED[name]), name)
+    globals()[name] = value
+    return value
+
 
 STAGE_NAMES = ("ingest", "stories", "write", "verify", "publish")
 
 
-def stages_for(config: Config, names: Sequence[str] = STAGE_NAMES) -> list[Stage]:
+def stages_for(
+    config: Config, names: Sequence[str] = STAGE_NAMES, *, sample: bool = False
+) -> list[Stage]:
     """The stage objects for ``names``, in pipeline order.
 
     The verify gate sends flagged sentences back to the writer that wrote
-    them, so the write and verify stages share their writers.
+    them, so the write and verify stages share their writers. ``sample``: the
+    ingest stage imports the bundled sample instead of the configured dumps
+    and feeds.
     """
     unknown = [n for n in names if n not in STAGE_NAMES]
     if unknown:
         raise ValueError(f"unknown stage {unknown[0]!r}; stages: {', '.join(STAGE_NAMES)}")
-    write = functools.cache(lambda: WriteStage.for_config(config))
+    if sample and "ingest" not in names:
+        raise ValueError("sample=True needs the ingest stage: it is what imports the sample")
+    writing = functools.cache(lambda: write.WriteStage.for_config(config))
     factories: dict[str, Callable[[], Stage]] = {
-        "ingest": lambda: IngestStage.for_config(config),
-        "stories": StoriesStage,
-        "write": write,
-        "verify": lambda: VerifyStage(write().writers),
-        "publish": PublishStage,
+        "ingest": lambda: ingest_stage.IngestStage.for_config(config, sample=sample),
+        "stories": stories.StoriesStage,
+        "write": writing,
+        "verify": lambda: verify.VerifyStage(writing().writers),
+        "publish": publish_stage.PublishStage,
     }
     return [factories[n]() for n in STAGE_NAMES if n in names]
 
@@ -63,49 +126,92 @@ def run(
     config: Config | None = None,
     *,
     stages: Sequence[str] = STAGE_NAMES,
+    sample: bool = False,
     progress: Progress | None = None,
+    wait: bool = False,
 ) -> Run:
     """Run the pipeline (or the named ``stages``) and return the run's record.
+
+    The ingest stage reads the configured dumps and feeds; with ``sample`` it
+    imports the bundled sample corpus (84 articles on 30 events) instead, into
+    a database that holds nothing else. Raises ``InputError``, before the run
+    starts and so leaving nothing in the store, when the sample would join
+    other articles, or when there is nothing to read: no dump, no feed and no
+    article stored. Raises ``StoreBusy`` when another run holds the store,
+    unless ``wait``: then it waits for that run to end.
 
     Example::
 
         import newsdesk
-        run = newsdesk.run(newsdesk.load_config(database="news.db", site_dir="out"))
+        config = newsdesk.load_config(database="demo.db", site_dir="out")
+        run = newsdesk.run(config, sample=True)
         print([(s.stage, s.items_out) for s in run.stages])
     """
     config = config or load_config()
-    store = open_store(config.store.database)
-    return _run_and_close(store, config, stages_for(config, stages), progress)
+    chosen = stages_for(config, stages, sample=sample)
+    try:
+        for stage in chosen:
+            if isinstance(stage, ingest_stage.IngestStage):
+                with _existing(config) as existing:
+                    stage.check(config, existing)
+        store = open_store(config.store.database)
+    except BaseException:
+        _close(chosen)
+        raise
+    return _run_and_close(store, config, chosen, progress, wait)
 
 
-def run_stages(config: Config, stages: Sequence[Stage], progress: Progress | None = None) -> Run:
+@contextmanager
+def _existing(config: Config) -> Iterator[Store | None]:
+    """The configured store when its database exists, else ``None``: a check before a run
+    must not leave an empty database behind when it refuses the run."""
+    database = config.store.database
+    if str(database) == ":memory:" or not Path(database).exists():
+        yield None
+        return
+    with opened(config) as store:
+        yield store
+
+
+def run_stages(
+    config: Config,
+    stages: Sequence[Stage],
+    progress: Progress | None = None,
+    *,
+    wait: bool = False,
+) -> Run:
     """Run ``stages`` through the ``Engine`` over the configured store, then close both."""
-    return _run_and_close(open_store(config.store.database), config, stages, progress)
+    return _run_and_close(open_store(config.store.database), config, stages, progress, wait)
 
 
 def _run_and_close(
-    store: Store, config: Config, stages: Sequence[Stage], progress: Progress | None
+    store: Store, config: Config, stages: Sequence[Stage], progress: Progress | None, wait: bool
 ) -> Run:
     try:
-        return Engine(store, config, progress).run(stages)
+        return Engine(store, config, progress, wait=wait).run(stages)
     finally:
-        for stage in stages:
-            close = getattr(stage, "close", None)
-            if callable(close):
-                close()
+        _close(stages)
         store.close()
 
 
+def _close(stages: Sequence[Stage]) -> None:
+    """Close the stages that hold something open (an LLM writer's HTTP client)."""
+    for stage in stages:
+        close = getattr(stage, "close", None)
+        if callable(close):
+            close()
+
+
 def import_files(
-    config: Config, paths: Sequence[Path], *, progress: Progress | None = None
+    config: Config, paths: Sequence[Path], *, progress: Progress | None = None, wait: bool = False
 ) -> ImportResult:
     """Import JSONL dumps and WARC archives (by their names) as an ingest run.
 
     A file that cannot be read is one problem in the result and the other
     files are imported; ``result.files`` holds each file's own result.
     """
-    stage = ImportStage(paths)
-    run_stages(config, [stage], progress)
+    stage = ingest_stage.ImportStage(paths)
+    run_stages(config, [stage], progress, wait=wait)
     return stage.result
 
 
@@ -117,29 +223,39 @@ class Polled:
     poll: PollSummary | None
 
 
-def ingest(config: Config, *, all_feeds: bool = False, progress: Progress | None = None) -> Polled:
+def ingest(
+    config: Config,
+    *,
+    all_feeds: bool = False,
+    progress: Progress | None = None,
+    wait: bool = False,
+) -> Polled:
     """Poll the feeds that are due (``all_feeds``: every feed) as an ingest run.
 
     Raises ``InputError`` when there is no feed to poll.
     """
-    stage = IngestStage([], force=all_feeds)
+    stage = ingest_stage.IngestStage([], force=all_feeds)
     with opened(config) as store:
         if not web.all_feeds(config, store):
             raise InputError(
                 "no feeds: add one with `newsdesk feeds add URL`, or [[feeds]] in newsdesk.toml"
             )
-        run = Engine(store, config, progress).run([stage])
+        run = Engine(store, config, progress, wait=wait).run([stage])
     return Polled(run, stage.poll)
 
 
 def update_stories(
-    config: Config, *, device: str | None = None, progress: Progress | None = None
+    config: Config,
+    *,
+    device: str | None = None,
+    progress: Progress | None = None,
+    wait: bool = False,
 ) -> Run:
     """Run the stories stage alone: cluster the articles that have no story yet.
 
     ``device`` is where MiniLM embeds them (default: ``[stories] device``).
     """
-    return run_stages(config, [StoriesStage(device)], progress)
+    return run_stages(config, [stories.StoriesStage(device)], progress, wait=wait)
 
 
 def evaluate_stories(
@@ -151,9 +267,9 @@ def evaluate_stories(
     the clusters of ``split`` when given), with what the stream did. Nothing
     is stored.
     """
-    params = Params.of(config.stories, config.ingest.near_duplicate)
-    labelled = read_labelled(path, split)
-    return evaluate(labelled, params, Embedder(device or config.stories.device))
+    params = stories.Params.of(config.stories, config.ingest.near_duplicate)
+    labelled = stories.read_labelled(path, split)
+    return stories.evaluate(labelled, params, embeddings.Embedder(device or config.stories.device))
 
 
 @dataclass(frozen=True)
@@ -171,6 +287,7 @@ def publish(
     format: Format = "site",
     *,
     progress: Progress | None = None,
+    wait: bool = False,
 ) -> Published:
     """Publish the verified stories as a publish run.
 
@@ -181,12 +298,12 @@ def publish(
     if format == "jekyll":
         if target is None:
             raise InputError("give the Jekyll site's folder for the posts")
-        location = target / POSTS
+        location = target / jekyll.POSTS
     else:
         config = apply_overrides(config, site_dir=target)
         location = site_index(config)
-    stage = PublishStage(format, target)
-    run = run_stages(config, [stage], progress)
+    stage = publish_stage.PublishStage(format, target)
+    run = run_stages(config, [stage], progress, wait=wait)
     return Published(run, stage.result, location)
 
 
@@ -212,7 +329,7 @@ def withheld_because(config: Config, store: Store, story_id: str) -> str | None:
         return "no draft yet"
     verdicts = store.verdicts(story_id)
     record = store.gate_record(story_id)
-    return why_withheld(draft, verdicts, config.publish.min_outlets, record)
+    return model.withheld_because(draft, verdicts, config.publish.min_outlets, record)
 
 
 def check_story(config: Config, story_id: str) -> Report:
@@ -222,7 +339,7 @@ def check_story(config: Config, story_id: str) -> Report:
         if draft is None:
             raise InputError(f"no draft for story {story_id!r}")
         ids = sorted({c.article_id for s in draft.sentences for c in s.citations})
-        return check_draft(draft, store.articles(ids), config.verify.min_coverage)
+        return verify.check_draft(draft, store.articles(ids), config.verify.min_coverage)
 
 
 def check_file(config: Config, article: Path, sources: Path, as_of: str | None = None) -> Report:
@@ -231,9 +348,9 @@ def check_file(config: Config, article: Path, sources: Path, as_of: str | None =
     ``as_of`` is the date the article speaks from (default: its own date).
     """
     text = read_text(article)
-    return check_article(
+    return verify.check_article(
         text,
-        load_sources(sources),
+        verify.load_sources(sources),
         name=str(article),
         as_of=as_of,
         min_coverage=config.verify.min_coverage,
@@ -276,7 +393,7 @@ def add_feed(
 
 def import_opml(config: Config, path: Path) -> tuple[int, int]:
     """Store the feeds of an OPML subscription list: ``(added, listed)``."""
-    listed = read_opml(path)
+    listed = feeds.read_opml(path)
     with opened(config) as store, store.transaction():
         added = sum(store.add_feed(feed) for feed in listed)
     return added, len(listed)

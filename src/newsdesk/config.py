@@ -49,6 +49,9 @@ class IngestSettings:
     polls, before its entry is given up. A new article is linked as a
     syndicated copy of a stored one when ``near_duplicate`` of the shorter
     text's word shingles occur in the other (see ``ingest/deduplication.py``).
+    A feed is read up to its ``max_feed_elements``-th element, a page with more
+    than ``max_page_elements`` is refused, and so is either with an element of
+    more than ``max_attributes`` attributes (see ``ingest/markup.py``).
     """
 
     dumps: tuple[Path, ...] = ()
@@ -59,6 +62,14 @@ class IngestSettings:
     min_words: int = 20
     near_duplicate: float = 0.65
     snapshots: bool = True
+    max_feed_elements: int = 20_000
+    max_page_elements: int = 50_000
+    max_attributes: int = 64
+
+    def __post_init__(self) -> None:
+        for name in ("max_feed_elements", "max_page_elements", "max_attributes"):
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"setting [ingest] {name!r} must be > 0")
 
 
 @dataclass(frozen=True)
@@ -68,6 +79,7 @@ class FetchSettings:
     Timeouts and waits are in seconds, ``max_bytes`` caps a body after
     decompression. ``per_host_delay_s`` is the least time between two requests
     to one host (a robots.txt Crawl-delay raises it, up to ``max_wait_s``).
+    A poll takes at most ``max_entries_per_poll`` new entries from one feed.
     """
 
     user_agent: str = "newsdesk/0.1 (+https://github.com/newsdesk/newsdesk)"
@@ -84,11 +96,12 @@ class FetchSettings:
     per_host_concurrency: int = 2
     per_host_delay_s: float = 1.0
     respect_robots: bool = True
+    max_entries_per_poll: int = 200
 
     def __post_init__(self) -> None:
         """Refuse values that would make fetching hang or spin, at load time."""
         positive: tuple[str, ...] = ("connect_timeout_s", "read_timeout_s", "total_timeout_s")
-        positive += ("max_bytes", "concurrency", "per_host_concurrency")
+        positive += ("max_bytes", "concurrency", "per_host_concurrency", "max_entries_per_poll")
         for name in positive:
             if getattr(self, name) <= 0:
                 raise ConfigError(f"setting [fetch] {name!r} must be > 0")
@@ -205,7 +218,11 @@ class Config:
 
     @property
     def dumps(self) -> tuple[Path, ...]:
-        """The dumps to import: the configured ones, else the bundled sample."""
+        """The configured dumps, else the bundled sample: a corpus for tests and scripts.
+
+        The pipeline does not fall back on the sample: it imports it only when
+        asked (``newsdesk run --sample``, ``run(config, sample=True)``).
+        """
         return self.ingest.dumps or (Path(str(SAMPLE_DUMP)),)
 
 

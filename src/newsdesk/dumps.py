@@ -2,36 +2,59 @@
 
 Each line is ``{id, url, outlet, published, title, text, lang}``; other fields
 are kept in ``Article.extra``. A bad line never stops the file: it becomes an
-``ImportProblem`` naming the file, the line number and what was wrong, and
-the remaining lines are read.
+``ImportProblem`` naming the file, the line number and what was wrong (on one
+line, any echoed value cut short), and the remaining lines are read.
+
+The work per line is bounded: a line longer than ``max_line_bytes`` (the
+``[fetch] max_bytes`` cap on a fetched page) is skipped without being held in
+memory, and JSON nested deeper than ``MAX_DEPTH`` is refused (``loads_bounded``).
+A UTF-8 byte order mark at the start of the file is read past. Every string of
+an article is cleaned at the door (``language/sanitise.py``), and a publication
+date before 1900 or more than a day after ``today`` is dropped with a note (an
+``ImportProblem`` with ``kept``: the article itself is imported).
 """
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from newsdesk.errors import InputError
+from newsdesk.config import FetchSettings
+from newsdesk.errors import InputError, one_line, shown
+from newsdesk.language.sanitise import clean_line, clean_text, clean_value, day_problem
 from newsdesk.records import Article
 
 REQUIRED = ("id", "url", "text")
 KNOWN = ("id", "url", "outlet", "published", "date", "title", "text", "lang")
 """Modelled fields; ``date`` is the sources schema's name for ``published``."""
+MAX_DEPTH = 64
+"""The deepest nesting of arrays and objects a dump line may have."""
+MAX_LINE_BYTES: int = FetchSettings.max_bytes
+"""The default cap on one line: the same as on a fetched page (``[fetch] max_bytes``)."""
 _URL = re.compile(r"^https?://[^\s/]+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class ImportProblem:
-    """A line of a dump that could not be imported."""
+    """A line of a dump that could not be imported, or (``kept``) that was imported
+    without something it carried, such as an impossible date.
+
+    The message is kept to one line of at most ``errors.MESSAGE_LIMIT`` characters.
+    """
 
     path: str
     line: int
     message: str
+    kept: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", one_line(self.message))
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
@@ -43,22 +66,57 @@ def json_type(value: object) -> str:
     return names.get(type(value), "number")
 
 
-def _published(record: dict[str, Any]) -> str | None:
-    """An ISO date from ``YYYY-MM-DD`` or a longer ISO timestamp; ``None`` if absent."""
+def too_deep(value: object, limit: int = MAX_DEPTH) -> bool:
+    """Whether ``value`` nests arrays and objects more than ``limit`` levels deep."""
+    level: list[tuple[object, int]] = [(value, 1)]
+    while level:
+        item, depth = level.pop()
+        if isinstance(item, dict | list):
+            if depth > limit:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            level.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
+def loads_bounded(text: str | bytes, max_depth: int = MAX_DEPTH) -> Any:
+    """``json.loads`` that refuses nesting deeper than ``max_depth`` with ``ValueError``
+    (``json.JSONDecodeError`` for text that is not JSON), never ``RecursionError``."""
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        raise ValueError(f"nested deeper than {max_depth} levels") from None
+    if too_deep(value, max_depth):
+        raise ValueError(f"nested deeper than {max_depth} levels")
+    return value
+
+
+def today_utc() -> date:
+    """The day it is now in UTC: what a date is checked against when no run gives one."""
+    return datetime.now(UTC).date()
+
+
+def _published(record: dict[str, Any], today: date) -> tuple[str | None, str | None]:
+    """An ISO date from ``YYYY-MM-DD`` or a longer ISO timestamp (``None`` if absent), and
+    a note when the date was there but is impossible and so dropped."""
     key = "published" if record.get("published") is not None else "date"
     value = record.get(key)
     if value in (None, ""):
-        return None
+        return None, None
     if not isinstance(value, str):
-        raise ValueError(f"{key!r} must be a date string, got {value!r}")
+        raise ValueError(f"{key!r} must be a date string, got {json_type(value)}")
     try:
-        return date.fromisoformat(value[:10]).isoformat()
+        day = date.fromisoformat(value[:10]).isoformat()
     except ValueError:
-        raise ValueError(f"{key!r} is not an ISO date: {value!r}") from None
+        raise ValueError(f"{key!r} is not an ISO date: {shown(value)}") from None
+    wrong = day_problem(day, today)
+    if wrong is not None:
+        return None, f"{key!r} {day} {wrong}: imported without a date"
+    return day, None
 
 
-def parse_article(record: object) -> Article:
-    """Turn one decoded JSON value into an ``Article``, or raise ``ValueError`` saying why."""
+def read_article(record: object, today: date | None = None) -> tuple[Article, str | None]:
+    """``parse_article``, with a note saying what was dropped from the record, if anything."""
     if not isinstance(record, dict):
         raise ValueError(f"expected a JSON object, got {json_type(record)}")
     missing = [k for k in REQUIRED if not record.get(k)]
@@ -68,32 +126,69 @@ def parse_article(record: object) -> Article:
         value = record.get(key)
         if value is not None and not isinstance(value, str):
             raise ValueError(f"{key!r} must be a string, got {json_type(value)}")
-    url = record["url"].strip()
-    if not _URL.match(url):
-        raise ValueError(f"'url' is not an http(s) URL: {url!r}")
-    if not record["text"].strip():
+    identity = clean_line(record["id"])
+    if not identity:
+        raise ValueError("'id' is empty")
+    url = clean_line(record["url"])
+    host = _URL.match(url)
+    if host is None:
+        raise ValueError(f"'url' is not an http(s) URL: {shown(url)}")
+    text = clean_text(record["text"])
+    if not text.strip():
         raise ValueError("'text' is empty")
-    outlet = (record.get("outlet") or "").strip() or _URL.match(url).group(0).split("//")[1]  # type: ignore[union-attr]
-    return Article(
-        id=record["id"].strip(),
+    published, note = _published(record, today or today_utc())
+    lang = record.get("lang")
+    article = Article(
+        id=identity,
         url=url,
-        outlet=outlet,
-        title=(record.get("title") or "").strip(),
-        text=record["text"],
-        published=_published(record),
-        lang=record.get("lang"),
-        extra={k: v for k, v in record.items() if k not in KNOWN},
+        outlet=clean_line(record.get("outlet") or "") or host.group(0).split("//")[1],
+        title=clean_line(record.get("title") or ""),
+        text=text,
+        published=published,
+        lang=None if lang is None else clean_line(lang),
+        extra=clean_value({k: v for k, v in record.items() if k not in KNOWN}),
     )
+    return article, note
 
 
-def read_jsonl(path: str | Path) -> Iterator[tuple[int, Article] | ImportProblem]:
+def parse_article(record: object, *, today: date | None = None) -> Article:
+    """Turn one decoded JSON value into an ``Article``, or raise ``ValueError`` saying why.
+
+    Its strings are cleaned (``language.sanitise``); a publication date before
+    1900 or more than a day after ``today`` (UTC today by default) is dropped.
+    """
+    return read_article(record, today)[0]
+
+
+def _lines(handle: IO[bytes], limit: int) -> Iterator[tuple[int, bytes | None]]:
+    """``(line number, bytes)`` of each line, ``None`` for a line over ``limit`` bytes
+    (read past in pieces, never held whole); a UTF-8 BOM opening the file is dropped."""
+    number = 0
+    while raw := handle.readline(limit + 1):
+        number += 1
+        if number == 1 and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8) :]
+        if len(raw) > limit and not raw.endswith(b"\n"):
+            while raw and not raw.endswith(b"\n"):
+                raw = handle.readline(1 << 20)
+            yield number, None
+            continue
+        yield number, raw
+
+
+def read_jsonl(
+    path: str | Path, *, today: date | None = None, max_line_bytes: int = MAX_LINE_BYTES
+) -> Iterator[tuple[int, Article] | ImportProblem]:
     """``(line number, article)`` pairs of a JSONL dump in file order, with a problem
-    in place of each bad line.
+    in place of each bad line, and a ``kept`` problem before an article imported
+    without its impossible date.
 
+    ``today`` is the day dates are checked against (UTC today by default).
     Raises ``InputError`` only when the file as a whole cannot be read.
     """
     path = Path(path)
     name = str(path)
+    day = today or today_utc()
     try:
         handle = path.open("rb")
     except FileNotFoundError:
@@ -105,29 +200,47 @@ def read_jsonl(path: str | Path) -> Iterator[tuple[int, Article] | ImportProblem
     seen: dict[str, int] = {}
     empty = True
     with handle:
-        for number, raw in enumerate(handle, start=1):
+        for number, raw in _lines(handle, max_line_bytes):
+            if raw is None:
+                empty = False
+                yield ImportProblem(name, number, f"line longer than {max_line_bytes} bytes")
+                continue
             if not raw.strip():
                 continue
             empty = False
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                yield ImportProblem(name, number, f"not UTF-8 (byte {exc.start})")
+            item = _read_line(name, number, raw, day)
+            if isinstance(item, ImportProblem):
+                yield item
                 continue
-            try:
-                article = parse_article(json.loads(line))
-            except json.JSONDecodeError as exc:
-                yield ImportProblem(name, number, f"invalid JSON: {exc.msg} at column {exc.colno}")
-                continue
-            except ValueError as exc:
-                yield ImportProblem(name, number, str(exc))
-                continue
+            article, note = item
             if article.id in seen:
                 yield ImportProblem(
-                    name, number, f"duplicate id {article.id!r} (first on line {seen[article.id]})"
+                    name,
+                    number,
+                    f"duplicate id {shown(article.id)} (first on line {seen[article.id]})",
                 )
                 continue
             seen[article.id] = number
+            if note is not None:
+                yield ImportProblem(name, number, note, kept=True)
             yield number, article
     if empty:
         raise InputError(f"{name}: file is empty")
+
+
+def _read_line(
+    name: str, number: int, raw: bytes, today: date
+) -> tuple[Article, str | None] | ImportProblem:
+    """One line's article (and note), or the problem that stops it, whatever the line holds."""
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return ImportProblem(name, number, f"not UTF-8 (byte {exc.start})")
+    try:
+        return read_article(loads_bounded(line), today)
+    except json.JSONDecodeError as exc:
+        return ImportProblem(name, number, f"invalid JSON: {exc.msg} at column {exc.colno}")
+    except ValueError as exc:
+        return ImportProblem(name, number, str(exc))
+    except Exception as exc:  # a line of the file, however odd, never stops the file
+        return ImportProblem(name, number, f"unreadable: {type(exc).__name__}: {exc}")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import socket
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -42,9 +43,13 @@ VerdictLabel = Literal["supported", "contradicted", "unsupported"]
 
 
 def content_hash(*parts: object) -> str:
-    """Stable sha256 over JSON-serialised parts: the key every stage is idempotent on."""
+    """Stable sha256 over JSON-serialised parts: the key every stage is idempotent on.
+
+    A lone surrogate (text never cleaned) hashes as its code point instead of
+    raising; every other string hashes as its UTF-8 bytes.
+    """
     payload = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -255,6 +260,9 @@ class Verdict:
     position: int
     label: VerdictLabel
     reason: str = ""
+    checks: tuple[str, ...] = ()
+    """The checks the sentence passed (``support``, ``number``, ``quote``…), in the order
+    they ran; checks that had nothing to test (no number, no quotation) are not listed."""
 
     @property
     def supported(self) -> bool:
@@ -269,6 +277,9 @@ class Dropped:
     text: str
     reason: str
     round: int
+    check: str = ""
+    """The check that failed it (``support``, ``number``…); empty on records stored before
+    the check was recorded."""
 
 
 @dataclass(frozen=True)
@@ -320,14 +331,50 @@ class StageRun:
     cost_usd: float = 0.0
 
 
+@dataclass(frozen=True)
+class Lease:
+    """The store's run lease: which run holds the store, from which process, and until when.
+
+    One run at a time writes a store: the engine takes the lease before a run's
+    first stage and gives it back when the run ends. ``heartbeat`` and
+    ``expires`` are Unix times: the holder renews the lease while it is alive,
+    so the lease of a run that was killed lapses (see ``store/runs.py`` for
+    when a lease counts as held).
+    """
+
+    run_id: int
+    pid: int
+    host: str
+    started: str
+    heartbeat: float
+    expires: float
+
+    def process(self) -> str:
+        """ "pid 4242" (with " on HOST" when the holder runs on another host)."""
+        host = f" on {self.host}" if self.host != socket.gethostname() else ""
+        return f"pid {self.pid}{host}"
+
+    def owner(self) -> str:
+        """ "pid 4242, started 2025-06-01 10:00:00 UTC": who holds the lease, for a one-line
+        message."""
+        started = self.started.replace("T", " ").replace("+00:00", " UTC")
+        return f"{self.process()}, started {started}"
+
+
 @dataclass
 class Run:
-    """One ``newsdesk run``: its id and the stage records, in order."""
+    """One ``newsdesk run``: its id and the stage records, in order.
+
+    ``lease`` is the store's run lease while the run holds it (a run still
+    running): its process and heartbeat. A run recorded as running whose
+    lease has lapsed (its process was killed) is read back as ``interrupted``.
+    """
 
     id: int
     started: str
     stages: list[StageRun] = field(default_factory=list)
     status: Literal["running", "finished", "failed", "interrupted"] = "running"
+    lease: Lease | None = None
 
     def stage(self, name: str) -> StageRun | None:
         return next((s for s in self.stages if s.stage == name), None)

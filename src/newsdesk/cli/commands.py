@@ -1,9 +1,12 @@
 """The ``newsdesk`` commands: parse options, call ``newsdesk.api``, render the result.
 
 Every command that runs a stage calls the library API, which runs it
-through the ``Engine``, so each run is recorded in the ``runs`` table.
-Read-only commands (``stories``, ``status``, ``check``) read the store or
-call library functions directly.
+through the ``Engine``, so each run is recorded in the ``runs`` table and
+holds the store's run lease: ``run``, ``import``, ``ingest``, ``stories
+--update``, ``write`` and ``publish`` exit with status 2 when another run
+holds it, or with ``--wait`` wait for it. Read-only commands (``stories``,
+``status``, ``check``) read the store or call library functions directly
+and never take the lease.
 """
 
 from __future__ import annotations
@@ -21,11 +24,10 @@ from rich.text import Text
 
 from newsdesk import api
 from newsdesk.cli import render
-from newsdesk.cli.options import config_options
+from newsdesk.cli.options import config_options, wait_option
 from newsdesk.cli.render import console, fail, progress_bars, reported_errors
 from newsdesk.config import Config, apply_overrides, write_settings
 from newsdesk.errors import InputError
-from newsdesk.language.encoder import check_device
 from newsdesk.records import Run
 from newsdesk.store import Store
 
@@ -77,10 +79,17 @@ def show_run(config: Config, run: Run) -> None:
     render.stage_errors(run)
 
 
-def run_and_show(config: Config, names: Sequence[str]) -> Run:
-    """Run the named pipeline stages with progress bars, then show the run."""
-    with reported_errors(), progress_bars() as progress:
-        run = api.run(config, stages=names, progress=progress)
+def run_and_show(
+    config: Config, names: Sequence[str], *, sample: bool = False, wait: bool = False
+) -> Run:
+    """Run the named pipeline stages with progress bars, then show the run.
+
+    The bars are lazy: a run refused before any stage starts (nothing to read,
+    the sample into a database of other articles, another run holding the
+    database) prints its one line alone.
+    """
+    with reported_errors(), progress_bars(lazy=True) as progress:
+        run = api.run(config, stages=names, sample=sample, progress=progress, wait=wait)
     show_run(config, run)
     return run
 
@@ -110,7 +119,7 @@ def cli() -> None:
     Example:
 
     \b
-        newsdesk run
+        newsdesk run --sample
     """
 
 
@@ -121,23 +130,42 @@ def cli() -> None:
     "dumps",
     multiple=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="JSONL dump to import (repeatable; default: settings, else the bundled sample).",
+    help="JSONL dump to import (repeatable; default: [ingest] dumps of the settings).",
+)
+@click.option(
+    "--sample",
+    is_flag=True,
+    help="Import the bundled sample (84 articles, 30 events) instead of dumps and feeds,"
+    " into a database that holds nothing else.",
 )
 @click.option("--site", type=click.Path(file_okay=False, path_type=Path), help="Site folder.")
-def run(config: Config, dumps: tuple[Path, ...], site: Path | None) -> None:
+@wait_option
+def run(
+    config: Config, dumps: tuple[Path, ...], sample: bool, site: Path | None, wait: bool
+) -> None:
     """Run every stage: ingest, stories, write, verify, publish.
 
-    Each stage does only what is new since the last run, so running twice
-    does no work the second time, and a run that was killed resumes.
+    Ingest reads the dumps and feeds of the settings (or --dump), then the
+    stages work on everything stored. --sample imports the bundled sample
+    corpus instead: into a new database, or one a killed --sample run left,
+    never into one that holds other articles. With no dump, no feed and an
+    empty database there is nothing to read, and the run says where articles
+    come from. Each stage does only what is new since the last run, so
+    running twice does no work the second time, and a run that was killed
+    resumes. One run at a time writes a database: while another holds it,
+    this run exits with status 2, or with --wait waits for it to end.
 
     Example:
 
     \b
-        newsdesk run
+        newsdesk run --sample
         newsdesk run --dump news.jsonl --database news.db --site public
+        newsdesk run --config newsdesk.toml --wait
     """
+    if sample and dumps:
+        fail("give --dump or --sample, not both: the sample never joins other articles")
     config = apply_overrides(config, dumps=tuple(dumps) or None, site_dir=site)
-    result = run_and_show(config, api.STAGE_NAMES)
+    result = run_and_show(config, api.STAGE_NAMES, sample=sample, wait=wait)
     render.site(api.site_index(config))
     warn_local_base_url(config)
     if result.status != "finished":
@@ -172,7 +200,8 @@ def init(path: Path) -> None:
 @cli.command("import")
 @config_options
 @click.argument("dumps", nargs=-1, required=True, type=click.Path(path_type=Path))
-def import_(config: Config, dumps: tuple[Path, ...]) -> None:
+@wait_option
+def import_(config: Config, dumps: tuple[Path, ...], wait: bool) -> None:
     """Import articles from JSONL dumps or WARC archives.
 
     A JSONL dump has one article per line: {"id", "url", "outlet",
@@ -190,7 +219,7 @@ def import_(config: Config, dumps: tuple[Path, ...]) -> None:
         newsdesk import crawl.warc.gz
     """
     with reported_errors():
-        result = api.import_files(config, dumps)
+        result = api.import_files(config, dumps, progress=render.NoBars(), wait=wait)
     render.imported(result)
     if result.exit_code:
         sys.exit(result.exit_code)
@@ -201,7 +230,8 @@ def import_(config: Config, dumps: tuple[Path, ...]) -> None:
 @click.option(
     "--all", "force", is_flag=True, help="Poll every feed now, also those not due or backing off."
 )
-def ingest(config: Config, force: bool) -> None:
+@wait_option
+def ingest(config: Config, force: bool, wait: bool) -> None:
     """Poll the feeds and store the articles of their new entries.
 
     Polls the feeds of newsdesk.toml ([[feeds]]) and those added with
@@ -219,7 +249,7 @@ def ingest(config: Config, force: bool) -> None:
         newsdesk ingest --all
     """
     with reported_errors(), progress_bars(lazy=True) as progress:
-        polled = api.ingest(config, all_feeds=force, progress=progress)
+        polled = api.ingest(config, all_feeds=force, progress=progress, wait=wait)
     render.stage_errors(polled.run)
     summary = polled.poll
     if summary is None:
@@ -327,6 +357,7 @@ def feeds_list(config: Config) -> None:
     type=click.Choice(["cpu", "cuda"]),
     help="Where MiniLM embeds the articles (cuda: an NVIDIA GPU). Default: [stories] device.",
 )
+@wait_option
 def stories(
     config: Config,
     story_id: str | None,
@@ -334,6 +365,7 @@ def stories(
     labelled: Path | None,
     split: str | None,
     device: str | None,
+    wait: bool,
 ) -> None:
     """List stories, show one story's articles, or score clustering on labelled data.
 
@@ -354,7 +386,7 @@ def stories(
     """
     device = device or config.stories.device
     with reported_errors():
-        check_device(device)
+        api.check_device(device)
     if labelled is not None:
         with reported_errors():
             scored = api.evaluate_stories(config, labelled, split=split, device=device)
@@ -363,7 +395,7 @@ def stories(
     require_database(config)
     if update:
         with reported_errors(), progress_bars(lazy=True) as progress:
-            run = api.update_stories(config, device=device, progress=progress)
+            run = api.update_stories(config, device=device, progress=progress, wait=wait)
         show_run(config, run)
     with opened(config) as store:
         if not story_id:
@@ -377,7 +409,8 @@ def stories(
 
 @cli.command()
 @config_options
-def write(config: Config) -> None:
+@wait_option
+def write(config: Config, wait: bool) -> None:
     """Write (and verify) an article for every story that changed.
 
     Example:
@@ -386,7 +419,7 @@ def write(config: Config) -> None:
         newsdesk write
     """
     require_database(config)
-    run_and_show(config, ["stories", "write", "verify"])
+    run_and_show(config, ["stories", "write", "verify"], wait=wait)
 
 
 @cli.command()
@@ -461,7 +494,10 @@ def check(
     help="A static HTML site, or Markdown posts in DIR/_posts for a Jekyll site.",
 )
 @click.option("--site", type=click.Path(file_okay=False, path_type=Path), help="Site folder.")
-def publish(config: Config, directory: Path | None, output: str, site: Path | None) -> None:
+@wait_option
+def publish(
+    config: Config, directory: Path | None, output: str, site: Path | None, wait: bool
+) -> None:
     """Publish verified stories: a static site, or posts for a Jekyll site.
 
     The site has a front page, story pages, sections and an Atom feed, in DIR
@@ -484,12 +520,12 @@ def publish(config: Config, directory: Path | None, output: str, site: Path | No
             fail("give the Jekyll site's folder: newsdesk publish --format jekyll DIR")
         require_database(config)
         with reported_errors(), progress_bars(lazy=True) as progress:
-            published = api.publish(config, folder, "jekyll", progress=progress)
+            published = api.publish(config, folder, "jekyll", progress=progress, wait=wait)
         render.posts(published)
         return
     require_database(config)
-    with reported_errors(), progress_bars() as progress:
-        published = api.publish(config, folder, "site", progress=progress)
+    with reported_errors(), progress_bars(lazy=True) as progress:
+        published = api.publish(config, folder, "site", progress=progress, wait=wait)
     show_run(config, published.run)
     render.site(published.location)
     warn_local_base_url(config)
@@ -500,6 +536,10 @@ def publish(config: Config, directory: Path | None, output: str, site: Path | No
 @click.option("--story", "story_id", help="Show one story's draft and verdicts.")
 def status(config: Config, story_id: str | None) -> None:
     """Show what is stored and what the last runs did.
+
+    A run is finished, failed, interrupted (Ctrl-C, or killed: its lease on
+    the database lapsed before it finished) or running, with the process
+    that runs it.
 
     Example:
 

@@ -43,3 +43,13 @@ def config_options(function: F) -> F:
         return function(*args, config=config, **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+def wait_option(function: F) -> F:
+    """``--wait``, for every command that runs stages and so takes the store's run lease."""
+    return click.option(
+        "--wait",
+        is_flag=True,
+        help="When another run holds the database, wait for it to end"
+        " (default: exit at once with status 2).",
+    )(function)

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from rich import box
 from rich.console import Console
@@ -19,9 +19,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 from rich.text import Text
 
-from newsdesk.api import Evaluation, ImportResult, ListedFeed, Published
-from newsdesk.errors import NewsdeskError
-from newsdesk.records import Article, Draft, FeedState, GateRecord, Run, Story, Verdict
+from newsdesk.errors import NewsdeskError, StoreBusy
+from newsdesk.records import Article, Draft, FeedState, GateRecord, Lease, Run, Story, Verdict
+
+if TYPE_CHECKING:  # annotations only: Evaluation and ImportResult would load their stages
+    from newsdesk.api import Evaluation, ImportResult, ListedFeed, Published
 
 console = Console()
 errors = Console(stderr=True)
@@ -52,6 +54,8 @@ def reported_errors() -> Iterator[None]:
     """Turn newsdesk's own exceptions into a one-line message and exit status 2."""
     try:
         yield
+    except StoreBusy as exc:  # only the commands that take the lease raise it: all have --wait
+        fail(f"{exc}; add --wait to wait for it to end")
     except NewsdeskError as exc:
         fail(str(exc))
 
@@ -63,6 +67,26 @@ def line(text: str) -> None:
 
 
 # Runs
+
+
+def waiting(holder: Lease) -> None:
+    """One line on stderr: the command waits for another run to give back the store."""
+    errors.print(
+        Text(f"waiting for run {holder.run_id} ({holder.owner()})"), highlight=False, soft_wrap=True
+    )
+
+
+class NoBars:
+    """Progress for a command that draws no bars: it only says when it waits for the store."""
+
+    def start(self, stage: str, total: int) -> None:
+        pass
+
+    def advance(self, stage: str, amount: int = 1) -> None:
+        pass
+
+    def waiting(self, holder: Lease) -> None:
+        waiting(holder)
 
 
 class RichProgress:
@@ -86,6 +110,9 @@ class RichProgress:
     def advance(self, stage: str, amount: int = 1) -> None:
         if stage in self.tasks:
             self.progress.advance(self.tasks[stage], amount)
+
+    def waiting(self, holder: Lease) -> None:
+        waiting(holder)
 
 
 @contextmanager
@@ -113,7 +140,10 @@ def progress_bars(*, lazy: bool = False) -> Iterator[RichProgress]:
 
 def run_table(run: Run, counts: Mapping[str, int]) -> Table:
     """The summary printed after a run: what each stage did and how long it took."""
-    table = Table(title=f"run {run.id}: {run.status}")
+    state: str = run.status
+    if run.status == "running" and run.lease is not None:
+        state = f"running ({run.lease.process()})"
+    table = Table(title=f"run {run.id}: {state}")
     for column in ("stage", "in", "out", "skipped", "errors", "time"):
         table.add_column(column, justify="left" if column == "stage" else "right")
     for stage in run.stages:
@@ -171,7 +201,7 @@ def imported(result: ImportResult) -> None:
         if file.format == "warc" and file.readable:
             line(archive_line(file))
     console.print(
-        f"{result.stored} added, {result.known} already stored, {len(result.problems)} rejected"
+        f"{result.stored} added, {result.known} already stored, {result.rejected} rejected"
     )
 
 

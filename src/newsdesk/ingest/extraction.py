@@ -11,12 +11,21 @@ extraction itself and misfire on pages whose byline is missing, and the feed
 usually names the author anyway.
 
 The page is parsed once and every step reads the same tree.
+
+No page can crash or stall a run. Its bytes are decoded here (never
+decompressed: a body that is still compressed is no page), and scanned
+before any parser sees them (``markup.py``): a page with more than
+``max_elements`` elements or an element with more than ``max_attributes``
+attributes is refused with the limit named. JSON-LD nested too deeply to
+decode is left out of the metadata. Whatever else goes wrong reading one page
+is an ``ExtractionError`` saying what, so the next page is read.
 """
 
 from __future__ import annotations
 
 import codecs
 import hashlib
+import logging
 import re
 import zlib
 from dataclasses import dataclass
@@ -26,10 +35,13 @@ from htmldate import find_date
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 from trafilatura.metadata import examine_meta, extract_meta_json, extract_title
-from trafilatura.utils import load_html
+from trafilatura.utils import detect_encoding, load_html
 
-from newsdesk.errors import NewsdeskError
+from newsdesk.errors import NewsdeskError, one_line
+from newsdesk.ingest.markup import MAX_ATTRIBUTES, MAX_PAGE_ELEMENTS, scan
 from newsdesk.records import Snapshot
+
+log = logging.getLogger(__name__)
 
 MIN_WORDS = 20
 """Fewer words of article text than this and the page holds no article (an index,
@@ -50,6 +62,7 @@ class ExtractionError(NewsdeskError):
     """A page that yields no article, with the reason in one line."""
 
     def __init__(self, url: str, reason: str) -> None:
+        reason = one_line(reason)
         super().__init__(f"{url}: {reason}")
         self.url = url
         self.reason = reason
@@ -105,6 +118,26 @@ def decode(body: bytes, content_type: str | None) -> str | bytes:
         except UnicodeDecodeError:
             pass
     return body
+
+
+def page_text(body: bytes, content_type: str | None) -> str:
+    """The page as text: in the charset the server named when that decodes it, else
+    UTF-8, else the encoding trafilatura's detector guesses, else UTF-8 with
+    replacement characters. Unlike trafilatura's own reading, a body that looks
+    compressed is not decompressed: that would undo the fetcher's size cap."""
+    named = decode(body, content_type)
+    if isinstance(named, str):
+        return named
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    for guess in detect_encoding(body):
+        try:
+            return body.decode(guess)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return body.decode("utf-8", errors="replace")
 
 
 def normalize_url(url: str) -> str:
@@ -163,14 +196,35 @@ def extract_page(
     *,
     content_type: str | None = None,
     min_words: int = MIN_WORDS,
+    max_elements: int = MAX_PAGE_ELEMENTS,
+    max_attributes: int = MAX_ATTRIBUTES,
 ) -> Extracted:
-    """Read the article of one page, or raise ``ExtractionError`` saying why there is none."""
-    raw = body.encode("utf-8") if isinstance(body, str) else body
+    """Read the article of one page, or raise ``ExtractionError`` saying why there is none.
+
+    No page makes it raise anything else.
+    """
+    raw = body.encode("utf-8", errors="replace") if isinstance(body, str) else body
     if not raw.strip():
         raise ExtractionError(url, "empty page")
     if not is_html(raw, content_type):
         raise ExtractionError(url, f"not an HTML page ({content_type})")
-    tree = load_html(body if isinstance(body, str) else decode(body, content_type))
+    try:
+        text = body if isinstance(body, str) else page_text(body, content_type)
+        over = scan(text, html=True, max_elements=max_elements, max_attributes=max_attributes)
+        if over is not None:
+            raise ExtractionError(url, f"page has {over.reason}")
+        return _extract(text, url, min_words)
+    except ExtractionError:
+        raise
+    except Exception as exc:  # the last resort around one untrusted page: a problem, not a crash
+        log.debug("page %s", url, exc_info=True)
+        message = str(exc)
+        reason = f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+        raise ExtractionError(url, f"unreadable page ({reason})") from None
+
+
+def _extract(page: str, url: str, min_words: int) -> Extracted:
+    tree = load_html(page)
     if tree is None:
         raise ExtractionError(url, "not parseable as HTML")
     document = bare_extraction(tree, url=url, fast=True, include_comments=False)
@@ -182,7 +236,10 @@ def extract_page(
         plural = "" if words == 1 else "s"
         found = f"only {words} word{plural}, need {min_words}" if words else "nothing readable"
         raise ExtractionError(url, f"no article text ({found})")
-    meta = extract_meta_json(tree, examine_meta(tree))
+    try:
+        meta = extract_meta_json(tree, examine_meta(tree))
+    except RecursionError:  # JSON-LD nested too deeply to decode: the page's other metadata
+        meta = examine_meta(tree)
     title = (meta.title or extract_title(tree) or "").strip()
     return Extracted(
         url=canonical_url(tree, url),

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from newsdesk.dumps import ImportProblem
+from newsdesk.errors import MESSAGE_LIMIT, one_line
 
 Format = Literal["jsonl", "warc", "feeds"]
 Outcome = Literal["new", "changed", "unchanged", "repeat"]
@@ -22,12 +23,17 @@ Outcome = Literal["new", "changed", "unchanged", "repeat"]
 
 @dataclass(frozen=True)
 class WarcProblem:
-    """A record of an archive that could not be ingested."""
+    """A record of an archive that could not be ingested (message and URL on one line,
+    cut short)."""
 
     path: str
     record: int
     url: str
     message: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "url", one_line(self.url, MESSAGE_LIMIT))
+        object.__setattr__(self, "message", one_line(self.message))
 
     def __str__(self) -> str:
         where = f" ({self.url})" if self.url else ""
@@ -44,6 +50,10 @@ class FileProblem:
     path: str
     message: str
 
+    def __post_init__(self) -> None:
+        limit = len(self.path) + MESSAGE_LIMIT
+        object.__setattr__(self, "message", one_line(self.message, limit))
+
     def __str__(self) -> str:
         return self.message
 
@@ -55,6 +65,10 @@ class FeedProblem:
     kind: Literal["feed", "page"]
     url: str
     message: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "url", one_line(self.url, MESSAGE_LIMIT))
+        object.__setattr__(self, "message", one_line(self.message))
 
     def __str__(self) -> str:
         return f"{self.kind} {self.url}: {self.message}"
@@ -122,6 +136,12 @@ class ImportResult:
         return [str(p) for p in self.problems]
 
     @property
+    def rejected(self) -> int:
+        """Problems that kept something out: lines, records, pages, files. A ``kept``
+        problem (an article imported without its impossible date) is a note only."""
+        return sum(not (isinstance(p, ImportProblem) and p.kept) for p in self.problems)
+
+    @property
     def readable(self) -> bool:
         """False when the file could not be read at all."""
         return not any(isinstance(p, FileProblem) for p in self.problems)
@@ -157,15 +177,18 @@ class PollSummary(ImportResult):
     not_modified: int = 0
     feeds_failed: int = 0
     entries: int = 0
+    entries_left: int = 0
+    """Entries past ``[fetch] max_entries_per_poll`` of their feed: the next polls take them."""
     pages_failed: int = 0
 
     def line(self) -> str:
         """One line for the terminal."""
         waiting = " (`newsdesk ingest --all` polls them now)" if self.not_due else ""
+        left = f" ({self.entries_left} left for the next polls)" if self.entries_left else ""
         return (
             f"feeds: {self.polled} polled ({self.not_modified} not modified,"
             f" {self.feeds_failed} failed), {self.not_due} not due{waiting};"
-            f" {self.entries} new entries;"
+            f" {self.entries} new entries{left};"
             f" pages: {self.added} new ({self.copies} syndicated copies), {self.changed} changed,"
             f" {self.unchanged + self.repeats} unchanged, {self.pages_failed} failed"
         )

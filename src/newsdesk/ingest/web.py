@@ -15,7 +15,16 @@ So a poll that dies halfway loses nothing committed, and the entries it did
 not reach are still pending for the next poll, even if their feed then
 answers 304. A feed that fails is recorded with its error and polled again
 after an exponential backoff; a page that fails is retried on the next polls
-up to ``page_attempts`` times. Neither stops the poll.
+up to ``page_attempts`` times. Neither stops the poll: whatever a feed or a
+page holds, reading it fails with a ``FeedError`` or an ``ExtractionError``
+(``feeds.py``, ``extraction.py``), and what of a feed was left out (an
+unreadable entry, the entries past a limit) is a problem of the poll.
+
+One poll takes at most ``max_entries_per_poll`` new entries from a feed, in
+the feed's order (newest first, as feeds are written); the rest wait for the
+next polls. The feed's ETag and Last-Modified are then not kept, so the next
+poll downloads it again rather than hearing that nothing changed, and takes
+the next batch.
 
 ``PageStore`` is the part shared with WARC import: bytes of a page in, an
 article (or its next version, or a link to the article it copies) stored.
@@ -137,11 +146,22 @@ class PageStore:
         self.run_id = run_id
         self.index = DuplicateIndex.from_store(store, settings.near_duplicate)
 
-    def add(self, page: Page) -> Stored:
-        """Store the article of ``page``; ``ExtractionError`` when it has none."""
-        extracted = extract_page(
-            page.body, page.url, content_type=page.content_type, min_words=self.settings.min_words
+    def read(self, page: Page) -> Extracted:
+        """The article of ``page``, within the settings' limits; ``ExtractionError`` when
+        it has none."""
+        return extract_page(
+            page.body,
+            page.url,
+            content_type=page.content_type,
+            min_words=self.settings.min_words,
+            max_elements=self.settings.max_page_elements,
+            max_attributes=self.settings.max_attributes,
         )
+
+    def add(self, page: Page, extracted: Extracted | None = None) -> Stored:
+        """Store the article of ``page`` (``extracted`` when it was read already);
+        ``ExtractionError`` when it has none."""
+        extracted = extracted or self.read(page)
         identity = article_id(extracted.url)
         printed = Fingerprinted.of(extracted.text)
         latest = self.store.latest_version(identity)
@@ -286,16 +306,40 @@ class FeedPoller:
 
     def _feed_fetched(self, feed: Feed, state: FeedState, fetched: Fetched) -> None:
         try:
-            parsed = parse_feed(fetched.body, fetched.final_url, fetched.headers)
+            parsed = parse_feed(
+                fetched.body,
+                fetched.final_url,
+                fetched.headers,
+                max_elements=self.settings.max_feed_elements,
+                max_attributes=self.settings.max_attributes,
+            )
         except FeedError as exc:
             reason = str(exc).removeprefix(f"{fetched.final_url}: ")
             self._feed_failed(state, reason, fetched.status, None)
             return
+        for problem in parsed.problems:
+            self.summary.problems.append(FeedProblem("feed", feed.url, problem))
         with self.store.transaction():
-            added = self.store.add_feed_entries(feed.url, parsed.entries, iso(self.now()))
-            self.store.save_feed_state(self._feed_ok(state, fetched))
+            added, left = self._add_entries(feed.url, parsed.entries)
+            ok = self._feed_ok(state, fetched)
+            if left:  # no validators: the next poll downloads the feed and takes the rest
+                ok = replace(ok, etag=None, last_modified=None)
+            self.store.save_feed_state(ok)
         self.summary.entries += added
-        log.info("%s: %d entries, %d new", feed.url, len(parsed.entries), added)
+        self.summary.entries_left += left
+        log.info("%s: %d entries, %d new, %d left", feed.url, len(parsed.entries), added, left)
+
+    def _add_entries(self, feed_url: str, entries: Sequence[FeedEntry]) -> tuple[int, int]:
+        """Store entries in the feed's order until ``max_entries_per_poll`` of them are new:
+        how many were new, and how many were not looked at (for the next polls)."""
+        limit = self.config.fetch.max_entries_per_poll
+        seen = iso(self.now())
+        added = 0
+        for number, entry in enumerate(entries):
+            if added >= limit:
+                return added, len(entries) - number
+            added += self.store.add_feed_entries(feed_url, [entry], seen)
+        return added, 0
 
     def _feed_ok(self, state: FeedState, fetched: Fetched) -> FeedState:
         now = self.now()
@@ -372,20 +416,17 @@ class FeedPoller:
             entry=first.entry,
         )
         try:
-            with self.store.transaction():
-                stored = pages.add(page)
-                status = ENTRY_STATUS[stored.outcome]
-                for item in entries:
-                    self.store.finish_entry(
-                        item.feed_url, item.entry.key, status, tried, stored.article_id
-                    )
+            extracted = pages.read(page)
         except ExtractionError as exc:
             self._page_failed(entries, exc.reason, tried)
             return
-        except Exception as exc:  # one unreadable page must not stop the poll
-            log.exception("page %s", page.url)
-            self._page_failed(entries, f"unexpected {type(exc).__name__}: {exc}", tried)
-            return
+        with self.store.transaction():
+            stored = pages.add(page, extracted)
+            status = ENTRY_STATUS[stored.outcome]
+            for item in entries:
+                self.store.finish_entry(
+                    item.feed_url, item.entry.key, status, tried, stored.article_id
+                )
         self.summary.count(stored.outcome, stored.link is not None)
 
     def _page_failed(self, entries: Sequence[PendingEntry], reason: str, tried: str) -> None:

@@ -1,7 +1,9 @@
 """Key quotes: source sentences that quote a named person, with the speaker found.
 
 Only quotes whose speaker is named in the same sentence are used: a quote
-credited to "he" or "the official" cannot be checked and is left out.
+credited to "he" or "the official" cannot be checked and is left out, and so is
+a sentence that holds only part of a longer quotation (one of its marks lies
+outside the sentence).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from newsdesk.language.furniture import furniture_of, inside
-from newsdesk.language.text import sentences, word_count
+from newsdesk.language.text import inside_quotation, sentences, word_count
 from newsdesk.records import Article, Citation
 
 _SAY = r"(?:said|says|added|wrote|told reporters|told \w+|tweeted|stated|argued|explained)"
@@ -64,6 +66,8 @@ def find_quotes(articles: Sequence[Article], limit: int) -> list[Quote]:
         for span in sentences(article.text):
             if inside(span.start, span.end, marks) is not None:
                 continue  # a caption or a teaser quoting someone is not a key quote
+            if inside_quotation(article.text, span.start, span.end):
+                continue  # part of a longer quotation: alone it would lose a mark
             quoted = _QUOTED.findall(span.text)
             longest = max((word_count(q) for q in quoted), default=0)
             if longest < MIN_QUOTE_WORDS or word_count(span.text) > 70:

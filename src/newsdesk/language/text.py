@@ -12,7 +12,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof sen sens rep reps gov govs gen col lt sgt capt cmdr adm st jr sr inc
@@ -162,6 +162,150 @@ def numbers(text: str) -> list[str]:
 def quotations(text: str) -> list[str]:
     """Text inside double quotation marks (straight or curly)."""
     return [q.strip() for q in _QUOTE.findall(text)]
+
+
+@dataclass(frozen=True)
+class Quotation:
+    """Words a text puts inside double quotation marks, read over sentences and paragraphs.
+
+    ``start``/``end`` bound the quoted words. ``opener`` and ``closer`` are the offsets of
+    the marks, None where the text has none there: a quotation whose opening mark a
+    scraper lost starts at its paragraph, one that runs to the end of a paragraph with
+    no closing mark (and no continuation) ends there.
+    """
+
+    start: int
+    end: int
+    opener: int | None
+    closer: int | None
+
+    def shown_by(self, start: int, end: int) -> bool:
+        """Whether ``text[start:end]`` holds both of this quotation's marks: copied alone,
+        it still reads as a quotation."""
+        return (
+            self.opener is not None
+            and self.closer is not None
+            and start <= self.opener
+            and self.closer < end
+        )
+
+
+_MARK = re.compile(r"[“”\"]|’’|''|``")
+"""A double quotation mark; two apostrophes (or backquotes) stand for one in some texts."""
+_GLYPH_OPENS = {"“": True, "``": True, "”": False, "’’": False, "''": False}
+_BEFORE_OPENER = "([{—–-/"
+_AFTER_CLOSER = ".,;:!?)]}—–-…"
+REACH = 3
+"""Sentences a quotation with a lost mark is taken to run over, beyond which the text is
+read as unsplit rather than quoted: a closing mark without an opening one quotes its
+paragraph up to it, but a "paragraph" of ten sentences is a text that kept no breaks."""
+
+
+def _opens(text: str, mark: re.Match[str], para: Span) -> bool | None:
+    """Whether ``mark`` opens a quotation (False: closes one; None: cannot tell). Where the
+    mark sits decides first (after a space, before a word: an opener), the glyph second:
+    scraped text turns curly marks the wrong way round."""
+    before = text[mark.start() - 1] if mark.start() > para.start else " "
+    after = text[mark.end()] if mark.end() < para.end else " "
+    opening = before.isspace() or before in _BEFORE_OPENER
+    closing = after.isspace() or after in _AFTER_CLOSER
+    if opening != closing:
+        return opening
+    return _GLYPH_OPENS.get(mark.group())
+
+
+@functools.lru_cache(maxsize=4096)
+def quotation_spans(text: str) -> tuple[Quotation, ...]:
+    """Every quotation of ``text``, in order, across sentences and paragraphs.
+
+    A sentence can be someone's words without a quotation mark of its own: the middle of
+    a quotation several sentences long, or a paragraph of a multi-paragraph quotation
+    (AP style opens a mark at each such paragraph and closes one only at the end, so a
+    quotation still open at a paragraph's end goes on when the next paragraph opens with
+    a mark). A closing mark with no opening one quotes its paragraph up to it, and an
+    opening mark never closed quotes the rest of its paragraph, each over at most
+    ``REACH`` sentences.
+    """
+    found: list[Quotation] = []
+    pending: tuple[Quotation, int] | None = None
+    for para in paragraphs(text):
+        marks = list(_MARK.finditer(text, para.start, para.end))
+        if pending is not None:
+            first = marks[0] if marks else None
+            if first and first.start() == para.start and _opens(text, first, para) is not False:
+                marks = marks[1:]  # the same quotation goes on in this paragraph
+                pending = (replace(pending[0], end=para.end), para.start)
+            else:
+                found.append(_unclosed(text, *pending))
+                pending = None
+        pending = _scan(text, para, marks, pending, found)
+    if pending is not None:
+        found.append(_unclosed(text, *pending))
+    return tuple(q for q in found if q.end > q.start)
+
+
+def _scan(
+    text: str,
+    para: Span,
+    marks: list[re.Match[str]],
+    pending: tuple[Quotation, int] | None,
+    found: list[Quotation],
+) -> tuple[Quotation, int] | None:
+    """Read one paragraph's marks into ``found``; the quotation left open at its end."""
+    open_at, opener = (pending[0].start, pending[0].opener) if pending else (None, None)
+    for mark in marks:
+        opens = _opens(text, mark, para)
+        if open_at is None and opens is False:
+            start = _lost_opener(text, para, mark.start())
+            found.append(Quotation(start, mark.start(), None, mark.start()))
+        elif open_at is None:
+            open_at, opener = mark.end(), mark.start()
+        elif opens is not True:
+            found.append(Quotation(open_at, mark.start(), opener, mark.start()))
+            open_at = opener = None
+    if open_at is None:
+        return None
+    return Quotation(open_at, para.end, opener, None), pending[1] if pending else para.start
+
+
+def _lost_opener(text: str, para: Span, closer: int) -> int:
+    """Where a quotation whose opening mark is lost starts: its paragraph, when that is at
+    most ``REACH`` sentences long up to the closing mark, else its own sentence."""
+    before = [s for s in sentence_spans(text) if para.start <= s.start < closer]
+    return para.start if len(before) <= REACH or not before else before[-1].start
+
+
+def _unclosed(text: str, quotation: Quotation, last_para: int) -> Quotation:
+    """A quotation whose closing mark is lost, cut to ``REACH`` sentences of its last
+    paragraph."""
+    start = max(quotation.start, last_para)
+    over = [s for s in sentence_spans(text) if s.end > start and s.start < quotation.end]
+    if len(over) <= REACH:
+        return quotation
+    return replace(quotation, end=over[REACH - 1].end)
+
+
+def quotation_at(text: str, offset: int) -> Quotation | None:
+    """The quotation of ``text`` whose words hold ``offset``, if any."""
+    return next((q for q in quotation_spans(text) if q.start <= offset < q.end), None)
+
+
+def inside_quotation(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` holds quoted words without both marks of their quotation
+    (a sentence in the middle of a quotation, or one that only ends it): copied alone, it
+    would print someone's words as plain prose."""
+    return any(
+        q.start < end and start < q.end and not q.shown_by(start, end)
+        for q in quotation_spans(text)
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def word_spans(text: str) -> tuple[tuple[str, int, int], ...]:
+    """Word tokens as ``words`` gives them, each with its offsets in ``text``."""
+    return tuple(
+        (m.group().lower().replace("’", "'"), m.start(), m.end()) for m in _WORD.finditer(text)
+    )
 
 
 def word_count(text: str) -> int:

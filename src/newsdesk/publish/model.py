@@ -17,9 +17,11 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
+from urllib.parse import urlsplit
 
 from newsdesk.engine import Progress, SilentProgress
 from newsdesk.language.text import word_count
+from newsdesk.publish.checking import Checking, summarise
 from newsdesk.publish.text import human_date, iso_day, safe_url, slugify, story_slug
 from newsdesk.records import Article, Citation, Draft, GateRecord, Sentence, Verdict
 from newsdesk.store import ArticleStore, DraftStore, StoryStore
@@ -31,7 +33,12 @@ LEAN_FIELDS = ("bias", "lean")
 
 @dataclass(frozen=True)
 class CitationLink:
-    """A numbered ``[n]`` marker pointing at the exact span of the original article."""
+    """A numbered ``[n]`` marker pointing at the exact span of the original article.
+
+    ``passage`` numbers the span among those cited from the same source, in the order
+    the page first cites them: the page shows passage ``k`` of source ``n`` under
+    Sources, at ``#passage-n-k``.
+    """
 
     number: int
     url: str | None
@@ -39,14 +46,21 @@ class CitationLink:
     article_id: str
     start: int
     end: int
+    field: str = "text"
+    passage: int = 1
+
+    @property
+    def anchor(self) -> str:
+        return f"passage-{self.number}-{self.passage}"
 
 
 @dataclass(frozen=True)
 class Line:
-    """One published sentence and the citations that back it."""
+    """One published sentence, the citations that back it and the checks it passed."""
 
     text: str
     citations: tuple[CitationLink, ...]
+    checks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -82,6 +96,14 @@ class TimelineEntry:
 
 
 @dataclass(frozen=True)
+class Passage:
+    """A span of a source that the page cites, shown under Sources where ``[n]`` leads."""
+
+    anchor: str
+    text: str
+
+
+@dataclass(frozen=True)
 class SourceItem:
     """An entry of the Sources list; ``number`` matches the ``[n]`` markers."""
 
@@ -91,6 +113,14 @@ class SourceItem:
     url: str | None
     published: str | None
     lean: str | None = None
+    article_id: str = ""
+    passages: tuple[Passage, ...] = ()
+
+    @property
+    def domain(self) -> str | None:
+        """The site the article is on, without ``www.``: what readers recognise."""
+        host = urlsplit(self.url).hostname if self.url else None
+        return host.removeprefix("www.") if host else None
 
 
 @dataclass(frozen=True)
@@ -113,6 +143,29 @@ class PublishedStory:
     changes: tuple[str, ...] = ()
     redirects: tuple[str, ...] = ()
     """Slugs of stories that turned out to be this event: their pages now lead here."""
+    checking: Checking | None = None
+    """What the checker did before publication, for the "How this was checked" box."""
+
+    @property
+    def outlets(self) -> int:
+        """Independent outlets among the sources: what a story's reach is ranked by."""
+        return len({source.outlet.casefold() for source in self.sources})
+
+    @property
+    def leans(self) -> tuple[tuple[str, int], ...]:
+        """How many outlets of each rated lean reported the story, left to right.
+
+        Each outlet counts once, under the first rating its sources give; outlets
+        no source rates are not counted, so the figures never guess.
+        """
+        rated: dict[str, str] = {}
+        for source in self.sources:
+            if source.lean:
+                rated.setdefault(source.outlet.casefold(), source.lean.casefold())
+        counts: dict[str, int] = {}
+        for value in rated.values():
+            counts[value] = counts.get(value, 0) + 1
+        return tuple(sorted(counts.items(), key=lambda item: _lean_order(item[0])))
 
     @property
     def path(self) -> str:
@@ -144,6 +197,14 @@ class PublishedStory:
         """Reading time over the published text only, so hidden sentences do not count."""
         words = sum(word_count(line.text) for line in self.lines)
         return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+
+LEAN_ORDER = ("left", "lean left", "center", "lean right", "right")
+"""AllSides' scale, left to right; other ratings follow in alphabetical order."""
+
+
+def _lean_order(lean: str) -> tuple[int, str]:
+    return (LEAN_ORDER.index(lean) if lean in LEAN_ORDER else len(LEAN_ORDER), lean)
 
 
 def article_ids(draft: Draft) -> list[str]:
@@ -214,7 +275,7 @@ def publishable(store: PublishStore, draft: Draft, min_outlets: int) -> Publishe
         return None
     articles: Mapping[str, Article] = {a.id: a for a in store.articles(article_ids(draft))}
     slug, merged = page_slugs(store, draft.story_id)
-    found = published_story(draft, verdicts, articles, min_outlets, slug=slug)
+    found = published_story(draft, verdicts, articles, min_outlets, slug=slug, record=record)
     return None if found is None else replace(found, redirects=merged)
 
 
@@ -254,40 +315,48 @@ def published_story(
     min_outlets: int = 1,
     *,
     slug: str | None = None,
+    record: GateRecord | None = None,
 ) -> PublishedStory | None:
     """The reader's view of ``draft``, or ``None`` when the verify gate blocks it.
 
     A story reported by fewer than ``min_outlets`` different outlets is held:
     a multi-source article needs more than one source. ``slug`` names the page
     (see ``page_slugs``); without it the name rests on the story id, never on
-    the headline, which a rewrite may change.
+    the headline, which a rewrite may change. ``record`` is the gate's record,
+    which says what was left out and why.
     """
     verdicts = list(verdicts)
     if withheld_because(draft, verdicts, min_outlets) is not None:
         return None
-    supported = {v.position for v in verdicts if v.supported}
-    kept = [s for n, s in enumerate(draft.sentences) if n in supported]
-    headline_at = next(n for n, s in enumerate(draft.sentences) if s.kind == "headline")
-    body = [s for s in kept if s.kind == "body"]
+    passed = {v.position: v for v in verdicts if v.supported}
+    kept = [(s, passed[n]) for n, s in enumerate(draft.sentences) if n in passed]
     numbers = _source_numbers(draft)
     line = _Liner(numbers, articles)
-    dek = next((s for s in kept if s.kind == "dek"), None)
-    return PublishedStory(
+    headline = line(*next(pair for pair in kept if pair[0].kind == "headline"))
+    dek = next((pair for pair in kept if pair[0].kind == "dek"), None)
+    dek_line = line(*dek) if dek else None
+    paragraphs = _paragraphs([pair for pair in kept if pair[0].kind == "body"], line)
+    quotes = tuple(_quote(s, v, line, articles) for s, v in kept if s.kind == "quote")
+    coverage = tuple(_coverage(s, v, line, articles) for s, v in kept if s.kind == "coverage")
+    timeline = _timeline([pair for pair in kept if pair[0].kind == "timeline"], line)
+    story = PublishedStory(
         story_id=draft.story_id,
         slug=slug or story_slug("", draft.story_id),
         category=draft.category,
         category_slug=slugify(draft.category) or "uncategorised",
         date=draft.date,
-        headline=line(draft.sentences[headline_at]),
-        dek=line(dek) if dek else None,
-        paragraphs=_paragraphs(body, line),
-        quotes=tuple(_quote(s, line, articles) for s in kept if s.kind == "quote"),
-        sources=_sources(draft, numbers, articles),
-        coverage=tuple(_coverage(s, line, articles) for s in kept if s.kind == "coverage"),
-        timeline=_timeline([s for s in kept if s.kind == "timeline"], line),
+        headline=headline,
+        dek=dek_line,
+        paragraphs=paragraphs,
+        quotes=quotes,
+        sources=_sources(draft, numbers, articles, line.passages),
+        coverage=coverage,
+        timeline=timeline,
         version=draft.version,
         changes=draft.changes if draft.updated else (),
     )
+    shown = [shown_line.checks for shown_line in story.lines]
+    return replace(story, checking=summarise(record, shown, len(story.sources)))
 
 
 def _source_numbers(draft: Draft) -> dict[str, int]:
@@ -296,15 +365,21 @@ def _source_numbers(draft: Draft) -> dict[str, int]:
 
 
 class _Liner:
-    """Turns sentences into ``Line``s, resolving each citation against the stored articles."""
+    """Turns sentences into ``Line``s, resolving each citation against the stored articles.
+
+    It numbers the passages it cites per source as it goes (``passages``), so
+    the lines must be made in reading order for the numbers to read in order.
+    """
 
     def __init__(self, numbers: Mapping[str, int], articles: Mapping[str, Article]) -> None:
         self.numbers = numbers
         self.articles = articles
+        self.passages: dict[str, dict[tuple[str, int, int], Passage]] = {}
 
-    def __call__(self, sentence: Sentence) -> Line:
+    def __call__(self, sentence: Sentence, verdict: Verdict | None = None) -> Line:
         links = (self._link(c) for c in sentence.citations)
-        return Line(sentence.text, tuple(link for link in links if link is not None))
+        checks = verdict.checks if verdict is not None else ()
+        return Line(sentence.text, tuple(link for link in links if link is not None), checks)
 
     def _link(self, citation: Citation) -> CitationLink | None:
         """A citation of an article that is not stored cannot be checked, so it is dropped."""
@@ -312,21 +387,31 @@ class _Liner:
         if article is None:
             return None
         source = article.title if citation.field == "title" else article.text
+        span = source[citation.start : citation.end]
+        number = self.numbers[citation.article_id]
+        cited = self.passages.setdefault(citation.article_id, {})
+        key = (citation.field, citation.start, citation.end)
+        if key not in cited:
+            cited[key] = Passage(f"passage-{number}-{len(cited) + 1}", " ".join(span.split()))
         return CitationLink(
-            number=self.numbers[citation.article_id],
+            number=number,
             url=safe_url(article.url),
-            span=source[citation.start : citation.end],
+            span=span,
             article_id=citation.article_id,
             start=citation.start,
             end=citation.end,
+            field=citation.field,
+            passage=list(cited).index(key) + 1,
         )
 
 
-def _paragraphs(body: Sequence[Sentence], line: _Liner) -> tuple[tuple[Line, ...], ...]:
+def _paragraphs(
+    body: Sequence[tuple[Sentence, Verdict]], line: _Liner
+) -> tuple[tuple[Line, ...], ...]:
     """Group body sentences by ``Sentence.paragraph``, keeping draft order inside each."""
     groups: dict[int, list[Line]] = {}
-    for sentence in body:
-        groups.setdefault(sentence.paragraph, []).append(line(sentence))
+    for sentence, verdict in body:
+        groups.setdefault(sentence.paragraph, []).append(line(sentence, verdict))
     return tuple(tuple(groups[key]) for key in sorted(groups))
 
 
@@ -335,14 +420,19 @@ def _cited(sentence: Sentence, articles: Mapping[str, Article]) -> list[Article]
     return [article for article in found if article is not None]
 
 
-def _quote(sentence: Sentence, line: _Liner, articles: Mapping[str, Article]) -> Quote:
+def _quote(
+    sentence: Sentence, verdict: Verdict, line: _Liner, articles: Mapping[str, Article]
+) -> Quote:
     """The quote links to the first article it cites; the outlet falls back to that article's."""
     first = next(iter(_cited(sentence, articles)), None)
     outlet = sentence.outlet or (first.outlet if first else None)
-    return Quote(line(sentence), sentence.speaker, outlet, safe_url(first.url) if first else None)
+    url = safe_url(first.url) if first else None
+    return Quote(line(sentence, verdict), sentence.speaker, outlet, url)
 
 
-def _coverage(sentence: Sentence, line: _Liner, articles: Mapping[str, Article]) -> Coverage:
+def _coverage(
+    sentence: Sentence, verdict: Verdict, line: _Liner, articles: Mapping[str, Article]
+) -> Coverage:
     """The entry links to the outlet's cited article; its lean comes from that outlet's own
     articles only, so one outlet is never labelled with another's rating."""
     cited = _cited(sentence, articles)
@@ -350,7 +440,7 @@ def _coverage(sentence: Sentence, line: _Liner, articles: Mapping[str, Article])
     own = [a for a in (*cited, *articles.values()) if a.outlet == outlet]
     link = own[0] if own else (cited[0] if cited else None)
     rating = next((r for a in own if (r := lean(a)) is not None), None)
-    return Coverage(line(sentence), outlet, rating, safe_url(link.url) if link else None)
+    return Coverage(line(sentence, verdict), outlet, rating, safe_url(link.url) if link else None)
 
 
 def _lean_of(article: Article | None) -> str | None:
@@ -366,23 +456,31 @@ def lean(article: Article) -> str | None:
     return None
 
 
-def _timeline(entries: Sequence[Sentence], line: _Liner) -> tuple[TimelineEntry, ...]:
+def _timeline(
+    entries: Sequence[tuple[Sentence, Verdict]], line: _Liner
+) -> tuple[TimelineEntry, ...]:
     """Dated entries in date order, or none when they do not span several days.
 
     A "timeline" of events all on one day tells the reader nothing the body
     does not, and an entry without an ISO date cannot be placed on it.
     """
-    dated = [(day, s) for s in entries if (day := iso_day(s.date)) is not None]
-    if len({day for day, _ in dated}) < 2:
+    dated = [(day, s, v) for s, v in entries if (day := iso_day(s.date)) is not None]
+    if len({day for day, _, _ in dated}) < 2:
         return ()
-    ordered = sorted(dated, key=lambda pair: pair[0])
-    return tuple(TimelineEntry(day, line(sentence)) for day, sentence in ordered)
+    ordered = sorted(dated, key=lambda entry: entry[0])
+    return tuple(TimelineEntry(day, line(sentence, v)) for day, sentence, v in ordered)
 
 
 def _sources(
-    draft: Draft, numbers: Mapping[str, int], articles: Mapping[str, Article]
+    draft: Draft,
+    numbers: Mapping[str, int],
+    articles: Mapping[str, Article],
+    passages: Mapping[str, Mapping[tuple[str, int, int], Passage]],
 ) -> tuple[SourceItem, ...]:
-    """The draft's Sources, plus any cited article it forgot, so every ``[n]`` has an entry."""
+    """The draft's Sources, plus any cited article it forgot, so every ``[n]`` has an entry.
+
+    Each entry carries the passages the page cites from it, for the ``[n]`` links to land on.
+    """
     items = [
         SourceItem(
             numbers[s.article_id],
@@ -391,6 +489,8 @@ def _sources(
             safe_url(s.url),
             s.published,
             _lean_of(articles.get(s.article_id)),
+            s.article_id,
+            tuple(passages.get(s.article_id, {}).values()),
         )
         for s in draft.sources
     ]
@@ -401,7 +501,14 @@ def _sources(
             url = safe_url(article.url)
             items.append(
                 SourceItem(
-                    number, article.outlet, article.title, url, article.published, lean(article)
+                    number,
+                    article.outlet,
+                    article.title,
+                    url,
+                    article.published,
+                    lean(article),
+                    article_id,
+                    tuple(passages.get(article_id, {}).values()),
                 )
             )
     unique = {item.number: item for item in reversed(items)}

@@ -30,7 +30,9 @@ import jinja2
 from newsdesk.config import PublishSettings
 from newsdesk.engine import Progress
 from newsdesk.publish.files import write_if_changed
+from newsdesk.publish.json_api import render_api
 from newsdesk.publish.model import PublishedStory, PublishStore, published_stories
+from newsdesk.publish.ranking import ranked
 from newsdesk.publish.text import human_date
 from newsdesk.records import CATEGORIES, Publication
 from newsdesk.store import DraftStore
@@ -102,20 +104,24 @@ def build_site(
 def render_site(stories: Iterable[PublishedStory], settings: PublishSettings) -> list[RenderedFile]:
     """Every file of the site, in a fixed order, rendered from ``stories`` alone."""
     ordered = newest_first(stories)
-    sections = _sections(ordered)
+    front = ranked(ordered)
+    sections = _sections(front)
+    base_url = _base_url(settings.base_url)
     common: dict[str, Any] = {
         "site_title": settings.site_title,
-        "base_url": _base_url(settings.base_url),
+        "base_url": base_url,
         "sections": sections,
     }
     nested = {**common, "root": "../"}
     top = {**common, "root": "", "current_section": ""}
-    files = [_render("index.html", "index.html", top, stories=ordered)]
+    files = [_render("index.html", "index.html", top, stories=front)]
     files += [_story_page(story, nested) for story in ordered]
     files += [page for story in ordered for page in _redirect_pages(story, nested)]
     files += [_category_page(section, nested) for section in sections]
     files.append(_render("feed.atom", "feed.atom", top, stories=ordered, updated=_updated(ordered)))
     files.append(_render("style.css", "style.css", {}))
+    api = render_api(front, settings.site_title, base_url)
+    files += [RenderedFile(path, data) for path, data in api]
     return files
 
 
@@ -147,7 +153,8 @@ def newest_first(stories: Iterable[PublishedStory]) -> list[PublishedStory]:
 
 
 def _sections(stories: Sequence[PublishedStory]) -> list[Section]:
-    """Categories in taxonomy order (unknown ones after, by name), only if they have stories."""
+    """Categories in taxonomy order (unknown ones after, by name), only if they have stories;
+    each keeps the order of ``stories``."""
     grouped: dict[str, list[PublishedStory]] = {}
     for story in stories:
         grouped.setdefault(story.category, []).append(story)

@@ -8,7 +8,8 @@ from typing import Literal
 
 from newsdesk.engine import Context
 from newsdesk.errors import InputError
-from newsdesk.publish.jekyll import build_jekyll
+from newsdesk.publish.files import remove_stale_temps
+from newsdesk.publish.jekyll import POSTS, build_jekyll
 from newsdesk.publish.site import SiteResult, build_site
 from newsdesk.records import StageRun
 
@@ -25,7 +26,8 @@ class PublishStage:
     actually written, so a re-run over an unchanged store reports 0 and
     ``skipped`` counts every file it found up to date. ``result`` is what the
     last run's build did. A folder that cannot be written is an ``InputError``
-    naming the path.
+    naming the path. A build first removes the temporary files a killed
+    publish left in the folders it writes (``files.remove_stale_temps``).
     """
 
     name = "publish"
@@ -47,8 +49,11 @@ class PublishStage:
         try:
             if self.format == "jekyll":
                 assert self.target is not None
+                remove_stale_temps(self.target, recursive=False)  # a starter _config.yml's
+                remove_stale_temps(self.target / POSTS, recursive=False)
                 self.result = build_jekyll(context.store, settings, self.target, context.progress)
             else:
+                remove_stale_temps(Path(settings.site_dir))
                 self.result = build_site(context.store, settings, context.progress)
         except OSError as exc:
             raise InputError(f"{exc.filename or folder}: cannot write: {exc.strerror}") from None

@@ -94,12 +94,22 @@ def story_id_for_article(article_id: str) -> str:
 
 
 def day_number(value: str | None) -> int | None:
-    """An ISO date as a day number (``None`` stays ``None``)."""
-    return date.fromisoformat(value[:10]).toordinal() if value else None
+    """An ISO date as a day number (``None`` stays ``None``, and so does a value that is
+    not a date: no stored value can stop a run)."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10]).toordinal()
+    except ValueError:
+        return None
 
 
 def day_text(value: int | None) -> str | None:
-    return date.fromordinal(value).isoformat() if value is not None else None
+    """A day number as an ISO date, held within the calendar (``date.min``..``date.max``):
+    a window reaching back before year 1 starts at its first day."""
+    if value is None:
+        return None
+    return date.fromordinal(min(max(value, 1), date.max.toordinal())).isoformat()
 
 
 @dataclass(frozen=True)

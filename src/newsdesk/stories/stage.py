@@ -8,7 +8,9 @@ article's story, any merge or move it caused, a detected copy, the sections
 of the stories it changed) is one transaction, so a killed run resumes with
 the next article from exactly the state an uninterrupted run had.
 
-An article without a date is placed on the day it was imported. One with
+An article without a date is placed on the day it was imported, and so is one
+whose stored date is impossible (before 1900, after the run's day, not a date:
+it could neither be placed nor be allowed to settle every open story). One with
 neither title nor text is recorded as skipped with the reason, and not
 offered again until its content changes.
 """
@@ -17,10 +19,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date
 from typing import Protocol
 
 from newsdesk.engine import Context
+from newsdesk.errors import shown
 from newsdesk.language.encoder import MODEL_NAME
+from newsdesk.language.sanitise import plausible_day
 from newsdesk.records import Article, DuplicateLink, Placement, StageRun, WordCounts
 from newsdesk.store import ArticleStore, StoryStore
 from newsdesk.stories.clusterer import Clusterer, Decision, Params, day_number, day_text
@@ -68,7 +73,7 @@ class StoriesStage:
             record.errors.append(f"article {article.id!r}: {EMPTY_TEXT}")
         if not usable:
             return record
-        days = self._days(store, usable, context.run.started[:10])
+        days = self._days(store, usable, context.run.started[:10], record.errors)
         ordered = sorted(usable, key=lambda a: (days[a.id], a.id))
         embedder = shared_embedder(self.device or settings.device)
         params = self.params or Params.of(settings, config.ingest.near_duplicate)
@@ -94,10 +99,30 @@ class StoriesStage:
         return record
 
     @staticmethod
-    def _days(store: ArticleStore, articles: Sequence[Article], today: str) -> dict[str, str]:
-        """Each article's date, or the day it was imported (today when that is unknown)."""
-        imported = store.import_days([a.id for a in articles if not a.published])
-        return {a.id: a.published or imported.get(a.id, today)[:10] for a in articles}
+    def _days(
+        store: ArticleStore, articles: Sequence[Article], today: str, errors: list[str]
+    ) -> dict[str, str]:
+        """Each article's date, or the day it was imported (today when that is unknown).
+
+        A stored date that is not one, or is before 1900 or after ``today`` (the
+        run's day) by more than a day, counts as no date, with a line in ``errors``:
+        no stored value can stop this stage or settle every open story.
+        """
+        run_day = date.fromisoformat(today)
+        dated = {a.id: plausible_day(a.published, run_day) for a in articles}
+        imported = store.import_days([a.id for a in articles if not dated[a.id]])
+        days = {}
+        for article in articles:
+            day = dated[article.id]
+            if day is None:
+                day = plausible_day(imported.get(article.id), run_day) or today
+                if article.published:
+                    errors.append(
+                        f"article {shown(article.id)}: date {shown(article.published)}"
+                        f" is impossible; placed on {day}"
+                    )
+            days[article.id] = day
+        return days
 
     @staticmethod
     def _features(

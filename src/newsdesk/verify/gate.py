@@ -122,17 +122,19 @@ def run_gate(
             break
         before = {sentence.text for sentence in draft.sentences}
         after = {sentence.text for sentence in revision.sentences}
-        dropped.extend(_dropped(draft, flags, after, rounds))
+        dropped.extend(_dropped(draft, flags, results, after, rounds))
         revised += len(after - before)
         draft = revision
     kept: list[Sentence] = []
     verdicts: list[Verdict] = []
     for sentence, result in zip(draft.sentences, results, strict=True):
         if result.label == "supported":
-            verdicts.append(Verdict(len(kept), "supported"))
+            verdicts.append(Verdict(len(kept), "supported", checks=passed(result)))
             kept.append(sentence)
         else:
-            dropped.append(Dropped(sentence.kind, sentence.text, result.reason, rounds))
+            dropped.append(
+                Dropped(sentence.kind, sentence.text, result.reason, rounds, failed(result))
+            )
     headline_lost = not any(s.kind == "headline" for s in kept)
     final = replace(draft, sentences=tuple(_renumber(kept)))
     share = len(kept) / drafted if drafted else 0.0
@@ -158,10 +160,33 @@ def run_gate(
     return Gated(final, tuple(verdicts), record)
 
 
-def _dropped(draft: Draft, flags: Sequence[Flag], after: set[str], round_: int) -> list[Dropped]:
+def passed(result: ClaimResult) -> tuple[str, ...]:
+    """The checks a sentence passed, each once, in the order they ran."""
+    return tuple(dict.fromkeys(c.kind for c in result.checks if c.verdict == "pass"))
+
+
+def failed(result: ClaimResult) -> str:
+    """The check that decided a failed verdict (empty when none names itself)."""
+    deciding = result.deciding
+    return deciding.kind if deciding is not None else ""
+
+
+def _dropped(
+    draft: Draft,
+    flags: Sequence[Flag],
+    results: Sequence[ClaimResult],
+    after: set[str],
+    round_: int,
+) -> list[Dropped]:
     """Flagged sentences the writer's revision no longer contains (replaced or removed)."""
     return [
-        Dropped(draft.sentences[flag.position].kind, flag.text, flag.reason, round_)
+        Dropped(
+            draft.sentences[flag.position].kind,
+            flag.text,
+            flag.reason,
+            round_,
+            failed(results[flag.position]),
+        )
         for flag in flags
         if flag.text not in after
     ]

@@ -30,7 +30,7 @@ from newsdesk.write.base import UsageMeter, Writer
 
 log = logging.getLogger("newsdesk.verify")
 
-RULES_VERSION = 3
+RULES_VERSION = 4
 """Raise when a check's rules change what it passes: stored drafts are then judged again."""
 
 

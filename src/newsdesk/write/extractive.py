@@ -130,9 +130,10 @@ class ExtractiveWriter:
     """
 
     name = "extractive"
-    version = "3"
+    version = "4"
     """2: page furniture left out, its own headline, timeline lines in headline style.
-    3: relative dates pinned, "Where outlets differ"."""
+    3: relative dates pinned, "Where outlets differ". 4: no sentence that holds part of
+    a quotation without its marks."""
 
     def __init__(self, settings: WriteSettings, embed: Embed | None = None) -> None:
         self.settings = settings

@@ -103,10 +103,10 @@ class LLMWriter:
     """
 
     name = "llm"
-    version = "2"
+    version = "3"
     """2: sources shown without their page furniture; the prompts ask for an own headline,
     a lead, developments in time order, where the sources differ, standalone sentences
-    and one credit per paragraph."""
+    and one credit per paragraph. 3: words a source quotes keep their marks and speaker."""
 
     def __init__(
         self,

@@ -144,7 +144,9 @@ def section_messages(
         f"Write at most {sentences} sentences for section {index + 1} only, each of "
         f"{settings.min_words} to {settings.max_words} words, stating only what the sources "
         "say. Every sentence stands on its own: name people instead of he or she, give dates "
-        "instead of yesterday, and name the speaker of every quotation. State each fact "
+        "instead of yesterday, and name the speaker of every quotation. Words a source puts "
+        "inside quotation marks stay inside quotation marks, with their speaker, even when "
+        "the source's sentence has no mark of its own. State each fact "
         "once, and credit a source once per paragraph, never twice in one sentence. "
         "Reply with a JSON object of this form:\n"
         '{"sentences": [{"text": "a sentence", "sources": ["S1", "S2"]}]}\n'

@@ -21,7 +21,15 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from newsdesk.config import WriteSettings
 from newsdesk.language.furniture import furniture_of, usable
 from newsdesk.language.references import relative_time
-from newsdesk.language.text import Span, content_stems, numbers, sentences, word_count, words
+from newsdesk.language.text import (
+    Span,
+    content_stems,
+    inside_quotation,
+    numbers,
+    sentences,
+    word_count,
+    words,
+)
 from newsdesk.records import Article, Citation
 from newsdesk.write.standalone import standalone
 
@@ -99,6 +107,10 @@ def candidates(
     excluded; a leading dateline or section label is cut off the cited span; a pronoun
     subject or speaker is replaced by the person the source means, ``standalone``).
 
+    A sentence that holds words of a quotation without both its marks (the middle of a
+    quotation several sentences or paragraphs long, or its end: "…equipment,” he said")
+    is left out: printed alone it would give someone's words as the newsroom's.
+
     Relative dates are pinned to the calendar ("on Monday" to "on Monday, Dec. 1").
     With ``as_of`` (the article's date), a sentence that keeps a date relative to
     its own day ("Monday night", "last week") is left out when its source was
@@ -110,8 +122,8 @@ def candidates(
         marks = furniture_of(article)
         for index, raw in enumerate(sentences(article.text)):
             span = usable(raw, marks)
-            if span is None:
-                continue
+            if span is None or inside_quotation(article.text, span.start, span.end):
+                continue  # furniture, or someone's words that would lose their marks
             made = standalone(article, span)
             if made is None or not _standalone(made.text, settings):
                 continue

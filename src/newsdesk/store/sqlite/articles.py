@@ -1,12 +1,22 @@
-"""The articles part of the SQLite store (``ArticleStore``)."""
+"""The articles part of the SQLite store (``ArticleStore``).
+
+Every article is stored through ``add_article`` or ``_replace_article``, and both
+store it cleaned (``language.sanitise.clean_article``): whichever source built
+it, no control character, lone surrogate or bidi override reaches the stored
+text. Articles that were built cleaned (JSONL dumps) pass through unchanged, so
+their content hash is the one their source gives. Stored text is never
+rewritten: citations are offsets into it.
+"""
 
 from __future__ import annotations
 
 import json
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import replace
 
 from newsdesk.errors import StoreError
+from newsdesk.language.sanitise import clean_article, clean_line, clean_text
 from newsdesk.records import (
     Article,
     ArticleVersion,
@@ -25,13 +35,17 @@ class SQLiteArticleStore(SQLiteDatabase):
         row = self._one("SELECT hash FROM articles WHERE id = ?", (article_id,))
         return None if row is None else str(row["hash"])
 
-    def add_article(self, article: Article, run_id: int | None) -> None:
-        self.db.execute(
+    def add_article(self, article: Article, run_id: int | None) -> bool:
+        """Store a new article, cleaned first (see the module docstring); False, storing
+        nothing, when its id is already stored (by another import since the caller looked)."""
+        article = clean_article(article)
+        cursor = self.db.execute(
             "INSERT INTO articles"
             " (id, url, outlet, title, text, published, lang, extra, hash, run_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
             (article.id, *_columns(article), run_id),
         )
+        return cursor.rowcount == 1
 
     def article(self, article_id: str) -> Article | None:
         row = self._one("SELECT * FROM articles WHERE id = ?", (article_id,))
@@ -116,6 +130,7 @@ class SQLiteArticleStore(SQLiteDatabase):
         written from other sources, because its citations point into the old
         text: the next write stage rewrites it as the draft's next version.
         """
+        version = replace(version, title=clean_line(version.title), text=clean_text(version.text))
         with self.transaction():
             if snapshot is not None:
                 self.db.execute(
@@ -181,6 +196,7 @@ class SQLiteArticleStore(SQLiteDatabase):
         )
 
     def _replace_article(self, article: Article, run_id: int | None) -> None:
+        article = clean_article(article)
         self.db.execute("DELETE FROM furniture_marks WHERE article_id = ?", (article.id,))
         self.db.execute("DELETE FROM article_furniture WHERE article_id = ?", (article.id,))
         self.db.execute(

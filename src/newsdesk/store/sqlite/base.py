@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -55,6 +56,7 @@ class SQLiteDatabase:
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a newsdesk database ({exc})") from exc
         self._depth = 0
+        self._thread = threading.get_ident()  # the connection's own thread
         self.migrate()
 
     # -- plumbing ---------------------------------------------------------

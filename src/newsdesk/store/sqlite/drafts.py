@@ -145,8 +145,12 @@ class SQLiteDraftStore(SQLiteDatabase):
         with self.transaction():
             self.db.execute("DELETE FROM verdicts WHERE story_id = ?", (draft.story_id,))
             self.db.executemany(
-                "INSERT INTO verdicts (story_id, position, label, reason) VALUES (?, ?, ?, ?)",
-                [(draft.story_id, v.position, v.label, v.reason) for v in verdicts],
+                "INSERT INTO verdicts (story_id, position, label, reason, checks)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [
+                    (draft.story_id, v.position, v.label, v.reason, " ".join(v.checks))
+                    for v in verdicts
+                ],
             )
 
     def save_gated(
@@ -183,7 +187,7 @@ class SQLiteDraftStore(SQLiteDatabase):
 
     def verdicts(self, story_id: str) -> list[Verdict]:
         return [
-            Verdict(r["position"], r["label"], r["reason"])
+            Verdict(r["position"], r["label"], r["reason"], tuple((r["checks"] or "").split()))
             for r in self._all(
                 "SELECT * FROM verdicts WHERE story_id = ? ORDER BY position", (story_id,)
             )

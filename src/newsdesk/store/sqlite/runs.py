@@ -1,11 +1,24 @@
-"""The runs part of the SQLite store (``RunStore``)."""
+"""The runs part of the SQLite store (``RunStore``), with the run lease (``run_lease``).
+
+The lease is taken in the ``BEGIN IMMEDIATE`` transaction that records the
+run: SQLite lets one writer at a time through, so the check (no lease, or one
+``lease_held`` says is free) and the ``INSERT OR REPLACE`` that follows it
+cannot interleave with another process doing the same.
+"""
 
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
+import threading
+import time
+from contextlib import closing
 from typing import cast
 
-from newsdesk.records import Run, StageRun
+from newsdesk.errors import StoreBusy
+from newsdesk.records import Lease, Run, StageRun
+from newsdesk.store.runs import lease_held, this_host
 from newsdesk.store.sqlite.base import SQLiteDatabase, utc_now
 
 COUNTED_TABLES = (
@@ -22,14 +35,62 @@ COUNTED_TABLES = (
 
 
 class SQLiteRunStore(SQLiteDatabase):
-    """Runs, stage runs and row counts."""
+    """Runs, stage runs, row counts and the run lease."""
 
-    def start_run(self) -> Run:
+    def start_run(self, lease_s: float | None = None) -> Run:
         started = utc_now()
-        cursor = self.db.execute(
-            "INSERT INTO runs (started, status) VALUES (?, 'running')", (started,)
+        with self.transaction():
+            if lease_s is not None:
+                holder = self._lease_row()
+                if holder is not None and lease_held(holder):
+                    raise StoreBusy(holder)
+                # no live run holds the store: the runs still marked running were cut off
+                self.db.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
+            cursor = self.db.execute(
+                "INSERT INTO runs (started, status) VALUES (?, 'running')", (started,)
+            )
+            run = Run(id=int(cast(int, cursor.lastrowid)), started=started)
+            if lease_s is not None:
+                now = time.time()
+                self.db.execute(
+                    "INSERT OR REPLACE INTO run_lease"
+                    " (id, run_id, pid, host, started, heartbeat, expires)"
+                    " VALUES (1, ?, ?, ?, ?, ?, ?)",
+                    (run.id, os.getpid(), this_host(), started, now, now + lease_s),
+                )
+        return run
+
+    def renew_lease(self, run_id: int, lease_s: float) -> bool:
+        """Renew the lease; from another thread than the store's, over a connection of its
+        own (a connection belongs to one thread, and a heartbeat must not join a stage's
+        open transaction). An in-memory store is seen by no other connection: there the
+        other thread has nothing to renew."""
+        now = time.time()
+        sql = "UPDATE run_lease SET heartbeat = ?, expires = ? WHERE run_id = ?"
+        params = (now, now + lease_s, run_id)
+        if threading.get_ident() == self._thread:
+            return self.db.execute(sql, params).rowcount == 1
+        if self.path == ":memory:":
+            return True
+        with closing(sqlite3.connect(self.path, isolation_level=None, timeout=5.0)) as db:
+            return db.execute(sql, params).rowcount == 1
+
+    def lease(self) -> Lease | None:
+        holder = self._lease_row()
+        return holder if holder is not None and lease_held(holder) else None
+
+    def _lease_row(self) -> Lease | None:
+        row = self._one("SELECT * FROM run_lease WHERE id = 1")
+        if row is None:
+            return None
+        return Lease(
+            run_id=row["run_id"],
+            pid=row["pid"],
+            host=row["host"],
+            started=row["started"],
+            heartbeat=row["heartbeat"],
+            expires=row["expires"],
         )
-        return Run(id=int(cast(int, cursor.lastrowid)), started=started)
 
     def save_stage_run(self, run: Run, position: int, stage: StageRun) -> None:
         self.db.execute(
@@ -52,14 +113,23 @@ class SQLiteRunStore(SQLiteDatabase):
         )
 
     def finish_run(self, run: Run) -> None:
-        self.db.execute(
-            "UPDATE runs SET finished = ?, status = ? WHERE id = ?", (utc_now(), run.status, run.id)
-        )
+        with self.transaction():
+            self.db.execute(
+                "UPDATE runs SET finished = ?, status = ? WHERE id = ?",
+                (utc_now(), run.status, run.id),
+            )
+            self.db.execute("DELETE FROM run_lease WHERE run_id = ?", (run.id,))
 
     def runs(self, limit: int = 10) -> list[Run]:
         result = []
+        holder = self.lease()
         for row in self._all("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,)):
             run = Run(id=row["id"], started=row["started"], status=row["status"])
+            if run.status == "running":
+                if holder is not None and holder.run_id == run.id:
+                    run.lease = holder
+                else:
+                    run.status = "interrupted"
             for s in self._all(
                 "SELECT * FROM stage_runs WHERE run_id = ? ORDER BY position", (row["id"],)
             ):

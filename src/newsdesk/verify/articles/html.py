@@ -96,10 +96,48 @@ _DATE_META = frozenset({"article:published_time", "date", "datepublished", "publ
 
 def parse_html(source: str) -> ParsedArticle:
     """The units of an HTML page, as ``verify.articles.parse_article`` gives them."""
-    reader = _Reader(source)
+    reader = _Reader(source, footnotes(source))
     reader.feed(source)
     reader.close()
     return reader.parsed()
+
+
+class _Footnotes(HTMLParser):
+    """Finds, for each element with an ``id``, the first web link inside it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[tuple[str, str | None]] = []
+        self.found: dict[str, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        href = (found.get("href") or "").strip()
+        if tag == "a" and is_web_url(href):
+            for _, name in self.open:
+                if name and name not in self.found:
+                    self.found[name] = href
+        if tag not in _VOID:
+            self.open.append((tag, found.get("id")))
+
+    def handle_endtag(self, tag: str) -> None:
+        for depth in range(len(self.open) - 1, -1, -1):
+            if self.open[depth][0] == tag:
+                del self.open[depth:]
+                return
+
+
+def footnotes(source: str) -> dict[str, str]:
+    """Where each in-page link leads: ``#id`` → the first web link inside element ``id``.
+
+    Pages that cite as footnotes (a ``[1]`` marker jumping to a passage or a
+    reference at the foot, as newsdesk's own story pages and Wikipedia do) name
+    their source there, not in the marker; following the fragment finds it.
+    """
+    finder = _Footnotes()
+    finder.feed(source)
+    finder.close()
+    return {f"#{name}": url for name, url in finder.found.items()}
 
 
 class _Text:
@@ -208,9 +246,11 @@ class _Heading:
 class _Reader(HTMLParser):
     """Event handler that keeps an open-element stack, blocks and metadata (see module doc)."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, footnotes: dict[str, str] | None = None) -> None:
         super().__init__(convert_charrefs=False)
         self.source = source
+        self.footnotes = footnotes or {}
+        """In-page links and the web link each leads to (see ``footnotes``)."""
         self.units = Units(source)
         self.lines = [0] + [i + 1 for i, char in enumerate(source) if char == "\n"]
         self.stack: list[_Element] = []
@@ -559,6 +599,7 @@ class _Reader(HTMLParser):
         return is_web_url(href) and normalize_url(href) not in self.own_urls
 
     def _open_anchor(self, element: _Element, href: str, start: int) -> None:
+        href = self.footnotes.get(href, href)
         anchor = _Anchor(href, start, italic=self.italic > 0)
         if self.blocks:
             self.blocks[-1].anchors.append(anchor)

@@ -19,7 +19,7 @@ from newsdesk.verify.checks.dates import date_check
 from newsdesk.verify.checks.numbers import number_check
 from newsdesk.verify.checks.opinion import opinion_check
 from newsdesk.verify.checks.places import place_check
-from newsdesk.verify.checks.quotes import quote_check, speaker_check
+from newsdesk.verify.checks.quotes import quote_check, speaker_check, unmarked_check
 from newsdesk.verify.checks.roles import role_check
 from newsdesk.verify.checks.support import support_check
 
@@ -27,6 +27,7 @@ CHECKS: tuple[ClaimCheck, ...] = (
     attribution_check,
     quote_check,
     speaker_check,
+    unmarked_check,
     check_context,
     number_check,
     date_check,

@@ -3,7 +3,9 @@
 A quotation must appear in a source word for word, up to quote style,
 whitespace, case and ellipses ("...", "…" mark cuts: each piece must appear,
 in order). The speaker the claim names must be the person the source credits
-with those words; a different named speaker contradicts the claim.
+with those words; a different named speaker contradicts the claim. And words a
+cited source prints only inside quotation marks must not be printed outside
+them (``unmarked_check``): they would read as the newsroom's own, or the outlet's.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from newsdesk.language.quoting import quotation_speaker, unmarked_quote
 from newsdesk.language.speakers import speaker_of
 from newsdesk.language.text import (
     QUOTED_SPAN,
     normalize,
     normalized,
+    quotation_at,
     quotations,
     sentence_spans,
     words,
@@ -45,10 +49,22 @@ _PRONOUN_SPEAKER = re.compile(
 
 @dataclass(frozen=True)
 class Found:
-    """Where a quotation was found: the source sentence holding it."""
+    """Where a quotation was found: the source sentence holding it, the speaker named
+    around it, and ``at``, the offset of its first words in the source."""
 
     evidence: Evidence
     speaker: str | None
+    at: int
+
+    def quoted_by(self) -> str | None:
+        """The speaker named around the quotation, else whom the source's quotation holding
+        it is credited to over sentences and paragraphs ("…,” he said" after a paragraph
+        naming him): a quotation several sentences long names its speaker once."""
+        if self.speaker is not None:
+            return self.speaker
+        text = self.evidence.source.text
+        quotation = quotation_at(text, self.at)
+        return quotation_speaker(text, quotation) if quotation is not None else None
 
 
 def _pieces(quote: str) -> list[str]:
@@ -114,7 +130,7 @@ def find_quote(quote: str, sources: Sequence[Article]) -> list[Found]:
         else:
             start = _raw_offset(source.text, folded.find(pieces[0]))
             evidence, speaker = _sentence_at(source, start)
-            found.append(Found(evidence, speaker))
+            found.append(Found(evidence, speaker, start))
     return found
 
 
@@ -167,10 +183,18 @@ def check_quotes(
                 f"{other.evidence.source.id} gives these words to {other.speaker}, not {speaker}"
             )
             return quote_check, Check("speaker", "fail", detail, other.evidence), evidence
-        if not any(_mentions(speaker, _neighbours(f.evidence.source, f.evidence)) for f in where):
+        if not any(_spoken_by(f, speaker) for f in where):
             detail = f"{where[0].evidence.source.id} does not say {speaker} said this"
             return quote_check, Check("speaker", "fail", detail), evidence
     return quote_check, Check("speaker", "pass", speaker), evidence
+
+
+def _spoken_by(found: Found, speaker: str) -> bool:
+    """Whether the source names ``speaker`` beside the quotation or credits its quotation
+    to them (a quotation whose speaker the paragraph before names)."""
+    if _mentions(speaker, _neighbours(found.evidence.source, found.evidence)):
+        return True
+    return _same_person(found.quoted_by() or "", speaker)
 
 
 def _unspoken(claim: str, quoted: Sequence[str], holders: Sequence[Sequence[Found]]) -> Check:
@@ -189,15 +213,28 @@ def _unspoken(claim: str, quoted: Sequence[str], holders: Sequence[Sequence[Foun
     for quote, where in zip(quoted, holders, strict=True):
         if len(words(quote)) < MIN_SPOKEN_WORDS:
             continue
-        credited = next((f for f in where if f.speaker is not None), None)
-        if credited is None or credited.speaker is None or _mentions(credited.speaker, claim):
+        credited = _credited(where)
+        if credited is None or _mentions(credited[1], claim):
             continue
         detail = (
-            f"{credited.evidence.source.id} gives these words to {credited.speaker};"
+            f"{credited[0].evidence.source.id} gives these words to {credited[1]};"
             " the sentence does not say who said them"
         )
         return Check("speaker", "fail", detail)
     return Check("speaker", "n/a", "the claim names no speaker")
+
+
+def _credited(where: Sequence[Found]) -> tuple[Found, str] | None:
+    """The first place that names who said a quotation: beside it, else over the source's
+    whole quotation (read only when no place names the speaker beside it)."""
+    for found in where:
+        if found.speaker is not None:
+            return found, found.speaker
+    for found in where:
+        name = found.quoted_by()
+        if name is not None:
+            return found, name
+    return None
 
 
 def _mentions(speaker: str, context: str) -> bool:
@@ -214,3 +251,30 @@ def quote_check(claim: Claim) -> Check:
 def speaker_check(claim: Claim) -> Check:
     """Whether the source gives the quotation to the speaker the claim names."""
     return claim.quoted[1]
+
+
+def unmarked_check(claim: Claim) -> Check:
+    """Whether the claim prints a cited source's quoted words as plain prose.
+
+    A run of the claim's words outside its quotation marks that a cited source prints
+    only inside a quotation (``language.quoting.unmarked_quote``: long enough to be a
+    statement, not a stock phrase) is someone's words passed off as the newsroom's or
+    the outlet's, whatever else the sentence credits: "According to CNN, at that time,
+    there was a paucity of equipment" where CNN quoted Fauci. A speaker check: the
+    failure is whose words they are.
+    """
+    cited = {(e.source.id, e.field): e for e in claim.cited}
+    evidence = list(cited.values())
+    texts = [e.source.title if e.field == "title" else e.source.text for e in evidence]
+    found = unmarked_quote(claim.text, texts)
+    if found is None:
+        return Check("speaker", "n/a", "no quoted words outside quotation marks")
+    source = evidence[found.source].source
+    run = claim.text[found.start : found.end]
+    speaker = quotation_speaker(texts[found.source], found.quotation)
+    whose = f"words of {speaker}" if speaker is not None else "quoted words"
+    return Check(
+        "speaker",
+        "fail",
+        f"{whose} published without quotation marks: “{run}” (quoted in {source.id})",
+    )

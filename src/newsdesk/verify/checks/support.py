@@ -865,8 +865,8 @@ def _reverses(sentence: str, claim_set: set[str], copied: Sequence[str]) -> bool
     an embedding barely moves for "did not kick off" against "kicked off", so a
     negated copy could pass. The guard compares polarity where the two texts say
     the same thing: in the span's sentence that shares the most words with the claim,
-    the stretch that holds those words (a negation in another clause, or in the other
-    sentence of a two-sentence window, does not count). Any copied span that agrees
+    next to those words (a negation in another clause, or in the other sentence of a
+    two-sentence window, does not count). Any copied span that agrees
     clears the sentence: another source may say the negative.
     """
     if len(claim_set) < 3 or not copied:
@@ -884,12 +884,14 @@ def _reverses(sentence: str, claim_set: set[str], copied: Sequence[str]) -> bool
 
 
 def _negated_near(tokens: Sequence[str], anchor: set[str], before: int = 3) -> bool:
-    """Whether a negation stands among ``tokens`` from ``before`` words ahead of the first
-    ``anchor`` stem to the last one ("No. 1" is a rank, not a negation)."""
+    """Whether a negation stands within ``before`` words ahead of an ``anchor`` stem ("did
+    not kick off"), so that it bears on words the two texts share; a negation inside a
+    clause the claim leaves out ("after Warren accused him of saying a woman could not
+    win, Sanders sought to downplay…") does not count. "No. 1" is a rank, not a negation.
+    """
     hits = [i for i, t in enumerate(tokens) if t not in STOPWORDS and stem(t) in anchor]
-    if not hits:
-        return False
-    for i in range(max(hits[0] - before, 0), hits[-1] + 1):
+    near = {j for i in hits for j in range(max(i - before, 0), i + 1)}
+    for i in sorted(near):
         token = tokens[i]
         if token == "no" and i + 1 < len(tokens) and tokens[i + 1][:1].isdigit():
             continue
