@@ -38,6 +38,7 @@ from newsdesk.ingest.markup import (
     MAX_ATTRIBUTES,
     MAX_FEED_ELEMENTS,
     MAX_PAGE_ELEMENTS,
+    MAX_TAG_CHARACTERS,
     scan,
     scan_bytes,
 )
@@ -220,6 +221,48 @@ def test_a_long_feed_keeps_every_complete_entry_before_the_limit() -> None:
     assert [e.title for e in parsed.entries] == [f"Item {n}" for n in range(10)]
     assert "more than 56 elements" in parsed.problems[0]
     assert len(parse_feed(body, "http://ex.com/feed").entries) == 100
+
+
+@pytest.mark.parametrize(
+    ("tag", "shown"),
+    [
+        ("<summary" + "x" * 3_000_000 + ">", "<summary" + "x" * 32 + "…>"),
+        ("</title" + "x" * 1_000_000 + ">", "</title" + "x" * 33 + "…>"),
+        ("<summary" + " " * 1_000_000 + ">", "<summary>"),
+        ("<summary a=" + "x" * 1_000_000 + ">", "<summary>"),
+        ("<summary a='1' " + "<" * 10 + "x" * 1_000_000 + ">", "<summary>"),
+    ],
+)
+def test_a_long_tag_in_a_broken_feed_is_read_up_to(tag: str, shown: str) -> None:
+    """feedparser's loose parser kept some 150 bytes per character of such a tag (a 3 MB
+    tag name took 460 MB, so a 10 MB feed could take 1.5 GB), and counting the attributes
+    of ``a=xxx...`` took time in the square of its length (a 100 KB one, minutes). Found
+    by bench/robustness.py."""
+    body = rss(
+        item("http://ex.com/a", "A")
+        + item("http://ex.com/b", "B & broken", f"<p>{tag}</p>")  # not well-formed
+        + item("http://ex.com/c", "C")
+    )
+    parsed = parse_feed(body, "http://ex.com/feed")
+    assert [e.title for e in parsed.entries] == ["A"]
+    assert parsed.problems == (
+        f"feed has a {shown} tag of more than {MAX_TAG_CHARACTERS} characters:"
+        " read only the entries before it",
+    )
+
+
+def test_quoted_values_and_pages_are_not_held_to_the_tag_length() -> None:
+    value = "v" * (2 * MAX_TAG_CHARACTERS)
+    body = rss(
+        item("http://ex.com/a", "A", extra=f' data-x="{value}"') + item("http://ex.com/b", "B")
+    )
+    parsed = parse_feed(body, "http://ex.com/feed")
+    assert [e.title for e in parsed.entries] == ["A", "B"] and parsed.problems == ()
+    assert scan(f"<img src={value}><p>x</p>", html=True) is None
+    run = " a=" + "x" * (MAX_TAG_CHARACTERS - 100)  # read once: it took minutes
+    assert scan(f"<rss{run}>", html=False) is None
+    many = ' b="1"' * 65
+    assert scan(f"<rss{run}{many}>", html=False) is not None
 
 
 def test_a_feed_over_a_limit_in_another_encoding_is_refused() -> None:

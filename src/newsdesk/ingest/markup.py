@@ -7,12 +7,16 @@ minutes), libxml2's HTML parser checks each attribute against the tag's
 others (a ``<body>`` with 100,000 attributes took over a minute), and
 feedparser and trafilatura spend 30 to 150 microseconds on each element (a
 feed of a million unclosed elements took two minutes, a page of a million
-``<p>`` over one). So every document is scanned first, in time linear in its
-size, for the first place it goes over a limit: more than ``max_elements``
-elements (comments and CDATA sections count as one each) or an element with
-more than ``max_attributes`` attributes. A feed is then read up to its last
-complete entry before that place, a page is refused, and the problem names
-the limit.
+``<p>`` over one). feedparser's loose parser, which reads a feed that is not
+well-formed, also keeps about 150 bytes for each character of a tag outside
+its quoted values (a 3 MB tag name took 460 MB). So every document is
+scanned first, in time linear in its size, for the first place it goes over
+a limit: more than ``max_elements`` elements (comments and CDATA sections
+count as one each, end tags not at all), an element with more than
+``max_attributes`` attributes, or, in a feed, a start or end tag with more
+than ``MAX_TAG_CHARACTERS`` characters outside its quoted values. A feed is
+then read up to its last complete entry before that place, a page is
+refused, and the problem names the limit.
 
 The scan reads tags as an XML or HTML parser would: quoted attribute values may
 hold ``>``, comments, CDATA sections and declarations are skipped, and in HTML
@@ -36,6 +40,7 @@ __all__ = [
     "MAX_ELEMENTS",
     "MAX_FEED_ELEMENTS",
     "MAX_PAGE_ELEMENTS",
+    "MAX_TAG_CHARACTERS",
     "Overflow",
     "scan",
     "scan_bytes",
@@ -52,21 +57,28 @@ MAX_ELEMENTS = MAX_PAGE_ELEMENTS
 MAX_ATTRIBUTES = 64
 """Attributes one element may have (``[ingest] max_attributes``): a news page's busiest
 ``<img>`` or ``<html>`` has about twenty; parsers check each against the others."""
+MAX_TAG_CHARACTERS = 100_000
+"""Characters one tag of a feed may have outside its quoted values: feedparser's loose
+parser keeps some 150 bytes per character (15 MB here), a feed's tags have a few hundred."""
 
 _TOKENS = re.compile(
     r"<!--.*?(?:-->|\Z)"  # a comment, to its end or the document's
     r"|<!\[CDATA\[.*?(?:\]\]>|\Z)"  # a CDATA section
     r"|<[?!][^>]*>?"  # a processing instruction, a doctype, a declaration
+    r"|</(?P<closing>[^>\"']*+(?:(?:\"[^\"]*+\"|'[^']*+')[^>\"']*+)*+)"  # an end tag
     r"|<(?P<name>[A-Za-z_:\x80-\U0010ffff][^\s/>\"'<]*)"  # a start tag: its name,
     r"(?P<attributes>[^>\"']*+(?:(?:\"[^\"]*+\"|'[^']*+')[^>\"']*+)*+)",  # (> may be quoted)
     re.DOTALL,
 )
 _HTML_ATTRIBUTES = re.compile(r"[^\s\"'>/=]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'>]*))?")
 """An HTML attribute: a name, with or without a value (HTML parsers take either)."""
-_XML_ATTRIBUTES = re.compile(r"[^\s\"'>/=]+\s*=\s*(?:\"[^\"]*\"|'[^']*')")
+_XML_ATTRIBUTES = re.compile(r"(?<![^\s\"'>/=])[^\s\"'>/=]++\s*+=\s*+(?:\"[^\"]*+\"|'[^']*+')")
 """An XML attribute: a name and a quoted value. Only a tag of such attributes reaches
 feedparser's strict parser, the one whose work grows with their square; its loose
-parser, which reads the rest, is linear."""
+parser, which reads the rest, is linear. A name starts after a space, a quote or ``=``
+(as in well-formed XML) and nothing backtracks, so that a long run that is no attribute
+(``a=xxx...``) is read once, not once per character: it took minutes."""
+_QUOTED = re.compile(r"\"[^\"]*+\"|'[^']*+'")
 _RAW_TEXT = ("script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes")
 """HTML elements whose content is text, not markup, up to their end tag."""
 _RAW_ENDS = {name: re.compile(rf"</{name}[\s/>]", re.IGNORECASE) for name in _RAW_TEXT}
@@ -103,8 +115,10 @@ def scan(
     """The first place ``text`` goes over a limit, or ``None`` when it stays within them.
 
     Linear in the text's length, and stops at the limit: it looks at no more
-    than ``max_elements`` + 1 tags, and counts the attributes of a tag only
-    when the tag is long enough to hold more than ``max_attributes``. ``raw``
+    than ``max_elements`` + 1 elements (and the end tags among them), counts
+    the attributes of a tag only when the tag is long enough to hold more than
+    ``max_attributes``, and measures a feed's tags (not a page's: their parser
+    takes long ones in its stride) against ``MAX_TAG_CHARACTERS``. ``raw``
     says ``text`` is bytes decoded as Latin-1 (one character per byte), so tag
     names are shown decoded as UTF-8.
     """
@@ -112,11 +126,15 @@ def scan(
     entry: int | None = None
     position = 0
     while (match := _TOKENS.search(text, position)) is not None:
-        seen += 1
         position = match.end()
         name = match.group("name")
         local = "" if name is None else name.rpartition(":")[2].lower()
         starts_entry = not html and local in _ENTRIES
+        if match.group("closing") is not None:  # an end tag: no element of its own
+            if not html and _too_long(match):
+                return _overflow(text, match.start(), entry, False, _long_tag(match, raw))
+            continue
+        seen += 1
         if seen > max_elements:
             reason = f"more than {max_elements} elements"
             return _overflow(text, match.start(), entry, starts_entry, reason)
@@ -124,9 +142,11 @@ def scan(
             continue
         listed = match.group("attributes")
         if len(listed) > 2 * max_attributes and _more_than(max_attributes, listed, html):
-            shown = _shown(name.encode("latin-1").decode("utf-8", "replace") if raw else name)
+            shown = _shown(_tag_name(match, raw))
             reason = f"a <{shown}> element with more than {max_attributes} attributes"
             return _overflow(text, match.start(), entry, starts_entry, reason)
+        if not html and _too_long(match):
+            return _overflow(text, match.start(), entry, starts_entry, _long_tag(match, raw))
         if starts_entry:
             entry = match.start()
         elif html and local in _RAW_ENDS and not listed.endswith("/"):
@@ -146,6 +166,28 @@ def _overflow(
     for ended in _ENTRY_ENDS.finditer(text, entry, offset):  # noqa: B007 -- the last one
         pass
     return Overflow(offset, ended.end() if ended is not None else entry, reason)
+
+
+def _too_long(match: re.Match[str]) -> bool:
+    """Whether a start or end tag holds more than ``MAX_TAG_CHARACTERS`` characters
+    outside its quoted values (paired as the tag's own pattern pairs them: left to right)."""
+    if match.end() - match.start() <= MAX_TAG_CHARACTERS:
+        return False
+    inside = match.group("closing") if match.group("name") is None else match.group("attributes")
+    quoted = sum(len(value) for value in _QUOTED.findall(inside or ""))
+    return match.end() - match.start() - quoted > MAX_TAG_CHARACTERS
+
+
+def _long_tag(match: re.Match[str], raw: bool) -> str:
+    return f"a <{_shown(_tag_name(match, raw))}> tag of more than {MAX_TAG_CHARACTERS} characters"
+
+
+def _tag_name(match: re.Match[str], raw: bool) -> str:
+    """A start tag's name, or ``/`` and the start of an end tag, as a problem shows it."""
+    name = match.group("name")
+    if name is None:
+        name = "/" + "".join((match.group("closing") or "")[:40].split())
+    return name.encode("latin-1").decode("utf-8", "replace") if raw else name
 
 
 def _more_than(limit: int, listed: str, html: bool) -> bool:
