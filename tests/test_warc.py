@@ -7,7 +7,6 @@ import functools
 import gzip
 import io
 import json
-import time
 import tracemalloc
 import zlib
 from collections.abc import Callable, Sequence
@@ -389,9 +388,7 @@ def test_a_gzip_bomb_stops_at_the_byte_cap_and_costs_no_good_record(tmp_path: Pa
     assert path.stat().st_size < 400_000
     store = open_store(tmp_path / "n.db")
     tracemalloc.start()
-    started = time.perf_counter()
     result = import_warc(store, path, IngestSettings(), max_bytes=2_000_000)
-    elapsed = time.perf_counter() - started
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert result.added == 2
@@ -400,7 +397,6 @@ def test_a_gzip_bomb_stops_at_the_byte_cap_and_costs_no_good_record(tmp_path: Pa
         " ([fetch] max_bytes)"
     ]
     assert peak < 64 << 20, peak
-    assert elapsed < 30
     store.close()
 
 
