@@ -47,9 +47,9 @@ from benchdata import data_file, read_articles, text_lines
 
 from newsdesk.language.encoder import SentenceEncoder, default_encoder
 from newsdesk.language.entities import analyse_many
+from newsdesk.language.support import clean, number_values
 from newsdesk.language.text import content_stems, sentences, stem, words
 from newsdesk.records import Article
-from newsdesk.verify.checks.support import clean, number_values
 
 ROOT = Path(__file__).resolve().parents[1]
 ALLSIDES = ROOT.parent / "shared" / "data" / "clusters" / "allsides_fulltext"

@@ -48,6 +48,7 @@ import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -56,14 +57,25 @@ import numpy.typing as npt
 from sklearn.cluster import AgglomerativeClustering
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from newsdesk.config import StorySettings
+from newsdesk.config import StorySettings, load_config
+from newsdesk.dumps import parse_article
+from newsdesk.engine import Engine
+from newsdesk.ingest.stage import IngestStage
 from newsdesk.language.encoder import DIMENSIONS
 from newsdesk.records import Article
+from newsdesk.store import open_store
 from newsdesk.stories import cluster
 from newsdesk.stories.clusterer import Clusterer, Params, day_number
 from newsdesk.stories.embeddings import Embedder, lead_text, title_text
-from newsdesk.stories.evaluation import Labelled, bcubed, read_labelled
+from newsdesk.stories.evaluation import (
+    Labelled,
+    article_file,
+    bcubed,
+    labelled_lines,
+    read_labelled,
+)
 from newsdesk.stories.features import Features, has_text
+from newsdesk.stories.stage import StoriesStage
 from newsdesk.stories.stream import Tracker, cluster_features, stream_features, stream_order
 from newsdesk.stories.terms import BUCKETS, TermVector, words_text
 
@@ -211,6 +223,88 @@ def quality(data: Sequence[Path], params: Params, embedder: Embedder) -> dict[st
             "previous_tfidf_f1": old["f1"],
         }
     return results
+
+
+# --------------------------------------------------------------------------- dates
+
+
+def undated_figures(data: Sequence[Path]) -> dict[str, Any]:
+    """How well a hidden date is found again: for every dated article of ``data``, its date
+    is hidden and ``language.dating.date_of`` reads the URL, then the text. Reports the
+    share given a date, the share of those on the right day and within a day, and each
+    source's share (url, text)."""
+    given = correct = near = 0
+    total = 0
+    by_source: dict[str, int] = {}
+    today = datetime.now(UTC).date()
+    for folder in data:
+        for _, line in labelled_lines(article_file(folder)):
+            try:
+                record = json.loads(line)
+                article = parse_article({**record, "published": None, "date": None}, today=today)
+                truth = date.fromisoformat(str(record.get("published") or "")[:10])
+            except (ValueError, TypeError):
+                continue
+            total += 1
+            if article.published is None or article.date_source is None:
+                continue
+            given += 1
+            by_source[article.date_source] = by_source.get(article.date_source, 0) + 1
+            found = date.fromisoformat(article.published)
+            correct += found == truth
+            near += abs((found - truth).days) <= 1
+    return {
+        "articles": total,
+        "dated_share": round(given / total, 4) if total else None,
+        "correct_share": round(correct / given, 4) if given else None,
+        "within_a_day_share": round(near / given, 4) if given else None,
+        "by_source": by_source,
+    }
+
+
+def daily_batches(folder: Path) -> dict[str, Any]:
+    """BCubed of the set fed to the real stages one day at a time, as a newsroom sees the
+    news: each day's articles are imported and clustered in a run of their own over one
+    store (the undated last, in a run of their own), then the stored stories are scored."""
+    dataset = load(folder)
+    by_day: dict[str, list[Article]] = {}
+    for article in dataset.articles:
+        by_day.setdefault(article.published or "~undated", []).append(article)
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        config = load_config(database=root / "news.db")
+        store = open_store(root / "news.db")
+        try:
+            for number, day in enumerate(sorted(by_day)):
+                dump = root / f"day-{number}.jsonl"
+                dump.write_text(
+                    "".join(json.dumps(_record(a)) + "\n" for a in by_day[day]), encoding="utf-8"
+                )
+                Engine(store, config).run([IngestStage([dump]), StoriesStage()])
+            predicted = {a: s.id for s in store.stories() for a in s.article_ids}
+        finally:
+            store.close()
+    gold = {a.id: dataset.labelled.gold[a.id] for a in dataset.articles if a.id in predicted}
+    figures = scores(predicted, gold)
+    return {
+        "bcubed_f1": figures["f1"],
+        "precision": figures["precision"],
+        "recall": figures["recall"],
+        "days": len(by_day),
+        "n": len(gold),
+    }
+
+
+def _record(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "url": article.url,
+        "outlet": article.outlet,
+        "title": article.title,
+        "text": article.text,
+        "published": article.published,
+        "lang": article.lang,
+    }
 
 
 # --------------------------------------------------------------------------- tuning
@@ -557,6 +651,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=INDEX_LANES,
         help="lanes of the exact/approximate index comparison at the largest size",
     )
+    parser.add_argument(
+        "--no-daily", dest="daily", action="store_false", help="skip the daily-batch runs"
+    )
     parser.add_argument("--scale-run", type=int, help=argparse.SUPPRESS)
     parser.add_argument(
         "--index", choices=("auto", "exact", "approximate"), default="auto", help=argparse.SUPPRESS
@@ -601,7 +698,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         print(f"embedding ({args.device}): {rate:.1f} articles/s (headline + lead, and headline)")
         save_cache(embedder, args.cache)
-    summary: dict[str, Any] = {"datasets": results, "scale": scale_figures}
+    batches = {}
+    for folder in data:
+        if args.daily and folder.name in ("sample", "allsides_fulltext"):
+            batches[load(folder).name] = daily_batches(folder)
+            print(f"daily batches, {load(folder).name}: {batches[load(folder).name]}")
+    undated = undated_figures([p for p in data if p.name != "sample"] or list(data))
+    print(f"hidden dates found again: {undated}")
+    summary: dict[str, Any] = {
+        "datasets": results,
+        "scale": scale_figures,
+        "daily_batches": batches,
+        "undated": undated,
+    }
     if index:
         summary["index"] = index
     print(json.dumps(summary))

@@ -56,9 +56,9 @@ from roundups import Example, build_suite, folder_files
 
 from newsdesk.config import SAMPLE_DUMP
 from newsdesk.dumps import parse_article
+from newsdesk.language.support import SupportModel, claim_sentences, clean
 from newsdesk.language.text import sentences
 from newsdesk.records import Article
-from newsdesk.verify.checks.support import SupportModel, claim_sentences, clean
 from newsdesk.verify.consistency import balanced_accuracy, cut_of, read_jsonl
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -221,7 +221,7 @@ COLD_START = """
 import sys
 from pathlib import Path
 from newsdesk.dumps import parse_article
-from newsdesk.verify.checks.support import SupportModel
+from newsdesk.language.support import SupportModel
 from newsdesk.verify.consistency import read_jsonl
 from newsdesk.config import SAMPLE_DUMP
 sources = [parse_article(r) for r in list(read_jsonl(Path(str(SAMPLE_DUMP))))[:3]]

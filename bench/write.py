@@ -25,14 +25,21 @@ offline writer and passed through the verify gate. It reports:
   article that state the same fact (``repeated_facts``: each supports the
   other), sentences credited twice (``double_credits``), the share of headlines
   that copy a source's title (``headline_is_source_title``) and the stories whose
-  sources span several days but whose article has no timeline (``timeline_missing``).
+  sources span several days but whose article has no timeline (``timeline_missing``);
+* who the published sentences speak for: the share in the newsroom's own voice (they
+  credit no outlet: ``own_voice``), those of them whose cited spans do not give two
+  independent sources that each support them alone (``single_source``, judged as the
+  gate's ``attribution`` check judges), those for which no second independent source
+  says it anywhere among the story's sources (``no_second_source``: the corroborator
+  finds none), and the share of headlines credited to an outlet (``headline_credited``).
 
 The last line of output is one JSON object:
 ``{"datasets": {NAME: {"pre_gate_supported", "published_supported", "rouge1",
 "rouge2", "rougeL", "lead_rouge1", "textrank_rouge1", "outlet_coverage",
 "furniture_rate", "furniture_rate_rules", "furniture_rate_classifier",
 "unresolved_rate", "repeated_facts", "double_credits", "headline_is_source_title",
-"timeline_missing", "n"}}, "articles_per_min": float}``.
+"timeline_missing", "own_voice", "single_source", "no_second_source", "headline_credited",
+"held", "n"}}, "articles_per_min": float}``.
 """
 
 from __future__ import annotations
@@ -57,13 +64,15 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from newsdesk.config import Config, VerifySettings
 from newsdesk.language.attribution import credit_mentions, quoted_headline, split_attribution
+from newsdesk.language.corroboration import Corroborator, own_voice
 from newsdesk.language.furniture import default_model as furniture_model
 from newsdesk.language.furniture import features, rule_marks
+from newsdesk.language.independence import source_groups
+from newsdesk.language.support import check_support, default_model
 from newsdesk.language.text import Span, content_stems, sentences, words
 from newsdesk.records import Article, Draft, Evidence, Story
-from newsdesk.verify.checker import combined_support, lexical_support
+from newsdesk.verify.checker import combined_support, lexical_support, resolve
 from newsdesk.verify.checks import Check, ClaimResult
-from newsdesk.verify.checks.support import check_support
 from newsdesk.verify.gate import check_draft_sentences, run_gate
 from newsdesk.write.stage import offline_writer
 
@@ -253,13 +262,18 @@ class Outcome:
 
 
 def run_story(
-    config: Config, support: SupportFn, story: Story, articles: Sequence[Article]
+    config: Config,
+    support: SupportFn,
+    story: Story,
+    articles: Sequence[Article],
+    corroborator: Corroborator | None = None,
 ) -> Outcome:
     """Write ``story`` with the offline writer as the pipeline configures it, then gate it.
 
     A fresh writer per story: its revisions remember what the gate rejected.
+    ``corroborator`` finds second sources (default: the support model's).
     """
-    writer = offline_writer(config)
+    writer = offline_writer(config, corroborator)
     draft = writer.write(story, articles)
     gated = run_gate(draft, articles, writer, config.verify, support=support)
     return Outcome(draft, gated.draft, gated.record.held)
@@ -283,6 +297,10 @@ class Reading:
     headline_is_source_title: bool = False
     multi_day: bool = False
     has_timeline: bool = False
+    own_voice: int = 0
+    single_source: int = 0
+    no_second_source: int = 0
+    headline_credited: bool = False
 
 
 HEADLINE_STYLE = frozenset({"headline", "timeline"})
@@ -338,11 +356,39 @@ def title_key(text: str) -> str:
     return " ".join(words(split_attribution(text).claim))
 
 
+def voices(
+    published: Draft, articles: Sequence[Article], support: SupportFn, corroborator: Corroborator
+) -> tuple[int, int, int]:
+    """Published sentences in the newsroom's own voice; those whose cited spans do not give
+    two independent sources each supporting them alone; and those of these for which the
+    corroborator finds no second independent source anywhere in the story."""
+    outlets = [a.outlet for a in articles]
+    by_id = {a.id: a for a in articles}
+    groups = source_groups(articles)
+    voiced = [s for s in published.sentences if s.citations and own_voice(s.text, outlets)]
+    single: list[tuple[str, list[Evidence]]] = []
+    for sentence in voiced:
+        spans = resolve(sentence.citations, by_id)
+        if isinstance(spans, str):
+            single.append((sentence.text, []))
+            continue
+        claim = split_attribution(sentence.text).claim
+        by_group: dict[int | None, list[Evidence]] = {}
+        for span in spans:
+            by_group.setdefault(groups.of(span.source.id), []).append(span)
+        alone = [g for g, found in by_group.items() if support(claim, found).verdict == "pass"]
+        if len(alone) < 2:
+            single.append((sentence.text, spans))
+    found = corroborator.second_sources(single, articles)
+    return len(voiced), len(single), sum(not spans for spans in found)
+
+
 def reading(
     drafted: Sequence[ClaimResult],
     published: Draft | None,
     articles: Sequence[Article],
     support: SupportFn,
+    corroborator: Corroborator,
 ) -> Reading:
     unresolved = sum(
         any(c.kind == "context" and c.verdict == "fail" for c in r.checks) for r in drafted
@@ -354,6 +400,7 @@ def reading(
     known = [a.outlet for a in articles]
     headline = next((s.text for s in published.sentences if s.kind == "headline"), "")
     titles = {title_key(a.title) for a in articles if a.title.strip()}
+    voiced, single, alone = voices(published, articles, support, corroborator)
     return Reading(
         sentences=len(flags),
         furniture_rules=sum(r for r, _ in flags),
@@ -366,6 +413,10 @@ def reading(
         headline_is_source_title=bool(headline) and title_key(headline) in titles,
         multi_day=len(days) > 1,
         has_timeline=any(s.kind == "timeline" for s in published.sentences),
+        own_voice=voiced,
+        single_source=single,
+        no_second_source=alone,
+        headline_credited=bool(headline) and bool(credit_mentions(headline, known)),
     )
 
 
@@ -412,12 +463,16 @@ def rouge_f1(scorer: Any, summary: str | None, text: str) -> dict[str, float]:
 
 
 def evaluate_story(
-    reference: Reference, config: Config, support: SupportFn, scorer: Any
+    reference: Reference,
+    config: Config,
+    support: SupportFn,
+    scorer: Any,
+    corroborator: Corroborator,
 ) -> StoryResult:
     """Write and gate one story (timed), then check and score what came out (not timed)."""
     articles = reference.articles
     start = time.perf_counter()
-    outcome = run_story(config, support, reference.story, articles)
+    outcome = run_story(config, support, reference.story, articles, corroborator)
     seconds = time.perf_counter() - start
     draft, published, held = outcome.drafted, outcome.published, outcome.held
     drafted = checked(draft, articles, config.verify, support)
@@ -440,7 +495,7 @@ def evaluate_story(
         outlet_coverage=0.0 if held else outlet_coverage(published, articles),
         words=0 if held else sum(len(s.text.split()) for s in published.sentences),
         seconds=seconds,
-        reading=reading(drafted, None if held else published, articles, support),
+        reading=reading(drafted, None if held else published, articles, support, corroborator),
     )
 
 
@@ -502,6 +557,13 @@ class DatasetResult:
             "timeline_missing": sum(
                 s.reading.multi_day and not s.reading.has_timeline for s in self.shown
             ),
+            "own_voice": rounded(self.reading_rate("own_voice", "sentences")),
+            "single_source": sum(s.reading.single_source for s in self.shown),
+            "no_second_source": sum(s.reading.no_second_source for s in self.shown),
+            "headline_credited": rounded(
+                self.mean(float(s.reading.headline_credited) for s in self.shown)
+            ),
+            "held": len(self.stories) - len(self.shown),
             "n": len(self.stories),
         }
 
@@ -554,6 +616,12 @@ def print_table(result: DatasetResult) -> None:
         f"{percent(copied)}%; multi-day stories "
         f"without a timeline {figures['timeline_missing']}"
     )
+    print(
+        f"  own voice {percent(result.reading_rate('own_voice', 'sentences'))}% of published "
+        f"sentences; resting on one source {figures['single_source']} (no second source in "
+        f"the story for {figures['no_second_source']}); headlines credited to an outlet "
+        f"{percent(result.mean(float(s.reading.headline_credited) for s in shown))}%"
+    )
     header = f"  {'system':<10} {'R1':>6} {'R2':>6} {'RL':>6}"
     print(header)
     print("  " + "-" * (len(header) - 2))
@@ -569,10 +637,16 @@ def print_table(result: DatasetResult) -> None:
 # --------------------------------------------------------------------------- main
 
 
-def warm_up(reference: Reference, config: Config, support: SupportFn, use_model: bool) -> None:
+def warm_up(
+    reference: Reference,
+    config: Config,
+    support: SupportFn,
+    use_model: bool,
+    corroborator: Corroborator,
+) -> None:
     """Load every model once, outside the timings: the writer's and checker's on a story,
     and the support model explicitly, since copied sentences never reach it."""
-    run_story(config, support, reference.story, reference.articles)
+    run_story(config, support, reference.story, reference.articles, corroborator)
     if use_model:
         source = reference.articles[0]
         claim = next(iter(sentences(source.text)))
@@ -586,6 +660,7 @@ def evaluate(
     config = Config()
     config = replace(config, write=replace(config.write, embeddings=embeddings))
     support = support_hook(use_model, config.verify.min_coverage)
+    corroborator = Corroborator(default_model() if use_model else None, config.verify.min_coverage)
     scorer = rouge_scorer.RougeScorer(list(ROUGE_TYPES), use_stemmer=True)
     results, warmed = [], False
     started = time.time()
@@ -594,11 +669,11 @@ def evaluate(
         if not references:
             continue
         if not warmed:
-            warm_up(references[0], config, support, use_model)
+            warm_up(references[0], config, support, use_model, corroborator)
             warmed = True
         result = DatasetResult(folder.name)
         for reference in references:
-            result.stories.append(evaluate_story(reference, config, support, scorer))
+            result.stories.append(evaluate_story(reference, config, support, scorer, corroborator))
         print(
             f"  {result.name}: {len(references)} stories, {time.time() - started:.0f}s",
             file=sys.stderr,

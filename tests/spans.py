@@ -16,10 +16,18 @@ def cited_text(citation: Citation, sources: Mapping[str, Article]) -> str:
     return body[citation.start : citation.end]
 
 
+def own_citations(citations: tuple[Citation, ...]) -> tuple[Citation, ...]:
+    """The citations of the article a sentence is taken from (its first citation's): the
+    rest cite a second source that tells the same."""
+    return tuple(c for c in citations if c.article_id == citations[0].article_id)
+
+
 def told_by(claim: str, citations: tuple[Citation, ...], sources: Mapping[str, Article]) -> bool:
     """Whether ``claim`` is its first cited span, or that span with one pronoun replaced
     by a name that its second cited span (the sentence naming the person) holds; either
-    with its relative dates pinned to the source's calendar (``pin_dates``)."""
+    with its relative dates pinned to the source's calendar (``pin_dates``). Citations of
+    other articles (a second, independent source that tells the same) are left aside."""
+    citations = own_citations(citations)
     own = cited_text(citations[0], sources)
     anchor = parse_anchor(sources[citations[0].article_id].published)
     pinned = pin_dates(own, anchor).text

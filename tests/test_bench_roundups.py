@@ -19,8 +19,8 @@ import pytest
 from conftest import load_bench
 from newsdesk.config import SAMPLE_DUMP
 from newsdesk.language.entities import analyse
+from newsdesk.language.support import number_values
 from newsdesk.language.text import sentences
-from newsdesk.verify.checks.support import number_values
 
 ADDED_FRAMING = "Coverage from right-rated outlets focused on the vote count."
 ADDED_UNSOURCED = "Senator Jane Quimby of Vermont called the resolution a historic win."

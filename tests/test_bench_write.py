@@ -34,9 +34,18 @@ KEYS = {
     "furniture_rate_classifier",
     "unresolved_rate",
     "headline_is_source_title",
+    "own_voice",
+    "headline_credited",
     "n",
 }
-COUNTS = {"repeated_facts", "double_credits", "timeline_missing"}
+COUNTS = {
+    "repeated_facts",
+    "double_credits",
+    "timeline_missing",
+    "single_source",
+    "no_second_source",
+    "held",
+}
 """Figures that count (pairs per article, sentences, stories) rather than share."""
 
 
@@ -70,6 +79,7 @@ def test_three_sample_stories_give_the_json_contract(
     for key in COUNTS:
         assert result[key] >= 0, key
     assert result["headline_is_source_title"] == 0.0  # the writer heads with its own
+    assert result["single_source"] == 0  # no published own-voice sentence rests on one source
     assert all(result[key] is None for key in ROUGE)
     assert summary["articles_per_min"] > 0  # type: ignore[operator]
 

@@ -69,7 +69,7 @@ PLANTED = [
     (
         "Two more executions are scheduled this week, NBC News reported.",
         "Two more executions are scheduled this week, NBC News reported.\n\n"
-        "Keith Dwayne Nelson is scheduled to be executed in August.\n\n"
+        "Keith Dwayne Nelson is scheduled to be executed in August, NBC News reported.\n\n"
         "He mumbled to himself briefly as his chest continued to rise and fall.",
         "context",
         "contradicted",
@@ -119,6 +119,17 @@ PLANTED += [
     ),
 ]
 
+PLANTED += [
+    # A fact only NBC News reports, printed in the article's own voice.
+    (
+        "Two more executions are scheduled this week, NBC News reported.",
+        "Two more executions are scheduled this week, NBC News reported.\n\n"
+        "Keith Dwayne Nelson is scheduled to be executed in August.",
+        "attribution",
+        "unsupported",
+    ),
+]
+
 HASTE = (
     "The Hill reported that the government carried out this execution in haste, in the middle "
     "of the night, while the country was sleeping."
@@ -138,13 +149,15 @@ FAITHFUL_TWINS = [
     (
         "“You’re killing an innocent man,” Lee said before he was executed.",
         "“You’re killing an innocent man,” Lee said before he was executed. "
-        "He mumbled to himself briefly as his chest continued to rise and fall.",
+        "He mumbled to himself briefly as his chest continued to rise and fall, NBC News "
+        "reported.",
     ),
     (
         "Two more executions are scheduled this week, NBC News reported.",
         "Two more executions are scheduled this week, NBC News reported.\n\n"
         "Lee was scheduled to receive a lethal dose of the powerful sedative pentobarbital at "
-        "4 p.m. Monday, but a federal judge's order prevented the execution.\n\n"
+        "4 p.m. Monday, but a federal judge's order prevented the execution, NBC News "
+        "reported.\n\n"
         "Hours later, the Supreme Court issued an unsigned majority opinion.",
     ),
     (
@@ -164,24 +177,24 @@ FAITHFUL_TWINS = [
 
 USMCA_STORY = "allsides-val-0067"
 USMCA = (FIXTURES / "usmca.md").read_text(encoding="utf-8")
-THE_DEAL = "The deal gives moderate Democrats a win to tout at home."
+THE_DEAL = "The deal gives moderate Democrats a win to tout at home, Politico reported."
 ALSO_PRESENT = (
     "Mexican President Andrés Manuel López Obrador, who has been eager to wrap up a deal, "
-    "was also present."
+    "was also present, Politico reported."
 )
 PLACED_AFTER_ANOTHER = [
     # (the sentence, a true sentence of the story put before it, the reference it carries)
     (
         THE_DEAL,
         "Senate leaders could negotiate an agreement to do both an impeachment trial and USMCA "
-        "in January.",
+        "in January, Politico reported.",
         "“the deal”",
     ),
     (
         ALSO_PRESENT,
         "A bill to pass USMCA is unlikely to be introduced in Canada's Parliament until late "
         "January because its House of Commons will break for the holidays on Friday, according "
-        "a Canadian government official.",
+        "a Canadian government official, Politico reported.",
         "“was also present”",
     ),
 ]

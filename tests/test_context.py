@@ -75,8 +75,15 @@ def test_a_pronoun_after_another_person_is_contradicted_naming_the_source(
     assert check.conflict is not None and "McConnell" in check.conflict.quote
 
 
+def credited(sentence: str, outlet: str = "Politico") -> str:
+    """The sentence credited to the one outlet that reports it: in the article's own voice
+    it would need a second, independent source."""
+    return f"{sentence[:-1]}, {outlet} reported."
+
+
 def test_the_same_sentence_after_its_own_context_passes(usmca: list[Article]) -> None:
-    report = check_article(page(MCCONNELL, HE_SAID), usmca, name="a.md", model=False)
+    text = page(credited(MCCONNELL), credited(HE_SAID))
+    report = check_article(text, usmca, name="a.md", model=False)
     claim = report.claims[-1]
     assert claim.verdict == "supported", claim.result.reason
     assert context_check(claim.result).verdict == "pass"
@@ -107,7 +114,8 @@ def test_a_quotation_printed_without_its_speaker_is_flagged(
 
 def cited(article: Article, text: str, kind: str = "body") -> Sentence:
     start = article.text.index(text)
-    return Sentence(kind, text, (Citation(article.id, start, start + len(text)),))  # type: ignore[arg-type]
+    printed = credited(text, article.outlet) if kind == "body" else text
+    return Sentence(kind, printed, (Citation(article.id, start, start + len(text)),))  # type: ignore[arg-type]
 
 
 def test_the_gate_judges_each_sentence_where_the_draft_puts_it(usmca: list[Article]) -> None:
@@ -133,7 +141,7 @@ def test_the_gate_judges_each_sentence_where_the_draft_puts_it(usmca: list[Artic
         (),
     )
     settings = VerifySettings()
-    assert page_contexts(misplaced)[2] == (politico.title, PELOSI)
+    assert page_contexts(misplaced)[2] == (politico.title, credited(PELOSI, outlet.outlet))
     wrong = check_draft_sentences(
         misplaced, usmca, settings, support=lambda c, e: Check("support", "pass")
     )
@@ -166,7 +174,7 @@ def context_of(claim: str, article: Article, *context: str) -> tuple[str, Check]
     """The verdict and the context check on ``claim`` (a sentence of ``article``) after
     ``context`` on the page."""
     result = check_claim(
-        claim,
+        credited(claim, article.outlet),
         [span_of(article, claim)],
         sources=[article],
         context=context,

@@ -17,9 +17,9 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
+from newsdesk.language.entailment import SEPARATOR, EntailmentModel, evidence_text
+from newsdesk.language.support import SupportModel, default_model
 from newsdesk.records import Article, Evidence
-from newsdesk.verify.checks.entailment import SEPARATOR, EntailmentModel, evidence_text
-from newsdesk.verify.checks.support import SupportModel, default_model
 
 REUTERS = "baly-1hGQ0HHbHf4zlvxU"
 LAUNCH = "President Donald Trump formally launched his 2020 re-election campaign on Tuesday"

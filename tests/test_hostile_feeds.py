@@ -114,6 +114,38 @@ def test_a_control_character_in_an_entrys_html_costs_nothing() -> None:
     assert parsed.problems == ()
 
 
+def test_an_entry_dated_before_1900_or_in_the_future_is_read_as_undated() -> None:
+    """A placeholder date (1800) or a far-future one (2999) would give a story its
+    date and settle or reopen stories at random: the entry stays, undated, with a note."""
+    body = rss(
+        item("http://ex.com/old", "Old", extra="").replace(
+            "</item>", "<pubDate>Wed, 01 Jan 1800 00:00:00 GMT</pubDate></item>"
+        )
+        + item("http://ex.com/late", "Late").replace(
+            "</item>", "<pubDate>Tue, 01 Jan 2999 00:00:00 GMT</pubDate></item>"
+        )
+        + item("http://ex.com/fine", "Fine").replace(
+            "</item>", "<pubDate>Tue, 23 Jun 2020 10:00:00 GMT</pubDate></item>"
+        )
+    )
+    parsed = parse_feed(body, "http://ex.com/feed", {"content-type": RSS_TYPE})
+    assert [(e.title, e.published) for e in parsed.entries] == [
+        ("Old", None),
+        ("Late", None),
+        ("Fine", "2020-06-23"),
+    ]
+    assert len(parsed.problems) == 2
+    assert "http://ex.com/late" in parsed.problems[1]
+    assert "more than a day after today" in parsed.problems[1]
+    assert parsed.problems[1].endswith("read as undated")
+    late = json_feed(
+        [{"id": "1", "url": "http://ex.com/1", "date_published": "2999-01-01T00:00:00Z"}]
+    )
+    parsed = parse_feed(late, "http://ex.com/feed.json", {"content-type": JSON_TYPE})
+    assert [e.published for e in parsed.entries] == [None]
+    assert "2999-01-01" in parsed.problems[0]
+
+
 def test_json_feed_fields_of_the_wrong_type_count_as_absent() -> None:
     body = json_feed(
         [

@@ -25,14 +25,17 @@ FRENCH_URL = (
 )
 ARTICLE = f"""# Lee executed
 
-The prison in Terre Haute holds 62 inmates on federal death row.
+The prison in Terre Haute holds 62 inmates on federal death row, Le Courrier du Midi reported.
 
-The prison in Terre Haute holds 64 inmates on federal death row.
+The prison in Terre Haute holds 64 inmates on federal death row, Le Courrier du Midi reported.
 
-Lee's lawyer filed 3 appeals with the appeals court in St. Louis in the last 24 hours.
+Lee's lawyer filed 3 appeals with the appeals court in St. Louis in the last 24 hours, \
+Diario del Valle reported.
+
+Terre Haute's prison holds 62 inmates on federal death row.
 
 The U.S. carried out the first federal execution in 17 years at a prison in Indiana Tuesday \
-morning after a 5-4 Supreme Court ruling cleared the way.
+morning after a 5-4 Supreme Court ruling cleared the way, NBC News reported.
 
 ## Sources
 
@@ -152,6 +155,17 @@ def test_a_number_no_source_gives_stays_unsupported(report: Report) -> None:
     assert found.verdict == "unsupported"
     assert "64 does not appear in the sources" in found.result.reason
     assert all("French" not in c.detail for c in found.result.checks)
+
+
+def test_a_claim_one_foreign_source_backs_must_credit_it(report: Report) -> None:
+    """In the article's own voice, one outlet is one source, whatever its language."""
+    found = claim(report, "Terre Haute's prison holds 62")
+    assert found.verdict == "unsupported"
+    assert found.result.reason == (
+        "only Le Courrier du Midi reports this; the sentence speaks in the newsroom's voice:"
+        " credit Le Courrier du Midi or cite a second independent source"
+        " (evidence in French: fr-1)"
+    )
 
 
 def test_english_evidence_is_preferred(report: Report) -> None:

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from newsdesk.config import FetchSettings
-from newsdesk.errors import ConfigError
+from newsdesk.errors import MESSAGE_LIMIT, ConfigError
 from newsdesk.ingest.netguard import (
     BlockedURL,
     FetchError,
@@ -170,6 +170,32 @@ def test_a_name_that_does_not_resolve_is_a_fetch_error_not_a_block() -> None:
     with pytest.raises(FetchError, match=r"cannot resolve nowhere\.test") as info:
         check_url("http://nowhere.test/", resolver=DNS)
     assert not isinstance(info.value, BlockedURL)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://" + "a" * 64 + ".test/",
+        "http://" + "a." * 127 + "test/",
+        "http://b" + "a" * 300 + "/",
+    ],
+    ids=["label", "name", "both"],
+)
+def test_a_host_name_longer_than_dns_allows_is_refused_as_such(url: str) -> None:
+    """Not as an encoding failure of the IDNA codec: the reason names the real limit."""
+    with pytest.raises(BlockedURL, match="longer than DNS allows") as info:
+        check_url(url, resolver=DNS)
+    assert len(str(info.value)) <= MESSAGE_LIMIT and "idna" not in str(info.value)
+
+
+def test_a_message_shows_a_long_url_cut_and_keeps_it_whole_on_the_error() -> None:
+    url = "http://nowhere.test/" + "p" * 10_000
+    with pytest.raises(FetchError) as info:
+        check_url(url, resolver=DNS)
+    message = str(info.value)
+    assert len(message) <= MESSAGE_LIMIT and "(10020 characters)" in message
+    assert "cannot resolve nowhere.test" in message
+    assert info.value.url == url
 
 
 def test_literal_addresses_never_reach_the_resolver() -> None:

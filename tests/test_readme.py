@@ -89,7 +89,7 @@ def test_the_library_example_runs_as_written(tmp_path: Path) -> None:
         [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=900
     )
     assert run.returncode == 0, run.stderr[-2000:]
-    summary = "{'claims': 12, 'supported': 8, 'contradicted': 2, 'unsupported': 2}"
+    summary = "{'claims': 13, 'supported': 8, 'contradicted': 2, 'unsupported': 3}"
     assert summary in run.stdout.splitlines()
     assert (tmp_path / "news.db").is_file() and (tmp_path / "public" / "index.html").is_file()
 

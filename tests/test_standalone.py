@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from newsdesk.config import WriteSettings
+from newsdesk.language.attribution import attribute
 from newsdesk.language.text import Span, sentences
 from newsdesk.records import Article, Sentence
 from newsdesk.verify import check_sentence
@@ -84,9 +85,8 @@ def test_the_writer_uses_the_resolved_sentence_and_the_checker_passes_it() -> No
         "Alex Azar said the rules would let patients compare prices before they see a doctor."
     ]
     assert len(resolved.citations) == 2
-    result = check_sentence(
-        Sentence("body", resolved.printed, resolved.citations), {SOURCE.id: SOURCE}, 0.9
-    )
+    printed = attribute(resolved.printed, SOURCE.outlet)  # one source: credited
+    result = check_sentence(Sentence("body", printed, resolved.citations), {SOURCE.id: SOURCE}, 0.9)
     assert result.label == "supported", result.reason
 
 
@@ -104,12 +104,13 @@ def test_a_sentence_from_an_older_source_is_used_with_its_day_pinned_and_passes(
         "Health and Human Services Secretary Alex Azar announced the new rules on Monday, June 24."
     ]
     result = check_sentence(
-        Sentence("body", pinned.printed, pinned.citations),
+        Sentence("body", attribute(pinned.printed, SOURCE.outlet), pinned.citations),
         {SOURCE.id: SOURCE},
         0.9,
         as_of="2019-06-27",
     )
     assert result.label == "supported", result.reason
-    wrong = Sentence("body", pinned.printed.replace("June 24", "June 25"), pinned.citations)
+    moved = attribute(pinned.printed.replace("June 24", "June 25"), SOURCE.outlet)
+    wrong = Sentence("body", moved, pinned.citations)
     result = check_sentence(wrong, {SOURCE.id: SOURCE}, 0.9, as_of="2019-06-27")
     assert result.label != "supported"

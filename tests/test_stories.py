@@ -330,18 +330,34 @@ def test_article_with_empty_text_is_skipped_not_crashed_on(config: Config) -> No
     store.close()
 
 
-def test_article_without_date_is_clustered_on_its_import_day(
+def test_an_article_without_a_date_never_takes_its_import_day(
     config: Config, sample_records: list[dict[str, object]], tmp_path: Path
 ) -> None:
+    """Dated from its URL or its text where they give a day, else undated: clustered by
+    what it says, and giving its story no dates."""
     event = [r for r in sample_records if r["cluster_id"] == EVENT]
     undated = [{**r, "published": None} for r in event]
+    bare = [
+        {**r, "id": f"bare-{n}", "url": f"https://ex.com/bare-{n}", "text": r["title"]}
+        for n, r in enumerate(undated)
+    ]
     dump = write_dump(tmp_path / "undated.jsonl", undated)
     store = open_store(config.store.database)
     run = Engine(store, config).run([IngestStage([dump]), StoriesStage()])
     (story,) = store.stories()
     assert len(story.article_ids) == 3
-    assert story.first_seen == story.last_seen == run.started[:10]
-    assert set(store.story_days(story.id).values()) == {run.started[:10]}
+    sources = {a.id: (a.published, a.date_source) for a in store.articles()}
+    assert {source for _, source in sources.values()} == {"url", None}  # AP's URL has no day
+    assert all((day is None) == (source is None) for day, source in sources.values())
+    assert story.first_seen == story.last_seen == "2020-01-21"
+    assert run.started[:10] not in store.story_days(story.id).values()
+    write_dump(tmp_path / "bare.jsonl", bare)
+    Engine(store, config).run([IngestStage([tmp_path / "bare.jsonl"]), StoriesStage()])
+    for article in store.articles([r["id"] for r in bare]):  # type: ignore[misc]
+        assert (article.published, article.date_source) == (None, None)
+    days = {a: d for s in store.stories() for a, d in store.story_days(s.id).items()}
+    assert all(days[f"bare-{n}"] is None for n in range(len(bare)))
+    assert run.started[:10] not in days.values()
     store.close()
 
 

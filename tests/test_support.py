@@ -11,9 +11,7 @@ from dataclasses import replace
 
 import pytest
 
-from newsdesk.language.text import paragraphs
-from newsdesk.records import Article, Evidence
-from newsdesk.verify.checks.support import (
+from newsdesk.language.support import (
     SupportModel,
     check_support,
     claim_sentences,
@@ -22,6 +20,8 @@ from newsdesk.verify.checks.support import (
     default_model,
     number_values,
 )
+from newsdesk.language.text import paragraphs
+from newsdesk.records import Article, Evidence
 
 REUTERS = "baly-1hGQ0HHbHf4zlvxU"
 LAUNCH = "President Donald Trump formally launched his 2020 re-election campaign on Tuesday"

@@ -14,7 +14,17 @@ TEXT = (
 )
 SOURCE = Article("r1", "https://example.org/r1", "Reuters", "Senate confirms nominee", TEXT)
 OTHER = Article("f1", "https://example.org/f1", "Fox News", "Other", "Unrelated text here.")
-SOURCES = {a.id: a for a in (SOURCE, OTHER)}
+AP = Article(
+    "a1",
+    "https://example.org/a1",
+    "Associated Press",
+    "Senate confirms nominee",
+    "After the vote, Mitch McConnell told reporters: “This is a great day for the country.” "
+    "Democrats had sought to delay the confirmation for weeks, citing the nominee's record "
+    "on labor cases.",
+)
+"""A second, independent report: a sentence in the newsroom's own voice needs two."""
+SOURCES = {a.id: a for a in (SOURCE, OTHER, AP)}
 
 
 def span(fragment: str, article: Article = SOURCE) -> Citation:
@@ -47,7 +57,10 @@ def test_verbatim_sentence_with_attribution_is_supported() -> None:
 
 def test_headline_cites_the_title() -> None:
     title = Citation("r1", 0, len(SOURCE.title), "title")
-    assert verdict("Senate confirms nominee", title)[0] == "supported"
+    second = Citation("a1", 0, len(AP.title), "title")
+    assert verdict("Senate confirms nominee", title, second)[0] == "supported"
+    label, reason = verdict("Senate confirms nominee", title)
+    assert label == "unsupported" and reason.startswith("only Reuters reports this")
 
 
 @pytest.mark.parametrize(
@@ -79,7 +92,9 @@ def test_a_different_number_for_the_same_vote_contradicts() -> None:
 
 
 def test_quote_speaker_must_be_the_one_the_source_names() -> None:
-    assert verdict(QUOTE, span(QUOTE), speaker="Mitch McConnell")[0] == "supported"
+    told = "Mitch McConnell told reporters: “This is a great day for the country.”"
+    both = (span(QUOTE), span(told, AP))
+    assert verdict(QUOTE, *both, speaker="Mitch McConnell")[0] == "supported"
     label, reason = verdict(QUOTE, span(QUOTE), speaker="Chuck Schumer")
     assert label == "contradicted"
     assert reason == "r1 gives these words to Mitch McConnell, not Chuck Schumer"

@@ -712,9 +712,10 @@ def test_shipped_llm_settings_match_the_defaults(tmp_path: Path) -> None:
 
 PLANTED_SOURCES = Path(__file__).parent / "fixtures" / "planted" / "sources.jsonl"
 FAITHFUL = {
+    # What only one outlet reports is credited to it: the rest speaks in the article's voice.
     "number": "Daniel Lewis Lee on Tuesday became the first federal prisoner executed in more "
     "than 17 years, hours after the Supreme Court ruled 5-4 against a last-minute attempt to "
-    "halt it.",
+    "halt it, The Hill reported.",
     "role": "Attorney General William Barr said Lee faced the justice he deserved.",
     "quote": "“You’re killing an innocent man,” Lee said before he was executed.",
 }
@@ -736,7 +737,7 @@ def planting_model(request: Request) -> Reply:
         return Reply.json(
             {
                 "headline": {
-                    "text": "First federal execution in 17 years carried out in Indiana",
+                    "text": "First federal execution in 17 years carried out in Terre Haute",
                     "sources": both,
                 },
                 "dek": {
@@ -761,8 +762,8 @@ def planting_model(request: Request) -> Reply:
             ]
             if first
             else [
-                "Lee's attorney, Ruth Friedman, said: “It is shameful that the government saw "
-                "fit to carry out this execution during a pandemic.”",
+                "According to NBC News, Lee's attorney, Ruth Friedman, said: “It is shameful "
+                "that the government saw fit to carry out this execution during a pandemic.”",
                 PLANTED["role"],
                 "Two more executions are scheduled this week, NBC News reported.",
             ]

@@ -1,4 +1,4 @@
-"""Train the entailment cross-encoder (``newsdesk.verify.checks.entailment``).
+"""Train the entailment cross-encoder (``newsdesk.language.entailment``).
 
     .venv/bin/python training/train_entailment.py --pairs /tmp/pairs.jsonl   # build + train
 
@@ -52,13 +52,13 @@ sys.path.insert(0, str(ROOT / "bench"))
 from roundups import build_suite, folder_files  # noqa: E402
 
 from newsdesk.language.encoder import SentenceEncoder  # noqa: E402
-from newsdesk.verify.checks.entailment import (  # noqa: E402
+from newsdesk.language.entailment import (  # noqa: E402
     MAX_TOKENS,
     MODEL_DIR,
     EntailmentModel,
     evidence_text,
 )
-from newsdesk.verify.checks.support import SupportModel, claim_sentences  # noqa: E402
+from newsdesk.language.support import SupportModel, claim_sentences  # noqa: E402
 from newsdesk.verify.consistency import balanced_accuracy, read_jsonl  # noqa: E402
 
 SEED = 13

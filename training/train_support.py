@@ -1,4 +1,4 @@
-"""Train the pairwise support model of ``newsdesk.verify.checks.support``.
+"""Train the pairwise support model of ``newsdesk.language.support``.
 
 Usage (from the repository root, about 10 minutes on 2 CPU cores)::
 
@@ -53,9 +53,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import GroupKFold
 
 from newsdesk.language.encoder import SentenceEncoder
-from newsdesk.language.text import content_stems, sentences, words
-from newsdesk.records import Article
-from newsdesk.verify.checks.support import (
+from newsdesk.language.support import (
     FEATURES,
     IdfTable,
     SentenceFeatures,
@@ -64,6 +62,8 @@ from newsdesk.verify.checks.support import (
     clean,
     number_values,
 )
+from newsdesk.language.text import content_stems, sentences, words
+from newsdesk.records import Article
 from newsdesk.verify.consistency import balanced_accuracy, cut_of, read_jsonl
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -612,7 +612,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument(
-        "--out", type=Path, default=ROOT / "src/newsdesk/verify/checks/models/support.json"
+        "--out", type=Path, default=ROOT / "src/newsdesk/language/models/support.json"
     )
     parser.add_argument("--stories", type=int, default=350, help="train-split stories to use")
     parser.add_argument("--val-stories", type=int, default=80)

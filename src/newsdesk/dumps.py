@@ -27,6 +27,7 @@ from typing import IO, Any
 
 from newsdesk.config import FetchSettings
 from newsdesk.errors import InputError, one_line, shown
+from newsdesk.language.dating import date_of
 from newsdesk.language.sanitise import clean_line, clean_text, clean_value, day_problem
 from newsdesk.records import Article
 
@@ -136,7 +137,9 @@ def read_article(record: object, today: date | None = None) -> tuple[Article, st
     text = clean_text(record["text"])
     if not text.strip():
         raise ValueError("'text' is empty")
-    published, note = _published(record, today or today_utc())
+    today = today or today_utc()
+    given, note = _published(record, today)
+    published, source = date_of(url, text, today, given=given)
     lang = record.get("lang")
     article = Article(
         id=identity,
@@ -147,6 +150,7 @@ def read_article(record: object, today: date | None = None) -> tuple[Article, st
         published=published,
         lang=None if lang is None else clean_line(lang),
         extra=clean_value({k: v for k, v in record.items() if k not in KNOWN}),
+        date_source=source,
     )
     return article, note
 

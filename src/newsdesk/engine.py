@@ -22,14 +22,15 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Protocol
 
 from newsdesk.config import Config
-from newsdesk.errors import StoreBusy, StoreError
-from newsdesk.records import Lease, Run, StageRun
+from newsdesk.errors import NewsdeskError, StoreBusy, StoreError, one_line
+from newsdesk.records import Lease, Quarantined, Run, StageRun
 from newsdesk.store import Store
 
 log = logging.getLogger(__name__)
@@ -80,6 +81,61 @@ class Context:
     config: Config
     run: Run
     progress: Progress = field(default_factory=SilentProgress)
+
+
+class Quarantine:
+    """Keeps one bad item from stopping a stage, now and in every later run.
+
+    A stage hands each item's work to ``attempt``. When the work raises an
+    error that is neither the store's, the machine's (``OSError``,
+    ``MemoryError``) nor one newsdesk raises on purpose (``NewsdeskError``:
+    bad settings, a busy store), the item is quarantined: stored with the hash
+    of its input and the reason, counted in the stage record's ``skipped`` and
+    named in its ``errors``, and the stage goes on with the next item. Later
+    runs skip it while its input is the same (``held``), and try it again once
+    the input changes (new reporting on a story, another checker); an item that
+    then succeeds is released. ``newsdesk status`` lists what is quarantined.
+    """
+
+    def __init__(self, context: Context, stage: str, record: StageRun) -> None:
+        self.context = context
+        self.stage = stage
+        self.record = record
+        self._inputs = {q.item: q.input for q in context.store.quarantined(stage)}
+
+    def held(self, item: str, input: str) -> bool:
+        """Whether ``item`` failed before on this very ``input`` (it is then counted as
+        skipped, not tried again)."""
+        if self._inputs.get(item) != input:
+            return False
+        self.record.skipped += 1
+        return True
+
+    def attempt(self, item: str, input: str, work: Callable[[], None]) -> bool:
+        """Run ``work`` for ``item``; False when it failed and the item was quarantined."""
+        try:
+            work()
+        except (KeyboardInterrupt, NewsdeskError, OSError, MemoryError):
+            raise
+        except Exception as exc:  # one item's failure must not stop the stage
+            reason = one_line(f"{type(exc).__name__}: {exc}")
+            log.warning("%s: %s quarantined: %s", self.stage, item, reason)
+            log.debug("%s: %s failed", self.stage, item, exc_info=True)
+            self.context.store.quarantine(
+                Quarantined(self.stage, item, input, reason, self.context.run.id, _now())
+            )
+            self.record.skipped += 1
+            self.record.errors.append(one_line(f"{item}: quarantined: {reason}"))
+            self._inputs[item] = input
+            return False
+        if item in self._inputs:
+            self.context.store.release(self.stage, item)
+            del self._inputs[item]
+        return True
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class Stage(Protocol):

@@ -78,6 +78,11 @@ class Furniture:
     by: str = "rule"
 
 
+DateSource = Literal["given", "page", "url", "text"]
+"""Where a publication date came from: with the article (feed entry, dump field), the
+page's metadata, a day in its URL, or the latest full date its text states (an estimate)."""
+
+
 @dataclass(frozen=True)
 class Article:
     """One piece of reporting by one outlet, as ingested.
@@ -97,6 +102,9 @@ class Article:
     extra: dict[str, Any] = field(default_factory=dict)
     furniture: tuple[Furniture, ...] | None = field(default=None, compare=False)
     """Page furniture in ``text`` as ingest marked it; None for an article never marked."""
+    date_source: DateSource | None = field(default=None, compare=False)
+    """Where ``published`` came from (``language/dating.py``); None for an undated article
+    or one built before the source was recorded."""
 
     @property
     def hash(self) -> str:
@@ -123,6 +131,41 @@ class Evidence:
     def quote(self) -> str:
         body = self.source.title if self.field == "title" else self.source.text
         return body[self.start : self.end]
+
+
+CheckKind = Literal[
+    "support",
+    "number",
+    "date",
+    "quote",
+    "speaker",
+    "role",
+    "place",
+    "attribution",
+    "url",
+    "category",
+    "context",
+    "opinion",
+]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One test applied to a claim: what the verify stage's checks return, and what the
+    support model (``language.support``), which the writer consults too, returns.
+
+    ``conflict`` is set on a failed check when a source says something else
+    (another number, date, office-holder, place): the claim is then
+    *contradicted*, not merely *unsupported*, and the reason names that source.
+    ``score`` is the probability a learned model gave the claim, where one judged it
+    (the support model), so that a reader can sort claims by doubt.
+    """
+
+    kind: CheckKind
+    verdict: Literal["pass", "fail", "n/a"]
+    detail: str = ""
+    conflict: Evidence | None = None
+    score: float | None = None
 
 
 @dataclass(frozen=True)
@@ -329,6 +372,23 @@ class StageRun:
     tokens_in: int = 0
     tokens_out: int = 0
     cost_usd: float = 0.0
+
+
+@dataclass(frozen=True)
+class Quarantined:
+    """An item a stage could not process, kept out of its later runs until it changes.
+
+    ``item`` names it within ``stage`` (a story id); ``input`` is the hash of
+    what failed, so a changed story is tried again. ``reason`` is the error, on
+    one line; ``run_id`` the run that hit it.
+    """
+
+    stage: str
+    item: str
+    input: str
+    reason: str
+    run_id: int | None
+    at: str
 
 
 @dataclass(frozen=True)

@@ -539,7 +539,8 @@ def status(config: Config, story_id: str | None) -> None:
 
     A run is finished, failed, interrupted (Ctrl-C, or killed: its lease on
     the database lapsed before it finished) or running, with the process
-    that runs it.
+    that runs it. Stories a stage could not process are listed as quarantined,
+    with the reason, until their input changes.
 
     Example:
 
@@ -550,7 +551,7 @@ def status(config: Config, story_id: str | None) -> None:
     require_database(config)
     with opened(config) as store:
         if not story_id:
-            render.status_tables(store.counts(), store.runs(limit=3))
+            render.status_tables(store.counts(), store.runs(limit=3), store.quarantined())
             return
         draft = store.draft(story_id)
         if draft is None:

@@ -20,7 +20,17 @@ from rich.table import Table
 from rich.text import Text
 
 from newsdesk.errors import NewsdeskError, StoreBusy
-from newsdesk.records import Article, Draft, FeedState, GateRecord, Lease, Run, Story, Verdict
+from newsdesk.records import (
+    Article,
+    Draft,
+    FeedState,
+    GateRecord,
+    Lease,
+    Quarantined,
+    Run,
+    Story,
+    Verdict,
+)
 
 if TYPE_CHECKING:  # annotations only: Evaluation and ImportResult would load their stages
     from newsdesk.api import Evaluation, ImportResult, ListedFeed, Published
@@ -180,14 +190,23 @@ def stage_errors(run: Run, limit: int = 20) -> None:
         errors.print(f"... and {shown - limit} more (see `newsdesk status`)")
 
 
-def status_tables(counts: Mapping[str, int], runs: Sequence[Run]) -> None:
-    """``newsdesk status``: the row count of every table, then the latest runs."""
+def status_tables(
+    counts: Mapping[str, int], runs: Sequence[Run], quarantined: Sequence[Quarantined] = ()
+) -> None:
+    """``newsdesk status``: the row count of every table, the latest runs, then the items
+    a stage quarantined (each with its reason)."""
     table = Table("table", "rows", title="store")
     for name, value in counts.items():
         table.add_row(name, str(value))
     console.print(table)
     for run in runs:
         console.print(run_table(run, counts))
+    if quarantined:
+        held = Table("stage", "item", "since", "reason", title="quarantined")
+        for item in quarantined:
+            held.add_row(item.stage, item.item, item.at[:10], item.reason)
+        console.print(held)
+        line("a quarantined item is tried again once its input changes")
 
 
 # Import and feeds
@@ -329,6 +348,11 @@ def posts(published: Published) -> None:
     )
     if files.starter:
         line(f"wrote a starter {files.starter} (theme minima): {published.location.resolve()}")
+    if files.undated:
+        line(
+            f"{counted(len(files.undated), 'undated story', 'undated stories')} not filed:"
+            " a post is named by its date and no source dates them yet"
+        )
 
 
 def site(index: Path) -> None:

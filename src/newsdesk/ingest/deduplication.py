@@ -38,7 +38,7 @@ from typing import Literal, cast
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from newsdesk.language.shingles import containment, shingles, text_hash
+from newsdesk.language.shingles import NEAR_DUPLICATE, containment, shingles, text_hash
 from newsdesk.records import DuplicateLink, Fingerprint
 from newsdesk.store import ArticleStore
 
@@ -48,7 +48,6 @@ SCHEME = "affine32"
 """MinHash permutations, their seed and scheme (32-bit hash values): fixed, because
 stored signatures are compared with new ones across runs."""
 CANDIDATE_JACCARD = 0.2
-NEAR_DUPLICATE = 0.65
 
 
 def minhash(shingle_set: Iterable[str]) -> MinHash:

@@ -35,7 +35,7 @@ import time
 import unicodedata
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from html import unescape
 from html.parser import HTMLParser
@@ -49,7 +49,7 @@ from lxml.etree import ParserError, strip_elements
 
 from newsdesk.errors import InputError, NewsdeskError, one_line, shown
 from newsdesk.ingest.markup import MAX_ATTRIBUTES, MAX_FEED_ELEMENTS, scan, scan_bytes
-from newsdesk.language.sanitise import clean_line, clean_text
+from newsdesk.language.sanitise import clean_line, clean_text, day_problem
 from newsdesk.records import Feed, FeedEntry, FeedState
 
 log = logging.getLogger(__name__)
@@ -298,8 +298,15 @@ def _read_entries(items: Sequence[Any], read: Any, problems: list[str]) -> tuple
             log.debug("entry %d", number, exc_info=True)
             problems.append(f"entry {number}{_which(item)} left out: {_why(exc)}")
             continue
-        if entry is not None:
-            entries.append(entry)
+        if entry is None:
+            continue
+        wrong = day_problem(entry.published, datetime.now(UTC).date()) if entry.published else None
+        if wrong is not None:
+            problems.append(
+                f"entry {number}{_which(item)}: date {entry.published} {wrong}: read as undated"
+            )
+            entry = replace(entry, published=None)
+        entries.append(entry)
     return tuple(entries)
 
 

@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 import httpcore
 import httpx
 
-from newsdesk.errors import ConfigError, NewsdeskError
+from newsdesk.errors import ConfigError, NewsdeskError, one_line
 
 IPAddress: TypeAlias = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork: TypeAlias = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -113,10 +113,10 @@ class FetchError(NewsdeskError):
         retry_after: float | None = None,
     ) -> None:
         self.url = url
-        self.reason = " ".join(reason.split())
+        self.reason = one_line(" ".join(reason.split()), REASON_LIMIT)
         self.status = status
         self.retry_after = retry_after
-        super().__init__(" ".join(f"{url}: {self.reason}".split()))
+        super().__init__(one_line(f"{_cut(' '.join(url.split()))}: {self.reason}"))
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Keep the attributes when the error crosses a process boundary."""
@@ -127,6 +127,19 @@ def _rebuild(
     cls: type[FetchError], url: str, reason: str, status: int | None, retry_after: float | None
 ) -> FetchError:
     return cls(url, reason, status=status, retry_after=retry_after)
+
+
+MAX_LABEL = 63
+MAX_HOST = 253
+"""The longest DNS label and host name (RFC 1035): a longer one cannot be resolved."""
+REASON_LIMIT = 160
+"""Characters of a reason kept in the message (a resolver's or server's words can run long)."""
+URL_LIMIT = 100
+"""Characters of a URL shown in a message: enough to know it, never a 10,000-character path."""
+
+
+def _cut(url: str) -> str:
+    return url if len(url) <= URL_LIMIT else url[: URL_LIMIT - 1] + f"… ({len(url)} characters)"
 
 
 class BlockedURL(FetchError):
@@ -333,6 +346,12 @@ class Guard:
             return name, [ipaddress.IPv4Address("127.0.0.1")]
         if name in METADATA_HOSTS:
             raise BlockedURL(host, f"{name} is a cloud metadata host")
+        if len(name) > MAX_HOST or any(len(label) > MAX_LABEL for label in name.split(".")):
+            raise BlockedURL(
+                host,
+                f"the host name is longer than DNS allows ({MAX_LABEL} characters a label,"
+                f" {MAX_HOST} in all)",
+            )
         if not name.isascii():
             raise BlockedURL(host, f"{host!r} is not an ASCII (IDNA-encoded) host name")
         return name, None

@@ -55,6 +55,7 @@ from newsdesk.ingest.downloads import (
 from newsdesk.ingest.extraction import Extracted, ExtractionError, extract_page, snapshot
 from newsdesk.ingest.feeds import FeedError, discover_feeds, looks_like_feed, make_feed, parse_feed
 from newsdesk.ingest.result import FeedProblem, Outcome, PollSummary
+from newsdesk.language.dating import date_of
 from newsdesk.records import (
     Article,
     ArticleVersion,
@@ -216,15 +217,23 @@ class PageStore:
             extra["authors"] = authors
         if snapshot_sha:
             extra["snapshot"] = snapshot_sha
+        published, source = date_of(
+            extracted.url,
+            extracted.text,
+            datetime.now(UTC).date(),
+            given=entry.published if entry else None,
+            page=extracted.published,
+        )
         return Article(
             id=identity,
             url=extracted.url,
             outlet=outlet,
             title=(entry.title if entry and entry.title else extracted.title),
             text=extracted.text,
-            published=(entry.published if entry and entry.published else extracted.published),
+            published=published,
             lang=extracted.lang,
             extra=extra,
+            date_source=source,
         )
 
 

@@ -2,7 +2,8 @@
 
 Both sides live in one module so that what the writer produces is exactly what
 the checker recognises: "According to Reuters, ...", "..., Reuters reported.",
-"Reuters reported: ..." and, for an outlet's own headline, "Reuters’s headline: “...”".
+"Reuters reported: ..." and, in headline style (a headline, a timeline line), "...,
+Reuters reports"; for an outlet's own headline, "Reuters’s headline: “...”".
 The checker also reads these forms in articles newsdesk did not write.
 """
 
@@ -22,16 +23,24 @@ _LOWERABLE = frozenset(
     dozens hundreds thousands millions""".split()
 )
 
-_NAME = r"(?:the\s+)?[A-Z][\w.&'’!-]*(?:\s+(?:of\s+|the\s+)?(?:[A-Z][\w.&'’!-]*|\d+\b)){0,5}"
+_PARTICLES = r"of|the|and|du|de|des|di|da|del|della|la|le|van|von|am|im"
+"""Lower-case words inside an outlet's name: "Le Courrier du Midi", "Corriere della Sera"."""
+_NAME = (
+    rf"(?:the\s+)?[A-Z][\w.&'’!-]*"
+    rf"(?:\s+(?:(?:{_PARTICLES})\s+)?(?:[A-Z][\w.&'’!-]*|\d+\b)){{0,5}}"
+)
 _HEADLINE_CREDIT = re.compile(
     rf"^(?P<outlet>{_NAME})['’]s headline:\s+[“\"](?P<claim>.+?)[”\"]$", re.S
 )
 """An outlet's headline quoted as its words (``headline_credit``)."""
+_HEADLINE_REPORTS = re.compile(rf"^(?P<claim>[^\n]+?),\s+(?P<outlet>{_NAME}) reports$")
+"""A headline credited to the one outlet that reports it (``credit_headline``)."""
 _PATTERNS = (
     re.compile(rf"^According to (?P<outlet>{_NAME}),\s+(?P<claim>.+)$", re.S),
     re.compile(rf"^(?P<claim>.+?),\s+(?P<outlet>{_NAME}) reported\.$", re.S),
     re.compile(rf"^(?P<outlet>{_NAME}) reported:\s+(?P<claim>.+)$", re.S),
     _HEADLINE_CREDIT,
+    _HEADLINE_REPORTS,
 )
 
 
@@ -231,6 +240,18 @@ def attribute(sentence: str, outlet: str) -> str:
     if sentence.endswith(".") and not sentence.endswith(("..", '."', ".”", ".'", ".’")):
         return f"{sentence[:-1]}, {outlet} reported."
     return f"{outlet} reported: {sentence}"
+
+
+def credit_headline(line: str, outlet: str) -> str:
+    """A headline-style line credited to the outlet that reports it: "Senate passes the
+    bill, Reuters reports", as aggregators headline what one outlet reports.
+
+    A line that already credits an outlet is left as it is.
+    """
+    line = line.strip()
+    if credit_mentions(line, [outlet]):
+        return line
+    return f"{line.rstrip(' .')}, {display_name(outlet)} reports"
 
 
 def headline_credit(title: str, outlet: str) -> str:

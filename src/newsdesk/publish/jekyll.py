@@ -47,7 +47,6 @@ from newsdesk.publish.text import human_date, iso_day
 
 STAGE = "publish"
 POSTS = "_posts"
-EPOCH_DAY = "1970-01-01"
 _POST_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}-(?P<slug>.+)\.md$")
 
 
@@ -68,7 +67,11 @@ def build_jekyll(
     existing = _existing_posts(posts)
     retired = list(selection.withheld)
     for story in newest_first(selection.stories):
-        name = existing.get(story.slug) or f"{post_day(story)}-{story.slug}.md"
+        day = post_day(story)
+        if day is None:
+            result.undated.append(story.story_id)
+            continue
+        name = existing.get(story.slug) or f"{day}-{story.slug}.md"
         data = render_post(story, author=settings.site_title).encode("utf-8")
         path = f"{POSTS}/{name}"
         (result.written if write_if_changed(posts / name, data) else result.unchanged).append(path)
@@ -121,9 +124,10 @@ def _existing_posts(posts: Path) -> dict[str, str]:
     return found
 
 
-def post_day(story: PublishedStory) -> str:
-    """The date a post is filed under: the draft's date; undated drafts never use the clock."""
-    return iso_day(story.date) or EPOCH_DAY
+def post_day(story: PublishedStory) -> str | None:
+    """The day a post is filed under: the draft's date. An undated story is not filed
+    (a post's file name is its date, and newsdesk never makes one up)."""
+    return iso_day(story.date)
 
 
 def render_post(story: PublishedStory, author: str) -> str:
@@ -137,20 +141,23 @@ def front_matter(story: PublishedStory, author: str) -> dict[str, Any]:
     ``author`` is the desk (``site_title``): the article is written from its
     sources, which the ``sources`` list credits.
     """
+    day = post_day(story)
     matter: dict[str, Any] = {
         "layout": "post",
         "title": front_matter_text(story.headline.text),
         "category": front_matter_text(story.category),
-        "date": datetime.date.fromisoformat(post_day(story)),
-        "author": front_matter_text(author),
-        "permalink": f"/{story.path}",
     }
+    if day is not None:
+        matter["date"] = datetime.date.fromisoformat(day)
+    matter["author"] = front_matter_text(author)
+    matter["permalink"] = f"/{story.path}"
     if story.dek:
         matter["dek"] = front_matter_text(story.dek.text)
     matter["read_time"] = story.minutes
     if story.updated:
         matter["version"] = story.version
-        matter["updated"] = datetime.date.fromisoformat(post_day(story))  # a copy: no YAML alias
+        if day is not None:
+            matter["updated"] = datetime.date.fromisoformat(day)  # a copy: no YAML alias
         matter["changes"] = [front_matter_text(change) for change in story.changes]
     if story.redirects:
         matter["redirect_from"] = [f"/stories/{slug}.html" for slug in story.redirects]

@@ -33,7 +33,7 @@ from newsdesk.publish.files import write_if_changed
 from newsdesk.publish.json_api import render_api
 from newsdesk.publish.model import PublishedStory, PublishStore, published_stories
 from newsdesk.publish.ranking import ranked
-from newsdesk.publish.text import human_date
+from newsdesk.publish.text import human_date, iso_day
 from newsdesk.records import CATEGORIES, Publication
 from newsdesk.store import DraftStore
 
@@ -57,6 +57,9 @@ class SiteResult:
     drafts: int = 0
     starter: str | None = None
     """A configuration file written because the target had none (Jekyll's ``_config.yml``)."""
+    undated: list[str] = field(default_factory=list)
+    """Stories with no dated source: on the site, labelled undated, but not filed as a
+    Jekyll post (its file name is a date) until a dated article joins them."""
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,8 @@ def render_site(stories: Iterable[PublishedStory], settings: PublishSettings) ->
     files += [_story_page(story, nested) for story in ordered]
     files += [page for story in ordered for page in _redirect_pages(story, nested)]
     files += [_category_page(section, nested) for section in sections]
-    files.append(_render("feed.atom", "feed.atom", top, stories=ordered, updated=_updated(ordered)))
+    dated = [story for story in ordered if iso_day(story.date)]  # an entry needs <updated>
+    files.append(_render("feed.atom", "feed.atom", top, stories=dated, updated=_updated(dated)))
     files.append(_render("style.css", "style.css", {}))
     api = render_api(front, settings.site_title, base_url)
     files += [RenderedFile(path, data) for path, data in api]

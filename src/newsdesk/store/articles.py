@@ -33,10 +33,6 @@ class ArticleStore(Transactional, Protocol):
 
     def search(self, query: str, limit: int = 20) -> list[Article]: ...
 
-    def import_days(self, article_ids: Sequence[str]) -> dict[str, str]:
-        """When each article was imported (the start of the run that stored it)."""
-        ...
-
     def originals(self, article_ids: Sequence[str]) -> dict[str, str]:
         """The original each of these articles is a syndicated copy of (ingest's links)."""
         ...

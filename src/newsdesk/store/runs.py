@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 from typing import Protocol
 
-from newsdesk.records import Lease, Run, StageRun
+from newsdesk.records import Lease, Quarantined, Run, StageRun
 from newsdesk.store.base import Transactional
 
 
@@ -102,3 +102,16 @@ class RunStore(Transactional, Protocol):
         ...
 
     def counts(self) -> dict[str, int]: ...
+
+    def quarantine(self, item: Quarantined) -> None:
+        """Keep ``item`` out of its stage's runs while its input is unchanged (replacing
+        what was recorded for it before)."""
+        ...
+
+    def release(self, stage: str, item: str) -> None:
+        """Forget a quarantined item: its stage processed it after all."""
+        ...
+
+    def quarantined(self, stage: str | None = None) -> list[Quarantined]:
+        """The quarantined items, of one stage or of all, oldest first."""
+        ...

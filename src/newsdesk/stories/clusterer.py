@@ -49,6 +49,7 @@ import numpy.typing as npt
 
 from newsdesk.config import StorySettings
 from newsdesk.language.encoder import DIMENSIONS
+from newsdesk.language.shingles import NEAR_DUPLICATE
 from newsdesk.records import CATEGORIES
 from newsdesk.stories.features import Features, containment
 from newsdesk.stories.index import StoryIndex
@@ -137,10 +138,10 @@ class Params:
     move_margin: float = 0.0
     candidates: int = 16
     ann_min_stories: int = 20_000
-    near_duplicate: float = 0.65
+    near_duplicate: float = NEAR_DUPLICATE
 
     @classmethod
-    def of(cls, settings: StorySettings, near_duplicate: float = 0.65) -> Params:
+    def of(cls, settings: StorySettings, near_duplicate: float = NEAR_DUPLICATE) -> Params:
         """The defaults with the user's ``[stories]`` settings and ingest's copy threshold."""
         return cls(
             threshold=settings.threshold,
@@ -271,9 +272,10 @@ class Decision:
 class Clusterer:
     """Assign articles to stories one at a time, in the order given (dates ascending).
 
-    ``archive`` keeps settled stories for articles with no date (an evaluation
-    of a whole labelled set); the stage dates every article and leaves it off,
-    so memory holds only the stories of the current window.
+    ``archive`` keeps settled stories for articles with no date, which come
+    last (an evaluation of a whole labelled set, or a batch with undated
+    articles); without undated articles the stage leaves it off, so memory holds
+    only the stories of the current window.
     """
 
     def __init__(self, params: Params, *, archive: bool = False) -> None:

@@ -76,7 +76,8 @@ def _open(path: Path) -> IO[str]:
     return path.open(encoding="utf-8")
 
 
-def _lines(path: Path) -> Iterator[tuple[int, str]]:
+def labelled_lines(path: Path) -> Iterator[tuple[int, str]]:
+    """The numbered non-blank lines of a labelled file (gzip or plain)."""
     try:
         with _open(path) as handle:
             for number, line in enumerate(handle, start=1):
@@ -92,7 +93,7 @@ def story_rows(folder: Path) -> dict[str, dict[str, Any]]:
     if not path.is_file():
         return {}
     rows = {}
-    for number, line in _lines(path):
+    for number, line in labelled_lines(path):
         try:
             row = json.loads(line)
             rows[str(row["cluster_id"])] = row
@@ -118,7 +119,7 @@ def read_labelled(path: Path, split: str | None = None) -> Labelled:
     result = Labelled(
         name=source.parent.name if path.is_dir() else source.name, articles=[], gold={}
     )
-    for number, line in _lines(source):
+    for number, line in labelled_lines(source):
         where = f"{source}:{number}"
         try:
             record = json.loads(line)

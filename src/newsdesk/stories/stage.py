@@ -73,12 +73,14 @@ class StoriesStage:
             record.errors.append(f"article {article.id!r}: {EMPTY_TEXT}")
         if not usable:
             return record
-        days = self._days(store, usable, context.run.started[:10], record.errors)
-        ordered = sorted(usable, key=lambda a: (days[a.id], a.id))
+        days = self._days(usable, context.run.started[:10], record.errors)
+        # dated articles in date order, then the undated: they join what the dated opened
+        ordered = sorted(usable, key=lambda a: (days[a.id] is None, days[a.id] or "", a.id))
         embedder = shared_embedder(self.device or settings.device)
         params = self.params or Params.of(settings, config.ingest.near_duplicate)
         names = params.names_weight > 0
-        clusterer = Clusterer(params)
+        # undated articles come last, and may belong to a story settled by then
+        clusterer = Clusterer(params, archive=any(day is None for day in days.values()))
         context.progress.start(self.name, len(ordered))
         features = self._features(store, ordered, embedder, names)
         self._load_open_stories(store, clusterer, embedder, names, days[ordered[0].id])
@@ -99,28 +101,25 @@ class StoriesStage:
         return record
 
     @staticmethod
-    def _days(
-        store: ArticleStore, articles: Sequence[Article], today: str, errors: list[str]
-    ) -> dict[str, str]:
-        """Each article's date, or the day it was imported (today when that is unknown).
+    def _days(articles: Sequence[Article], today: str, errors: list[str]) -> dict[str, str | None]:
+        """Each article's date, or None for an undated one.
 
-        A stored date that is not one, or is before 1900 or after ``today`` (the
-        run's day) by more than a day, counts as no date, with a line in ``errors``:
-        no stored value can stop this stage or settle every open story.
+        An undated article is clustered by what it says, among the stories open to
+        the dated ones, and never gives a story its dates: it is not placed on the
+        day it was read. A stored date that is not one, or is before 1900 or after
+        ``today`` (the run's day) by more than a day, counts as no date, with a
+        line in ``errors``: no stored value can stop this stage or settle every
+        open story.
         """
         run_day = date.fromisoformat(today)
-        dated = {a.id: plausible_day(a.published, run_day) for a in articles}
-        imported = store.import_days([a.id for a in articles if not dated[a.id]])
         days = {}
         for article in articles:
-            day = dated[article.id]
-            if day is None:
-                day = plausible_day(imported.get(article.id), run_day) or today
-                if article.published:
-                    errors.append(
-                        f"article {shown(article.id)}: date {shown(article.published)}"
-                        f" is impossible; placed on {day}"
-                    )
+            day = plausible_day(article.published, run_day)
+            if day is None and article.published:
+                errors.append(
+                    f"article {shown(article.id)}: date {shown(article.published)}"
+                    " is impossible; placed undated"
+                )
             days[article.id] = day
         return days
 
@@ -166,26 +165,27 @@ class StoriesStage:
         clusterer: Clusterer,
         embedder: Embedder,
         names: bool,
-        first: str,
+        first: str | None,
     ) -> None:
-        """Put back the stories the first new article could still join, or any later one."""
-        since = day_number(first)
-        assert since is not None
-        for story in store.open_stories(day_text(since - clusterer.params.window_days)):
+        """Put back the stories the first new article could still join, or any later one
+        (with no dated article among the new, those open to the newest stored story)."""
+        since = day_number(first or store.newest_story_day())
+        start = None if since is None else day_text(since - clusterer.params.window_days)
+        for story in store.open_stories(start):
             members = store.articles(story.article_ids)
             member_days = store.story_days(story.id)
             features = self._features(store, members, embedder, names)
             clusterer.load(
                 story.id,
                 [
-                    (features[a.id], day_number(member_days.get(a.id) or a.published))
+                    (features[a.id], day_number(member_days.get(a.id)))
                     for a in members
                 ],
             )
 
     @staticmethod
     def _placement(
-        article: Article, day: str, decision: Decision, clusterer: Clusterer
+        article: Article, day: str | None, decision: Decision, clusterer: Clusterer
     ) -> Placement:
         copy_of = None
         if decision.copy_of is not None:

@@ -2,7 +2,9 @@
 
 ``check_claim`` runs every check of ``checks.CHECKS`` on one ``Claim`` and
 combines them: attribution, quote and speaker, number, date, role, place and
-support (the learned model, or word coverage).
+support (the learned model, or word coverage); on a claim they all pass, then
+``checks.AFTER``: a sentence in the newsroom's own voice (it credits no outlet)
+must rest on two independent sources.
 A claim is *contradicted* when a source says otherwise (a failed check names
 it in ``conflict``), *unsupported* when the sources do not back it, and
 *supported* only when every check passes or does not apply.
@@ -10,17 +12,24 @@ it in ``conflict``), *unsupported* when the sources do not back it, and
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 
 from newsdesk.language.attribution import split_attribution
-from newsdesk.language.dates import date_mentions
-from newsdesk.language.text import content_words
+from newsdesk.language.support import combined_support, lexical_support
 from newsdesk.records import Article, Citation, Draft, Evidence, Sentence
-from newsdesk.verify.checks import CHECKS, Check, Claim, ClaimResult, verdict_of
+from newsdesk.verify.checks import AFTER, CHECKS, Check, Claim, ClaimResult, verdict_of
+from newsdesk.verify.checks.base import SupportFn
 from newsdesk.verify.checks.quotes import check_quotes
-from newsdesk.verify.checks.support import negated, turned_negation
+
+__all__ = [
+    "check_claim",
+    "check_sentence",
+    "combined_support",
+    "lexical_support",
+    "page_contexts",
+    "resolve",
+]
 
 
 def resolve(citations: Sequence[Citation], sources: Mapping[str, Article]) -> list[Evidence] | str:
@@ -40,72 +49,6 @@ def resolve(citations: Sequence[Citation], sources: Mapping[str, Article]) -> li
     return evidence
 
 
-def lexical_support(claim: str, evidence: Sequence[Evidence], min_coverage: float) -> Check:
-    """Support as word coverage: nearly every content word of the claim is in the evidence,
-    with the same negations.
-
-    Exact for copied sentences and fast; it cannot see a paraphrase, which is what
-    the learned ``verify.support`` model is for. A claim whose words are all cited
-    but which drops the evidence's "not" (or adds one) is no copy: it fails here.
-    Dates are not counted: the date check resolves them against the sources' days,
-    so "on Monday, June 24" is judged there as the day a Monday source meant.
-    """
-    claim_words = content_words(_without_dates(claim))
-    cited_words = set(content_words(" ".join(e.quote for e in evidence)))
-    cited_bases = {_base(w) for w in cited_words}
-    covered = [w in cited_words or _base(w) in cited_bases for w in claim_words]
-    coverage = sum(covered) / len(claim_words) if claim_words else 1.0
-    polarities = [negated(e.quote) for e in evidence]
-    same_polarity = any(polarities) if negated(claim) else not all(polarities)
-    if coverage >= min_coverage and same_polarity:
-        return Check("support", "pass", f"{coverage:.0%} of content words cited")
-    if coverage >= min_coverage:
-        turned = turned_negation(claim)
-        return Check("support", "fail", f"{coverage:.0%} of content words cited, but {turned}")
-    missing = [w for w, c in zip(claim_words, covered, strict=True) if not c][:3]
-    return Check(
-        "support",
-        "fail",
-        f"only {coverage:.0%} of content words are in the cited text "
-        f"(missing: {', '.join(missing)})",
-    )
-
-
-_INFLECTION = re.compile(r"(?:ies|es|s|ed|d|ing)$")
-
-
-def _base(word: str) -> str:
-    """A word without its regular inflection: "votes", "voted" and "voting" share "vot",
-    so a headline's "votes" is covered by its source's "voted"."""
-    return _INFLECTION.sub("", word) if len(word) > 4 else word
-
-
-def combined_support(
-    model: Callable[[str, Sequence[Evidence]], Check], min_coverage: float
-) -> Callable[[str, Sequence[Evidence]], Check]:
-    """Word coverage first, the learned model for what coverage cannot settle.
-
-    A claim whose content words are nearly all in the evidence, with the same
-    negations, is a copy or a light edit: supported without asking the model,
-    which is tuned on abstractive summaries and hesitates on copies. Anything
-    else (a paraphrase, a merge, a swap, a turned negation) is the model's call.
-    """
-
-    def check(claim: str, evidence: Sequence[Evidence]) -> Check:
-        lexical = lexical_support(claim, evidence, min_coverage)
-        return lexical if lexical.verdict == "pass" else model(claim, evidence)
-
-    return check
-
-
-def _without_dates(text: str) -> str:
-    """``text`` with its date mentions blanked out."""
-    mentions = date_mentions(text, None)
-    for mention in reversed(mentions):
-        text = text[: mention.start] + " " + text[mention.end :]
-    return text
-
-
 def check_claim(
     text: str,
     evidence: Sequence[Evidence],
@@ -116,6 +59,7 @@ def check_claim(
     as_of: str | None = None,
     support: Callable[[str, Sequence[Evidence]], Check] | None = None,
     context: Sequence[str] = (),
+    voiced: bool = True,
 ) -> ClaimResult:
     """Run every check on ``text`` against ``evidence`` (resolved spans) and ``sources``.
 
@@ -124,7 +68,9 @@ def check_claim(
     office-holder or place that one of them gives differently contradicts the
     claim. ``as_of`` is the date the claim speaks from. ``support`` scores
     entailment (default: ``lexical_support`` with ``min_coverage``). ``context``
-    is what the page shows before the claim, nearest last.
+    is what the page shows before the claim, nearest last. ``voiced``: whether the
+    claim speaks for itself where it credits no outlet (not a table row), and so must
+    rest on two independent sources.
     """
     if not evidence:
         check = Check("support", "fail", "no source span is cited")
@@ -146,11 +92,32 @@ def check_claim(
         speaker=speaker,
         as_of=as_of,
         quoted=(quote, said),
-        support=support or functools.partial(lexical_support, min_coverage=min_coverage),
+        support=_remembered(support or partial(lexical_support, min_coverage=min_coverage)),
         context=tuple(context),
+        voiced=voiced,
     )
     checks = [check(claim) for check in CHECKS]
+    passed = not any(c.verdict == "fail" for c in checks)
+    for after in AFTER:
+        checks.append(after(claim) if passed else Check("attribution", "n/a", _NOT_JUDGED))
     return verdict_of(checks, seen)
+
+
+_NOT_JUDGED = "not judged: another check failed"
+
+
+def _remembered(support: SupportFn) -> SupportFn:
+    """``support`` answering each (claim, spans) question once: the support check and the
+    corroboration check ask the same of a sentence whose spans are all one source's."""
+    answers: dict[tuple[str, tuple[tuple[str, str, int, int], ...]], Check] = {}
+
+    def judged(claim: str, evidence: Sequence[Evidence]) -> Check:
+        key = (claim, tuple((e.source.id, e.field, e.start, e.end) for e in evidence))
+        if key not in answers:
+            answers[key] = support(claim, evidence)
+        return answers[key]
+
+    return judged
 
 
 def check_sentence(

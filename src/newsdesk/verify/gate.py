@@ -21,6 +21,7 @@ from newsdesk.config import VerifySettings
 from newsdesk.errors import NewsdeskError
 from newsdesk.language.sections import best_of, fits
 from newsdesk.language.sections import scores as section_scores
+from newsdesk.language.support import check_support, combined_support
 from newsdesk.language.urls import normalize_url
 from newsdesk.records import (
     CATEGORIES,
@@ -32,10 +33,9 @@ from newsdesk.records import (
     SourceRef,
     Verdict,
 )
-from newsdesk.verify.checker import check_sentence, combined_support, page_contexts
+from newsdesk.verify.checker import check_sentence, page_contexts
 from newsdesk.verify.checks import ClaimResult, index_sources, prefetch
 from newsdesk.verify.checks.base import SupportFn
-from newsdesk.verify.checks.support import check_support
 from newsdesk.write.base import Flag, Writer
 
 log = logging.getLogger("newsdesk.verify.gate")
@@ -106,7 +106,7 @@ def run_gate(
         rounds += 1
         results = check_draft_sentences(draft, articles, settings, support)
         flags = [
-            Flag(position, sentence.text, result.label, result.reason)
+            Flag(position, sentence.text, result.label, result.reason, failed(result))
             for position, (sentence, result) in enumerate(
                 zip(draft.sentences, results, strict=True)
             )

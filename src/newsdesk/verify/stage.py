@@ -15,23 +15,24 @@ import json
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict
+from functools import partial
 from typing import Protocol
 
 from newsdesk.config import VerifySettings
-from newsdesk.engine import Context
-from newsdesk.records import StageRun
+from newsdesk.engine import Context, Quarantine
+from newsdesk.language.entailment import MODEL_PATH as ENTAILMENT_PATH
+from newsdesk.language.entailment import SETTINGS_PATH as ENTAILMENT_SETTINGS
+from newsdesk.language.support import MODEL_PATH, check_support, combined_support
+from newsdesk.records import Draft, StageRun
 from newsdesk.store import ArticleStore, DraftStore, StoryStore
-from newsdesk.verify.checker import combined_support
-from newsdesk.verify.checks.entailment import MODEL_PATH as ENTAILMENT_PATH
-from newsdesk.verify.checks.entailment import SETTINGS_PATH as ENTAILMENT_SETTINGS
-from newsdesk.verify.checks.support import MODEL_PATH, check_support
-from newsdesk.verify.gate import run_gate
+from newsdesk.verify.gate import Support, run_gate
 from newsdesk.write.base import UsageMeter, Writer
 
 log = logging.getLogger("newsdesk.verify")
 
-RULES_VERSION = 4
-"""Raise when a check's rules change what it passes: stored drafts are then judged again."""
+RULES_VERSION = 5
+"""Raise when a check's rules change what it passes: stored drafts are then judged again.
+5: a sentence in the newsroom's own voice must rest on two independent sources."""
 
 
 def checker_version(settings: VerifySettings) -> str:
@@ -80,19 +81,34 @@ class VerifyStage:
         context.progress.start(self.name, len(drafts))
         meter = UsageMeter(self.writers.values())
         support = combined_support(check_support, settings.min_coverage)
+        quarantine = Quarantine(context, self.name, record)
         for draft in drafts:
-            story = store.story(draft.story_id)
-            cited = sorted({c.article_id for s in draft.sentences for c in s.citations})
-            articles = store.articles(story.article_ids if story else cited)
-            writer = self.writers.get(draft.writer, self.default)
-            earlier = store.gate_record(draft.story_id)
-            gated = run_gate(draft, articles, writer, settings, support=support, earlier=earlier)
-            store.save_gated(gated.draft, gated.verdicts, gated.record, checker)
-            if gated.held:
-                record.skipped += 1
-                log.info("story %s held for review: %s", draft.story_id, gated.record.note)
-            else:
-                record.items_out += 1
+            key = f"{draft.story_hash}/{checker}"
+            if not quarantine.held(draft.story_id, key):
+                gate = partial(self._gate, store, draft, settings, support, checker, record)
+                quarantine.attempt(draft.story_id, key, gate)
             context.progress.advance(self.name)
         meter.charge(record)
         return record
+
+    def _gate(
+        self,
+        store: GateStore,
+        draft: Draft,
+        settings: VerifySettings,
+        support: Support,
+        checker: str,
+        record: StageRun,
+    ) -> None:
+        story = store.story(draft.story_id)
+        cited = sorted({c.article_id for s in draft.sentences for c in s.citations})
+        articles = store.articles(story.article_ids if story else cited)
+        writer = self.writers.get(draft.writer, self.default)
+        earlier = store.gate_record(draft.story_id)
+        gated = run_gate(draft, articles, writer, settings, support=support, earlier=earlier)
+        store.save_gated(gated.draft, gated.verdicts, gated.record, checker)
+        if gated.held:
+            record.skipped += 1
+            log.info("story %s held for review: %s", draft.story_id, gated.record.note)
+        else:
+            record.items_out += 1

@@ -24,12 +24,15 @@ class WriterError(NewsdeskError):
 
 @dataclass(frozen=True)
 class Flag:
-    """A sentence of a draft that the checker did not pass, with its reason."""
+    """A sentence of a draft that the checker did not pass, with its reason and the kind
+    of the check that decided (``attribution`` on a sentence that credits no outlet: it
+    rests on one source and speaks in the newsroom's voice; credit that outlet)."""
 
     position: int
     text: str
     verdict: str
     reason: str
+    check: str = ""
 
 
 @dataclass

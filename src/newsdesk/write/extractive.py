@@ -7,6 +7,13 @@ marginal relevance keeps the selection from repeating itself. The article is
 its own headline cut from a chosen sentence (``headlines``), the dek, the body,
 "Where outlets differ" (``differences``), a timeline when the sources span
 several days, and key quotes.
+
+What the article says in its own voice (the headline, the dek, any sentence left
+uncredited, a timeline line, a key quote) two independent sources must each report
+(``language.corroboration``): the writer looks for the second source's span and cites
+it beside the first, or credits the one outlet that reports it ("…, The Hill
+reported.", a headline "…, The Hill reports"). The headline is cut, where it can be,
+from a sentence that two sources report.
 """
 
 from __future__ import annotations
@@ -19,12 +26,21 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from newsdesk.config import WriteSettings
-from newsdesk.language.attribution import attribute, headline_credit
+from newsdesk.language.attribution import (
+    attribute,
+    credit_headline,
+    embedded_credit,
+    headline_credit,
+    split_attribution,
+)
+from newsdesk.language.corroboration import CORROBORATING, Corroborator, own_voice
 from newsdesk.language.dates import date_mentions, parse_anchor
+from newsdesk.language.independence import source_groups
 from newsdesk.language.sections import classify
 from newsdesk.language.speakers import find_quotes
+from newsdesk.language.support import default_model
 from newsdesk.language.text import Span, quotations, word_count
-from newsdesk.records import Article, Citation, Draft, Sentence, SourceRef, Story
+from newsdesk.records import Article, Citation, Draft, Evidence, Sentence, SourceRef, Story
 from newsdesk.write.base import Flag, Usage
 from newsdesk.write.differences import differences
 from newsdesk.write.headlines import cut, dates_the_event, headline
@@ -130,40 +146,60 @@ class ExtractiveWriter:
     """
 
     name = "extractive"
-    version = "4"
+    version = "5"
     """2: page furniture left out, its own headline, timeline lines in headline style.
     3: relative dates pinned, "Where outlets differ". 4: no sentence that holds part of
-    a quotation without its marks."""
+    a quotation without its marks. 5: what one source alone reports is credited to it;
+    what the article says in its own voice cites two independent sources."""
 
-    def __init__(self, settings: WriteSettings, embed: Embed | None = None) -> None:
+    def __init__(
+        self,
+        settings: WriteSettings,
+        embed: Embed | None = None,
+        corroborator: Corroborator | None = None,
+    ) -> None:
         self.settings = settings
         self.embed = embed
+        self.corroborator = corroborator or Corroborator(default_model())
+        """Finds a second source's span (the support model, as the checker judges)."""
         self.usage = Usage()
         self._rejected: dict[str, set[str]] = {}
 
     def write(self, story: Story, articles: Sequence[Article]) -> Draft:
-        return write_story(story, articles, self.settings, self.embed)
+        return write_story(story, articles, self.settings, self.embed, self.corroborator)
 
     def revise(self, draft: Draft, flags: Sequence[Flag], articles: Sequence[Article]) -> Draft:
         rejected = self._rejected.setdefault(draft.story_id, set())
         rejected.update(flag.text for flag in flags)
-        flagged = {flag.position for flag in flags}
+        # A flagged line the writer credited is rejected as cut, too: crediting it anew
+        # would only bring it back.
+        rejected.update(split_attribution(flag.text).claim for flag in flags)
+        by_position = {flag.position: flag for flag in flags}
         ranked = rank(articles, self.settings, draft.date, self.embed)
         used = {c for s in draft.sentences for c in s.citations}
+        outlets = [a.outlet for a in articles]
         out: list[Sentence] = []
+        new: list[int] = []
         for position, sentence in enumerate(draft.sentences):
-            if position not in flagged:
+            flag = by_position.get(position)
+            if flag is None:
                 out.append(sentence)
                 continue
+            if flag.check == "attribution" and own_voice(sentence.text, outlets):
+                # One source tells it: the same sentence, credited to the outlet that does.
+                out.append(_credited(sentence, articles))
+                continue
             staying = [
-                s for p, s in enumerate(draft.sentences) if p > position and p not in flagged
+                s for p, s in enumerate(draft.sentences) if p > position and p not in by_position
             ]
             replacement = self._replacement(
                 sentence, ranked, used, rejected, [*out, *staying], articles, draft.sentences
             )
             if replacement is not None:
+                new.append(len(out))
                 out.append(replacement)
                 used.update(replacement.citations)
+        out = _settled(out, articles, self.corroborator, new)
         return replace(draft, sentences=tuple(out))
 
     def _replacement(
@@ -185,7 +221,9 @@ class ExtractiveWriter:
                 for c in s.citations
                 if c in by_citation
             ]
-            revised = _headline(chosen, articles, None, newest_date(articles), rejected)
+            revised = _headline(
+                chosen, articles, None, newest_date(articles), rejected, self.corroborator
+            )
             return revised if revised.citations else None
         if sentence.kind == "timeline" and sentence.date:
             day = [a for a in articles if a.published == sentence.date]
@@ -221,15 +259,20 @@ def _headline(
     story: Story | None,
     newest: str | None,
     rejected: set[str],
+    corroborator: Corroborator,
 ) -> Sentence:
-    """The article's own headline, cited to the span of the sentence it is cut from.
+    """The article's own headline, cited to the span of the sentence it is cut from and
+    to a second, independent source's span that supports it.
 
     Of the first ``HEADLINE_TRIES`` chosen sentences that make one
-    (``headlines.cut``), a sentence of the newest day goes first, then one whose
-    headline's subject names someone or something ("Iraqi lawmakers", not "The
-    resolution", which leans on the story), then the higher ranked. Only
-    when none makes a headline, the most central source title; without titles,
-    the story's own.
+    (``headlines.cut``), a sentence of the newest day goes first, then one that a
+    second independent source supports (``Corroborator.second_sources``), then one
+    whose headline's subject names someone or something ("Iraqi lawmakers", not "The
+    resolution", which leans on the story), then the higher ranked. A headline only
+    one source supports is credited to it ("…, The Hill reports"): the news of the
+    day comes before a headline in the newsroom's voice. Only when no sentence makes
+    a headline, the most central source title (credited the same way when no other
+    source supports it); without titles, the story's own.
     """
     made = []
     for position, cand in enumerate(chosen[:HEADLINE_TRIES]):
@@ -238,14 +281,101 @@ def _headline(
             stale = cand.article.published not in (None, newest)
             made.append(((stale, not line.named, position), line.text, cand))
     if made:
-        _, text, cand = min(made, key=lambda m: m[0])
-        return Sentence("headline", text, cand.citations, outlet=cand.article.outlet)
+        found = corroborator.second_sources(
+            [(text, _spans(cand.citations, articles)) for _, text, cand in made], articles
+        )
+        best = min(range(len(made)), key=lambda i: (made[i][0][0], not found[i], *made[i][0][1:]))
+        _, text, cand = made[best]
+        title = Sentence("headline", text, cand.citations, outlet=cand.article.outlet)
+        return _voiced(title, found[best], articles)
     titled = [a for a in articles if a.title and a.title not in rejected]
     if titled:
         article = _central_article(titled)
         citation = Citation.title_of(article)
-        return Sentence("headline", article.title, (citation,), outlet=article.outlet)
+        title = Sentence("headline", article.title, (citation,), outlet=article.outlet)
+        return _settled([title], articles, corroborator)[0]
     return Sentence("headline", story.title if story else "", ())
+
+
+VOICED = frozenset({"headline", "dek", "body", "quote", "timeline"})
+"""Kinds of sentence that may speak in the newsroom's voice ("Where outlets differ"
+lines always credit their outlets)."""
+
+
+def _settled(
+    sentences: Sequence[Sentence],
+    articles: Sequence[Article],
+    corroborator: Corroborator,
+    only: Collection[int] | None = None,
+) -> list[Sentence]:
+    """``sentences`` (those at ``only``, or all) each in the newsroom's voice with a second
+    independent source's span cited beside its own, or credited to its outlet.
+
+    A sentence that already credits an outlet, or already cites two independent
+    sources, stays as it is.
+    """
+    outlets = [a.outlet for a in articles]
+    groups = source_groups(articles)
+    out = list(sentences)
+    positions = [
+        i
+        for i, s in enumerate(out)
+        if (only is None or i in only)
+        and s.kind in VOICED
+        and s.citations
+        and own_voice(s.text, outlets)
+        and len({groups.of(c.article_id) for c in s.citations}) < CORROBORATING
+    ]
+    found = corroborator.second_sources(
+        [(out[i].text, _spans(out[i].citations, articles)) for i in positions], articles
+    )
+    for i, spans in zip(positions, found, strict=True):
+        out[i] = _voiced(out[i], spans, articles)
+    return out
+
+
+def _spans(citations: Sequence[Citation], articles: Sequence[Article]) -> list[Evidence]:
+    """The cited spans, as the checker resolves them."""
+    by_id = {a.id: a for a in articles}
+    return [
+        Evidence(by_id[c.article_id], c.start, c.end, c.field)
+        for c in citations
+        if c.article_id in by_id
+    ]
+
+
+def _voiced(
+    sentence: Sentence, second: Sequence[Evidence], articles: Sequence[Article]
+) -> Sentence:
+    """The sentence citing the second source's spans too, or, with none, credited."""
+    if not second:
+        return _credited(sentence, articles)
+    extra = tuple(Citation(e.source.id, e.start, e.end, e.field) for e in second)
+    cited = tuple(dict.fromkeys((*sentence.citations, *extra)))
+    return replace(sentence, citations=cited)
+
+
+def _credited(sentence: Sentence, articles: Sequence[Article]) -> Sentence:
+    """The sentence credited to the outlet of the article it first cites, citing only that
+    article: the one source that tells it; or to the outlet that article names as the
+    one whose words it reproduces ("…, The Associated Press reported." in a Newsmax copy)."""
+    first = sentence.citations[0] if sentence.citations else None
+    article = next((a for a in articles if first and a.id == first.article_id), None)
+    outlet = article.outlet if article is not None else sentence.outlet
+    if outlet is None:
+        return sentence
+    credit = outlet
+    if article is not None and first is not None and first.field == "text":
+        known = [a.outlet for a in articles]
+        original = embedded_credit(article.text, first.start, first.end, outlet, known)
+        if original is not None:
+            credit = original.outlet
+    own = tuple(c for c in sentence.citations if first and c.article_id == first.article_id)
+    if sentence.kind in ("headline", "timeline"):
+        text = credit_headline(sentence.text, credit)
+    else:
+        text = attribute(sentence.text, credit)
+    return replace(sentence, text=text, citations=own, outlet=outlet)
 
 
 def write_story(
@@ -253,12 +383,16 @@ def write_story(
     articles: Sequence[Article],
     settings: WriteSettings,
     embed: Embed | None = None,
+    corroborator: Corroborator | None = None,
 ) -> Draft:
     """An extractive draft for ``story`` from its ``articles``.
 
     ``embed`` ranks sentences with sentence embeddings (the pipeline passes
     MiniLM's when ``[write] embeddings`` is on); without it, TF-IDF vectors.
+    ``corroborator`` finds a second source for what the article says in its own
+    voice (default: the support model's, as the checker judges).
     """
+    corroborator = corroborator or Corroborator(default_model())
     articles = sorted(articles, key=lambda a: (a.published or "", a.id))
     date = newest_date(articles)
     sentences_out: list[Sentence] = []
@@ -282,7 +416,7 @@ def write_story(
         taken.extend(i for i, c in enumerate(ranked.cands) if c.citation in cited)
         sentences_out.extend(differences(ranked, articles, taken, cited))
         sentences_out.extend(dated)
-    title = _headline(chosen, articles, story, date, set())
+    title = _headline(chosen, articles, story, date, set(), corroborator)
     # A source title that had to serve as the headline is not quoted again below it.
     sentences_out = [
         s for s in sentences_out if s.kind != "coverage" or s.citations[:1] != title.citations[:1]
@@ -311,7 +445,7 @@ def write_story(
         story_hash=story.hash,
         category=classify(articles),
         date=date,
-        sentences=tuple(sentences_out),
+        sentences=tuple(_settled(sentences_out, articles, corroborator)),
         sources=tuple(SourceRef(a.id, a.outlet, a.title, a.url, a.published) for a in articles),
     )
 

@@ -12,8 +12,11 @@ is used, so the tokens spent stay close to one request over all sources.
 The model never supplies spans or URLs. It names source ids, and each sentence
 is cited with the exact spans ``find_evidence`` finds in those sources (in all
 the story's sources when the named ones give nothing); a sentence with no
-evidence keeps no citation and the verify gate drops it. The Sources list is
-built from the story's own articles.
+evidence keeps no citation and the verify gate drops it. A sentence that credits
+no outlet speaks in the newsroom's voice and must rest on two independent sources
+(``language.corroboration``): it cites the best spans of each independent source it
+names, so the gate can judge each alone. The Sources list is built from the story's own
+articles.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ import httpx
 from newsdesk.config import LLMSettings, WriteSettings
 from newsdesk.errors import ConfigError
 from newsdesk.language.attribution import credited_outlets, same_outlet
+from newsdesk.language.corroboration import own_voice
+from newsdesk.language.independence import source_groups
 from newsdesk.language.retrieval import find_evidence
 from newsdesk.language.sections import classify
 from newsdesk.records import (
@@ -103,10 +108,11 @@ class LLMWriter:
     """
 
     name = "llm"
-    version = "3"
+    version = "4"
     """2: sources shown without their page furniture; the prompts ask for an own headline,
     a lead, developments in time order, where the sources differ, standalone sentences
-    and one credit per paragraph. 3: words a source quotes keep their marks and speaker."""
+    and one credit per paragraph. 3: words a source quotes keep their marks and speaker.
+    4: a sentence that credits no outlet names two independent sources and cites both."""
 
     def __init__(
         self,
@@ -269,8 +275,10 @@ class LLMWriter:
 
         When the sentence credits an outlet ("..., NBC News reported."), that
         outlet's sources among the named ones are searched first, so the
-        credit and the cited text agree. Unknown ids are ignored; a claim with
-        no evidence anywhere keeps no citation, which the gate drops.
+        credit and the cited text agree. A sentence that credits none also cites the
+        best spans of every other independent source it names: in the newsroom's voice
+        it must rest on two. Unknown ids are ignored; a claim with no evidence anywhere
+        keeps no citation, which the gate drops.
         """
         named = [ids[i] for i in claim.sources if i in ids]
         credited = credited_outlets(claim.text, [a.outlet for a in named])
@@ -284,6 +292,8 @@ class LLMWriter:
             evidence = find_evidence(claim.text, pool) if pool else []
             if evidence:
                 break
+        if evidence and own_voice(claim.text, [a.outlet for a in ids.values()]):
+            evidence = [*evidence, *_other_sources(claim.text, evidence, named)]
         citations = tuple(Citation(e.source.id, e.start, e.end, e.field) for e in evidence)
         outlet = evidence[0].source.outlet if evidence else None
         return Sentence(
@@ -402,3 +412,17 @@ class LLMWriter:
             tokens_in * self.settings.price_in_per_mtok
             + tokens_out * self.settings.price_out_per_mtok
         ) / 1_000_000
+
+
+def _other_sources(
+    text: str, evidence: Sequence[Evidence], named: Sequence[Article]
+) -> list[Evidence]:
+    """The best spans of each independent source among ``named`` that ``evidence`` does
+    not cite yet: what a sentence in the newsroom's voice needs beside its first source."""
+    groups = source_groups(named)
+    cited = {groups.of(e.source.id) for e in evidence}
+    found: list[Evidence] = []
+    for number in range(len(groups)):
+        if number not in cited:
+            found.extend(find_evidence(text, [a for a in named if groups.of(a.id) == number]))
+    return found

@@ -35,8 +35,9 @@ SYSTEM = (
     "reports about one story. Use only what the sources state: never add a fact, number, "
     "name, title, date or quotation that is not in them, and never change one. Every sentence "
     "you write names the ids of the sources it rests on. When a fact comes from one outlet, "
-    'credit it in the sentence ("according to Reuters"). Reply with one JSON object and '
-    "nothing else. " + DATA_NOTICE
+    'credit it in the sentence ("according to Reuters"); a sentence without a credit must '
+    "be stated by at least two different outlets, and names the ids of both. Reply with "
+    "one JSON object and nothing else. " + DATA_NOTICE
 )
 
 _TAG = re.compile(r"<(/?)(source)", re.IGNORECASE)

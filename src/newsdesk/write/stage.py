@@ -5,12 +5,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import partial
 from typing import Protocol
 
 from newsdesk.config import Config
-from newsdesk.engine import Context
+from newsdesk.engine import Context, Quarantine
 from newsdesk.errors import ConfigError
+from newsdesk.language.corroboration import Corroborator
 from newsdesk.language.encoder import default_encoder
+from newsdesk.language.support import default_model
 from newsdesk.records import Article, Draft, StageRun, Story
 from newsdesk.store import ArticleStore, DraftStore
 from newsdesk.write.base import UsageMeter, Writer, WriterError
@@ -33,10 +36,13 @@ def make_writer(config: Config) -> Writer:
     )
 
 
-def offline_writer(config: Config) -> ExtractiveWriter:
-    """The extractive writer, ranking with MiniLM unless ``[write] embeddings`` is off."""
+def offline_writer(config: Config, corroborator: Corroborator | None = None) -> ExtractiveWriter:
+    """The extractive writer, ranking with MiniLM unless ``[write] embeddings`` is off,
+    and finding second sources with ``corroborator`` (default: the support model, as the
+    gate will judge them, with ``[verify] min_coverage``)."""
     embed = default_encoder().embed if config.write.embeddings else None
-    return ExtractiveWriter(config.write, embed)
+    corroborator = corroborator or Corroborator(default_model(), config.verify.min_coverage)
+    return ExtractiveWriter(config.write, embed, corroborator)
 
 
 class WriteStore(ArticleStore, DraftStore, Protocol):
@@ -50,8 +56,9 @@ class WriteStage:
     with nothing new is not rewritten, and a killed run redoes only the stories
     whose drafts were not yet committed. The draft is stored as written; the
     verify stage gates it before anything is published. A writer that fails
-    hands the story to the offline writer (``fallback``) and the run goes on.
-    ``items_out`` counts drafts written.
+    hands the story to the offline writer (``fallback``) and the run goes on; a
+    story that makes both fail some other way is quarantined (``engine.Quarantine``)
+    until its articles change. ``items_out`` counts drafts written.
     """
 
     name = "write"
@@ -72,14 +79,21 @@ class WriteStage:
         record.items_in = len(stories)
         context.progress.start(self.name, len(stories))
         meter = UsageMeter(self.writers)
+        quarantine = Quarantine(context, self.name, record)
         for story in stories:
-            articles = store.articles(story.article_ids)
-            draft = _versioned(self._write(story, articles), store.draft(story.id), articles)
-            store.save_draft(draft, version)
-            record.items_out += 1
+            save = partial(self._save, store, story, version)
+            if not quarantine.held(story.id, story.hash) and quarantine.attempt(
+                story.id, story.hash, save
+            ):
+                record.items_out += 1
             context.progress.advance(self.name)
         meter.charge(record)
         return record
+
+    def _save(self, store: WriteStore, story: Story, version: str) -> None:
+        articles = store.articles(story.article_ids)
+        draft = _versioned(self._write(story, articles), store.draft(story.id), articles)
+        store.save_draft(draft, version)
 
     def close(self) -> None:
         """Close the writers' connections (an LLM writer holds an HTTP client)."""

@@ -41,8 +41,8 @@ class SQLiteArticleStore(SQLiteDatabase):
         article = clean_article(article)
         cursor = self.db.execute(
             "INSERT INTO articles"
-            " (id, url, outlet, title, text, published, lang, extra, hash, run_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+            " (id, url, outlet, title, text, published, lang, extra, hash, date_source, run_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
             (article.id, *_columns(article), run_id),
         )
         return cursor.rowcount == 1
@@ -73,14 +73,6 @@ class SQLiteArticleStore(SQLiteDatabase):
         except sqlite3.OperationalError as exc:
             raise StoreError(f"bad search query {query!r}: {exc}") from exc
         return [self._article(r) for r in rows]
-
-    def import_days(self, article_ids: Sequence[str]) -> dict[str, str]:
-        """When each article was imported (the start of the run that stored it)."""
-        sql = (
-            "SELECT a.id, r.started FROM articles a JOIN runs r ON r.id = a.run_id"
-            " WHERE a.id IN ({ids})"
-        )
-        return {row["id"]: row["started"] for row in self._rows_for(sql, article_ids)}
 
     def originals(self, article_ids: Sequence[str]) -> dict[str, str]:
         """The original each of these articles is a syndicated copy of (ingest's links)."""
@@ -201,7 +193,7 @@ class SQLiteArticleStore(SQLiteDatabase):
         self.db.execute("DELETE FROM article_furniture WHERE article_id = ?", (article.id,))
         self.db.execute(
             "UPDATE articles SET url = ?, outlet = ?, title = ?, text = ?, published = ?,"
-            " lang = ?, extra = ?, hash = ?, run_id = ? WHERE id = ?",
+            " lang = ?, extra = ?, hash = ?, date_source = ?, run_id = ? WHERE id = ?",
             (*_columns(article), run_id, article.id),
         )
         self.db.execute(
@@ -246,7 +238,7 @@ class SQLiteArticleStore(SQLiteDatabase):
 
 
 def _columns(article: Article) -> tuple[object, ...]:
-    """An article's stored columns after its id, in table order, up to ``run_id``."""
+    """An article's stored columns after its id, up to ``run_id``."""
     return (
         article.url,
         article.outlet,
@@ -256,4 +248,5 @@ def _columns(article: Article) -> tuple[object, ...]:
         article.lang,
         json.dumps(article.extra, ensure_ascii=False, sort_keys=True),
         article.hash,
+        article.date_source,
     )

@@ -131,6 +131,7 @@ class SQLiteDatabase:
             lang=row["lang"],
             extra=json.loads(row["extra"]),
             furniture=self._furniture(row["id"]),
+            date_source=row["date_source"],
         )
 
     def _furniture(self, article_id: str) -> tuple[Furniture, ...] | None:

@@ -17,7 +17,7 @@ from contextlib import closing
 from typing import cast
 
 from newsdesk.errors import StoreBusy
-from newsdesk.records import Lease, Run, StageRun
+from newsdesk.records import Lease, Quarantined, Run, StageRun
 from newsdesk.store.runs import lease_held, this_host
 from newsdesk.store.sqlite.base import SQLiteDatabase, utc_now
 
@@ -154,3 +154,30 @@ class SQLiteRunStore(SQLiteDatabase):
             table: int(self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
             for table in COUNTED_TABLES
         }
+
+    def quarantine(self, item: Quarantined) -> None:
+        with self.transaction():
+            self.db.execute(
+                "INSERT OR REPLACE INTO quarantine (stage, item, input, reason, run_id, at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (item.stage, item.item, item.input, item.reason, item.run_id, item.at),
+            )
+
+    def release(self, stage: str, item: str) -> None:
+        with self.transaction():
+            self.db.execute("DELETE FROM quarantine WHERE stage = ? AND item = ?", (stage, item))
+
+    def quarantined(self, stage: str | None = None) -> list[Quarantined]:
+        where, params = ("WHERE stage = ?", (stage,)) if stage is not None else ("", ())
+        rows = self._all(f"SELECT * FROM quarantine {where} ORDER BY at, stage, item", params)
+        return [
+            Quarantined(
+                stage=r["stage"],
+                item=r["item"],
+                input=r["input"],
+                reason=r["reason"],
+                run_id=r["run_id"],
+                at=r["at"],
+            )
+            for r in rows
+        ]

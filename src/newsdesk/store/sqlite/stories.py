@@ -134,8 +134,7 @@ class SQLiteStoryStore(SQLiteDatabase):
         if row is None:
             return
         members = self._all(
-            "SELECT s.article_id, coalesce(s.day, a.published) AS day FROM story_articles s"
-            " JOIN articles a ON a.id = s.article_id WHERE s.story_id = ?",
+            "SELECT article_id, day FROM story_articles WHERE story_id = ?",
             (story_id,),
         )
         if not members:

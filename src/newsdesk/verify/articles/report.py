@@ -14,6 +14,11 @@ another language backs a claim only where they do not (``verify.languages``).
 With the support model, retrieval for all the claims of an article runs as one
 batch before the claims are judged, so the encoder sees one large batch rather
 than one or two sentences at a time.
+
+A claim that credits no outlet speaks in the article's own voice and must rest on
+two independent sources (the ``attribution`` check, ``corroboration_check``): its
+evidence then holds the best spans of every independent source (an outlet once,
+copies of one story once), so that each is judged on what it says best.
 """
 
 from __future__ import annotations
@@ -24,11 +29,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from newsdesk.errors import InputError
-from newsdesk.language.attribution import same_outlet, split_attribution
+from newsdesk.language.attribution import display_name, same_outlet, split_attribution
+from newsdesk.language.corroboration import best_spans, own_voice
 from newsdesk.language.detection import ENGLISH, language_of
+from newsdesk.language.independence import source_groups
 from newsdesk.language.retrieval import Candidate, candidates_of, select
 from newsdesk.language.sections import best_of, fits
 from newsdesk.language.sections import scores as section_scores
+from newsdesk.language.support import SupportModel, check_support, combined_support, default_model
 from newsdesk.language.text import content_words, normalize, normalized, quotations
 from newsdesk.records import CATEGORIES, Article, Draft, Evidence, VerdictLabel
 from newsdesk.verify.articles.parse import (
@@ -39,8 +47,9 @@ from newsdesk.verify.articles.parse import (
     without_urls,
 )
 from newsdesk.verify.articles.reading import parse_article
-from newsdesk.verify.checker import check_claim, check_sentence, combined_support, page_contexts
+from newsdesk.verify.checker import check_claim, check_sentence, page_contexts
 from newsdesk.verify.checks import Check, ClaimResult, index_sources, prefetch, verdict_of
+from newsdesk.verify.checks.attribution import uncorroborated
 from newsdesk.verify.checks.languages import (
     best_match,
     cross_language_support,
@@ -49,10 +58,13 @@ from newsdesk.verify.checks.languages import (
 )
 from newsdesk.verify.checks.links import check_link
 from newsdesk.verify.checks.opinion import check_opinion
-from newsdesk.verify.checks.support import SupportModel, check_support, default_model
 
 RETRIEVED = 2
 """Spans the support model adds per claim sentence beside the lexical cover."""
+SPANS = 2
+"""Spans of each independent source that hold most of a claim's words, added beside the
+cover and the model's for a claim in the article's own voice (the writer's second-source
+search reads the same)."""
 
 MIN_CLAIM_WORDS = 2
 """Content words a unit with links needs, beside them, to be a claim of its own."""
@@ -281,6 +293,20 @@ class _Index:
         ]
         self.retrieved: dict[str, list[Evidence]] = {}
         """Spans the model retrieved for each claim among all the preferred sources."""
+        self.outlets = [s.outlet for s in self.sources]
+        self.groups = source_groups(self.preferred)
+        """The preferred sources by independent source: an outlet once, copies once."""
+        self.members = [
+            [s for s in self.preferred if self.groups.of(s.id) == number]
+            for number in range(len(self.groups))
+        ]
+        self.by_group: dict[tuple[int, str], list[Evidence]] = {}
+        """Spans the model retrieved for each own-voice claim in each independent source."""
+
+    def corroborating(self, claim: str) -> bool:
+        """Whether ``claim`` speaks in the article's own voice among several independent
+        sources: its evidence is then gathered from each of them."""
+        return len(self.groups) > 1 and own_voice(claim, self.outlets)
 
 
 def _is_claim(unit: Unit) -> bool:
@@ -297,10 +323,15 @@ def _retrieve_all(index: _Index, units: Sequence[Unit]) -> None:
     """
     if index.model is None:
         return
-    texts = (_claim_text(u) for u in units if _is_claim(u))
+    texts = [_claim_text(u) for u in units if _is_claim(u)]
     claims = list(dict.fromkeys(split_attribution(text).claim for text in texts))
     found = index.model.retrieve_many(claims, index.preferred, k=RETRIEVED)
     index.retrieved = dict(zip(claims, found, strict=True))
+    voiced = [text for text in dict.fromkeys(texts) if index.corroborating(text)]
+    for number, members in enumerate(index.members):
+        if voiced:
+            spans = index.model.retrieve_many(voiced, members, k=RETRIEVED)
+            index.by_group.update(((number, t), s) for t, s in zip(voiced, spans, strict=True))
 
 
 def _contexts(units: Sequence[Unit]) -> list[tuple[str, ...]]:
@@ -432,18 +463,26 @@ def _check_text(
         check = Check("support", "n/a", "nothing to check besides its links")
         return ClaimResult("supported", "", (check,), ())
     pool = index.candidates
+    voiced = unit.kind != "table_row"
     if attributed.outlet is None:
-        result = _judge(text, claim_words, pool, index, min_coverage, context)
+        result = _judge(text, claim_words, pool, index, min_coverage, context, voiced)
     else:
         result = _judge_credited(text, attributed.outlet, claim_words, index, min_coverage, context)
     if result.label != "unsupported" or not index.foreign:
         return result
-    other = _in_other_language(text, index, min_coverage, context)
-    return other if other is not None and other.label == "supported" else result
+    other = _in_other_language(text, index, min_coverage, context, voiced)
+    if other is None:
+        return result
+    failed = {c.kind for c in other.checks if c.verdict == "fail"}
+    return other if other.label == "supported" or failed == {"attribution"} else result
 
 
 def _in_other_language(
-    text: str, index: _Index, min_coverage: float, context: tuple[str, ...] = ()
+    text: str,
+    index: _Index,
+    min_coverage: float,
+    context: tuple[str, ...] = (),
+    voiced: bool = True,
 ) -> ClaimResult | None:
     """Judge a claim on the sentence in another language that holds all its names and
     numbers, if one does: support is that match, the other checks run as usual. Where
@@ -461,8 +500,16 @@ def _in_other_language(
         as_of=index.as_of,
         support=lambda _claim, _evidence: support,
         context=context,
+        voiced=voiced,
     )
-    return with_numbers_matched(result, split_attribution(text).claim, match, index.languages)
+    result = with_numbers_matched(result, split_attribution(text).claim, match, index.languages)
+    if result.label != "supported" or not voiced or not own_voice(text, index.outlets):
+        return result
+    # one source in another language backs it: in the article's own voice that is one
+    # source too (the corroboration check was not judged while the numbers failed)
+    outlet = display_name(match.source.outlet)
+    checks = [c for c in result.checks if not (c.kind == "attribution" and c.verdict == "n/a")]
+    return verdict_of([*checks, uncorroborated(outlet, outlet)], result.evidence)
 
 
 def _judge(
@@ -472,6 +519,7 @@ def _judge(
     index: _Index,
     min_coverage: float,
     context: tuple[str, ...] = (),
+    voiced: bool = True,
 ) -> ClaimResult:
     evidence = select(claim_words, pool)
     if not evidence:
@@ -486,6 +534,8 @@ def _judge(
         for span in spans:
             if not any(_overlaps(span, e) for e in evidence):
                 evidence.append(span)
+    if voiced and len(pool) == len(index.candidates) and index.corroborating(text):
+        _add_each_source(text, claim_words, evidence, index)
     return check_claim(
         text,
         evidence,
@@ -494,7 +544,27 @@ def _judge(
         as_of=index.as_of,
         support=combined_support(index.model.check, min_coverage) if index.model else None,
         context=context,
+        voiced=voiced,
     )
+
+
+def _add_each_source(
+    text: str, claim_words: set[str], evidence: list[Evidence], index: _Index
+) -> None:
+    """Add to ``evidence`` the best spans of every independent source (the cover of the
+    claim's words, the spans holding most of them and what the model retrieved there),
+    each source judged alone by the corroboration check."""
+    for number, members in enumerate(index.members):
+        ids = {s.id for s in members}
+        pool = [c for c in index.candidates if c.evidence.source.id in ids]
+        spans = select(claim_words, pool)
+        spans += best_spans(split_attribution(text).claim, members, SPANS)
+        spans += index.by_group.get((number, text), [])
+        if index.model is not None and (number, text) not in index.by_group:
+            spans += index.model.retrieve(split_attribution(text).claim, members, k=RETRIEVED)
+        for span in spans:
+            if not any(_overlaps(span, e) for e in evidence):
+                evidence.append(span)
 
 
 def _overlaps(a: Evidence, b: Evidence) -> bool:

@@ -3,7 +3,9 @@
 Order matters only for the reason a verdict gives: the first failed check
 names it, so the credit and the quotation come before the figures, and
 commentary in the article's own voice (``opinion``) before support, whose
-failure it usually explains.
+failure it usually explains. Corroboration (two independent sources for a
+sentence in the newsroom's voice, ``AFTER``) runs only on a claim that passes all
+of them: a wrong figure is the finding, not who else printed it.
 """
 
 from collections.abc import Iterable
@@ -12,7 +14,7 @@ from newsdesk.language.entities import source_index
 from newsdesk.language.retrieval import candidates_of
 from newsdesk.records import Article
 from newsdesk.verify.checks import dates, numbers, places, quotes, roles
-from newsdesk.verify.checks.attribution import attribution_check
+from newsdesk.verify.checks.attribution import attribution_check, corroboration_check
 from newsdesk.verify.checks.base import Check, CheckKind, Claim, ClaimCheck, ClaimResult, verdict_of
 from newsdesk.verify.checks.context import check_context
 from newsdesk.verify.checks.dates import date_check
@@ -37,6 +39,11 @@ CHECKS: tuple[ClaimCheck, ...] = (
     support_check,
 )
 
+AFTER: tuple[ClaimCheck, ...] = (corroboration_check,)
+"""Checks of a claim that every check of ``CHECKS`` passed (``check_claim`` marks them
+n/a on any other): a sentence in the newsroom's voice must rest on two independent
+sources, a question worth asking only of a sentence that is right."""
+
 
 def index_sources(sources: Iterable[Article]) -> None:
     """Read each source once the way the checks read it (sentences, dates, figures, folded
@@ -58,6 +65,7 @@ def prefetch(claims: Iterable[str]) -> None:
 
 
 __all__ = [
+    "AFTER",
     "CHECKS",
     "Check",
     "CheckKind",

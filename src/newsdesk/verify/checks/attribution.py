@@ -1,4 +1,5 @@
-"""The attribution check: an outlet a sentence credits must be where its words come from.
+"""The attribution checks: an outlet a sentence credits must be where its words come from,
+and a sentence that credits none must rest on two independent sources.
 
 Two mistakes look alike on the page. Crediting an outlet that printed nothing
 of the kind ("according to Fox News" on a Reuters sentence) is one. Crediting
@@ -7,19 +8,28 @@ NBC News excerpt "(via NBC News):", or Breitbart repeating what "The Washington
 Post reported". The source itself names the original (``embedded_credit``),
 so the credit must go to it; the reproducing outlet's credit is contradicted,
 with the source's own words as the conflict.
+
+A sentence that credits no outlet speaks in the newsroom's own voice
+(``corroboration_check``): the newsroom may say so only what two independent sources
+each report on their own (``language.corroboration``), so such a sentence must cite
+spans of two, each supporting it alone. What only one outlet reports is credited to
+that outlet.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from newsdesk.language.attribution import (
     EmbeddedCredit,
     credited_outlets,
+    display_name,
     embedded_credit,
     quoted_headline,
     same_outlet,
 )
+from newsdesk.language.corroboration import CORROBORATING, own_voice
+from newsdesk.language.independence import source_groups
 from newsdesk.language.text import content_words, normalize
 from newsdesk.records import Article, Evidence
 from newsdesk.verify.checks.base import Check, Claim
@@ -98,3 +108,75 @@ def _original(evidence: Evidence, known: Sequence[str]) -> EmbeddedCredit | None
 def attribution_check(claim: Claim) -> Check:
     """``check_attribution`` on the sentence as written, against the spans it cites."""
     return check_attribution(claim.text, claim.cited, claim.sources)
+
+
+def corroboration_check(claim: Claim) -> Check:
+    """A sentence in the newsroom's own voice must rest on two independent sources.
+
+    Own voice: the sentence credits no outlet (``corroboration.own_voice``). Its cited
+    spans are grouped by independent source (an outlet once, copies of one story once:
+    ``independence``) and two groups must each support the sentence on their own (all
+    their spans together, or one of them alone), judged by the claim's ``support`` as
+    the support check judges. A sentence that its spans do
+    not support at all is the support check's to fail: here it is not judged.
+    """
+    if not claim.voiced or not claim.cited:
+        return Check("attribution", "n/a")
+    if not own_voice(claim.text, [s.outlet for s in claim.sources]):
+        return Check("attribution", "n/a")
+    whole = claim.support(claim.body, claim.cited)
+    if whole.verdict != "pass":
+        return Check("attribution", "n/a", "not judged: the cited spans do not support it")
+    pool = {s.id: s for s in (*claim.sources, *(e.source for e in claim.cited))}
+    groups = source_groups(list(pool.values()))
+    by_group: dict[int, list[Evidence]] = {}
+    for span in claim.cited:
+        number = groups.of(span.source.id)
+        if number is not None:
+            by_group.setdefault(number, []).append(span)
+    if len(by_group) < 2:
+        alone = list(by_group)
+    else:
+        alone = [n for n, spans in by_group.items() if _supports(claim, spans)]
+    if len(alone) >= CORROBORATING:
+        return Check("attribution", "pass", f"reported by {_joined(groups.name(n) for n in alone)}")
+    if not alone:
+        return Check(
+            "attribution",
+            "fail",
+            "no one source reports all of this; the sentence speaks in the newsroom's voice:"
+            " credit each part to its outlet",
+        )
+    number = alone[0]
+    credit = display_name(by_group[number][0].source.outlet)
+    return uncorroborated(groups.name(number), credit, copies=len(groups.outlets[number]) > 1)
+
+
+def uncorroborated(name: str, credit: str, copies: bool = False) -> Check:
+    """The failed ``attribution`` check of a claim in the newsroom's own voice that only
+    ``name`` (one outlet, or outlets running ``copies`` of one story) reports."""
+    reports = (
+        f"only {name}, copies of one story, report this" if copies else f"only {name} reports this"
+    )
+    return Check(
+        "attribution",
+        "fail",
+        f"{reports}; the sentence speaks in the newsroom's voice: credit {credit} or cite a"
+        " second independent source",
+    )
+
+
+def _supports(claim: Claim, spans: Sequence[Evidence]) -> bool:
+    """Whether one source's spans support the claim on their own: together, or one alone
+    (``newsdesk check`` retrieves several spans of each source, and more spans than the
+    one that tells the fact can blur it)."""
+    if claim.support(claim.body, spans).verdict == "pass":
+        return True
+    return len(spans) > 1 and any(
+        claim.support(claim.body, [span]).verdict == "pass" for span in spans
+    )
+
+
+def _joined(names: Iterable[str]) -> str:
+    shown = list(dict.fromkeys(names))
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]

@@ -10,43 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
 
-from newsdesk.records import Article, Evidence, VerdictLabel
+from newsdesk.records import Article, Check, CheckKind, Evidence, VerdictLabel
 
-CheckKind = Literal[
-    "support",
-    "number",
-    "date",
-    "quote",
-    "speaker",
-    "role",
-    "place",
-    "attribution",
-    "url",
-    "category",
-    "context",
-    "opinion",
-]
-
-
-@dataclass(frozen=True)
-class Check:
-    """One test applied to a claim.
-
-    ``conflict`` is set on a failed check when a source says something else
-    (another number, date, office-holder, place): the claim is then
-    *contradicted*, not merely *unsupported*, and the reason names that source.
-    ``score`` is the probability a learned model gave the claim, where one judged it
-    (the support model), so that a reader can sort claims by doubt.
-    """
-
-    kind: CheckKind
-    verdict: Literal["pass", "fail", "n/a"]
-    detail: str = ""
-    conflict: Evidence | None = None
-    score: float | None = None
-
+__all__ = ["Check", "CheckKind", "Claim", "ClaimCheck", "ClaimResult", "SupportFn", "verdict_of"]
 
 SupportFn = Callable[[str, Sequence[Evidence]], Check]
 """Scores entailment of a claim by evidence: word coverage, the learned model, or both."""
@@ -64,7 +31,9 @@ class Claim:
     ``sources`` are all the articles the claim may rest on: where a source that
     says otherwise is looked for. ``as_of`` is the date the claim speaks from.
     ``context`` holds the sentences the page shows before this one, nearest last:
-    what a reader has in mind when the sentence says "he".
+    what a reader has in mind when the sentence says "he". ``voiced``: whether the claim
+    speaks for itself when it credits no outlet (a sentence, a headline, a list item),
+    and so needs two independent sources; a table row reads under its table's heading.
     """
 
     text: str
@@ -77,6 +46,7 @@ class Claim:
     quoted: tuple[Check, Check]
     support: SupportFn
     context: tuple[str, ...] = ()
+    voiced: bool = True
 
 
 ClaimCheck = Callable[[Claim], Check]

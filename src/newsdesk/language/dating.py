@@ -1,0 +1,85 @@
+"""When an article was published, when its feed or dump does not say.
+
+A date given with the article (a feed entry's, a dump's ``published``) wins;
+ingest asks the page's metadata next (htmldate, in ``ingest/extraction.py``).
+What is left is read here, in this order:
+
+- ``url_date``: a year, month and day in the URL's path (``/2025/12/03/``,
+  ``/2025-12-03-``), as news sites print it. On AllSides articles whose date is
+  known, 1,535 of 1,536 dated URLs gave the right day.
+- ``text_date``: the latest full date (day, month and year) the text states. An
+  article rarely names a day after its own, so the latest is the closest; it is
+  an estimate (on those articles: the exact day for 40%, within a day for 61%,
+  and too early far more often than too late) and is stored as such.
+
+``date_of`` runs the chain and says which link answered (``DateSource``), so the
+store keeps where each date came from. An article none of them dates stays
+undated: it is never given the day it was read.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from newsdesk.language.dates import date_mentions
+from newsdesk.language.sanitise import EARLIEST, FUTURE
+from newsdesk.records import DateSource
+
+_URL_DATE = re.compile(r"\D((?:19[5-9]\d|20\d\d))[/_-]([01]?\d)[/_-]([0-3]?\d)(?:\D|$)")
+"""A year, month and day in a URL, as htmldate's URL pattern reads them (and from 1950)."""
+TEXT_LIMIT = 20_000
+"""Characters of the text searched for dates: a dateline and the body's first pages."""
+
+
+def url_date(url: str) -> date | None:
+    """The day in ``url``'s path, if it names one that exists."""
+    match = _URL_DATE.search(url)
+    if match is None:
+        return None
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+
+
+def text_date(text: str, today: date) -> date | None:
+    """The latest full date ``text`` states up to a day after ``today`` (a date it names
+    later than that is an event to come), or None when it states none."""
+    days = [
+        m.first
+        for m in date_mentions(text[:TEXT_LIMIT], None)
+        if m.first is not None and m.first == m.last and _believable(m.first, today)
+    ]
+    return max(days, default=None)
+
+
+def _believable(day: date, today: date) -> bool:
+    return EARLIEST <= day <= today + FUTURE
+
+
+def date_of(
+    url: str,
+    text: str,
+    today: date,
+    given: str | None = None,
+    page: str | None = None,
+) -> tuple[str | None, DateSource | None]:
+    """The article's publication date (ISO) and where it came from, or ``(None, None)``.
+
+    ``given`` and ``page`` are what the article's source and its page's metadata
+    said (already checked to be believable); the URL and the text are read only
+    when both are missing, and a day they give counts only from 1900 to a day
+    after ``today``.
+    """
+    if given:
+        return given, "given"
+    if page:
+        return page, "page"
+    found = url_date(url)
+    if found is not None and _believable(found, today):
+        return found.isoformat(), "url"
+    found = text_date(text, today)
+    if found is not None:
+        return found.isoformat(), "text"
+    return None, None
