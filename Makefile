@@ -1,12 +1,13 @@
 # newsdesk: `make demo` sets up .venv and runs the pipeline on the bundled sample;
 # `make test` runs ruff, mypy and pytest (all but the tests marked slow, which
-# `make test-slow` runs; CI runs both).
+# `make test-slow` runs; CI runs both). `make test-fuzz` runs the property tests (marked
+# fuzz, which `make test` runs with a few examples each) with many, as CI does.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test test-slow lint typecheck install clean
+.PHONY: demo test test-slow test-fuzz lint typecheck install clean
 
 $(BIN)/newsdesk: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +32,9 @@ test: lint typecheck
 
 test-slow: install
 	$(BIN)/pytest -m slow
+
+test-fuzz: install
+	HYPOTHESIS_PROFILE=ci $(BIN)/pytest -m fuzz
 
 clean:
 	rm -rf $(VENV) site newsdesk.db newsdesk.db-wal newsdesk.db-shm

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -11,11 +12,23 @@ from types import ModuleType
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import settings
 
 from newsdesk.cli import cli
 from newsdesk.config import SAMPLE_DUMP, Config, load_config
 from newsdesk.ingest import parse_article
 from newsdesk.records import Article
+
+# Hypothesis profiles, chosen by HYPOTHESIS_PROFILE: "default" (``make test``) runs a few
+# examples per property, derandomized so that a run is repeatable and fast; "ci" (``make
+# test-fuzz``) runs many, random each time, and prints the blob that replays a failure.
+settings.register_profile(
+    "default", max_examples=25, deadline=None, database=None, derandomize=True
+)
+settings.register_profile(
+    "ci", max_examples=300, deadline=None, database=None, derandomize=False, print_blob=True
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or "default")
 
 
 @pytest.fixture(scope="session")

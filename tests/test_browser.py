@@ -18,7 +18,6 @@ person can look at them), else to pytest's temporary folder.
 from __future__ import annotations
 
 import functools
-import json
 import os
 import re
 import shutil
@@ -46,23 +45,8 @@ from playwright.sync_api import (
 )
 
 from newsdesk.api import run
-from newsdesk.config import SAMPLE_DUMP, load_config
-
-EVENTS = (
-    # Deutsche Bank and the Trump and Kushner accounts (2019-05-19/20)
-    "baly-LizLjbGGQud31MLX",
-    "baly-CcThPocGXsXh2xus",
-    "baly-hyjSYCRvr35evQqu",
-    # Puerto Rico's stay-at-home order; states reopening (2020-05)
-    "baly-CO1YwXbaOukW6nIw",
-    "baly-IBf1eu0p8MOgAseE",
-    "baly-XOuY5Z8m0zWJk6Pr",
-    # The New York Times apologises for a cartoon (2019-04)
-    "baly-OGNbd89Mq8vUGmUE",
-    "baly-synBpWMARrYevONP",
-)
-"""Eight articles of the bundled sample that make three multi-source stories (the same slice
-``tests/fixtures/schema4`` was made from): a real site in seconds instead of minutes."""
+from newsdesk.config import load_config
+from slices import write_slice
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
@@ -175,13 +159,10 @@ class Site:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    """The pipeline on ``EVENTS``, published and served. Built through ``run`` like any
+    """The pipeline on ``slices.THREE_EVENTS``, published and served. Built through ``run`` like any
     reader's site, so the browser sees what the templates really produce from real text."""
     folder = tmp_path_factory.mktemp("browser-site")
-    lines = Path(str(SAMPLE_DUMP)).read_text(encoding="utf-8").splitlines()
-    by_id = {json.loads(line)["id"]: line for line in lines}
-    dump = folder / "dump.jsonl"
-    dump.write_text("".join(by_id[i] + "\n" for i in EVENTS), encoding="utf-8")
+    dump = write_slice(folder / "dump.jsonl")
     config = load_config(database=folder / "news.db", site_dir=folder / "site", dumps=(dump,))
     run(config)
     root = config.publish.site_dir

@@ -25,8 +25,9 @@ from newsdesk.records import Article, Citation, Draft, Evidence, Sentence, Story
 from newsdesk.verify import check_article, check_sentence, load_sources
 from newsdesk.verify.checks.base import SupportFn
 from newsdesk.verify.gate import run_gate
-from newsdesk.write.base import Flag, Usage
+from newsdesk.write.base import Flag
 from newsdesk.write.extractive import VOICED, ExtractiveWriter
+from test_gate import NoRevision
 
 FIXTURES = Path(__file__).parent / "fixtures" / "planted"
 NELSON = "Keith Dwayne Nelson is scheduled to be executed in August."
@@ -296,17 +297,3 @@ def support() -> SupportFn:
 def judged() -> SupportFn:
     """The gate's support: word coverage, then the model (which the writer asked too)."""
     return combined_support(check_support, 0.9)
-
-
-class NoRevision:
-    """A writer that keeps its draft as it is: the gate can only prune."""
-
-    name = "fixed"
-    version = "1"
-    usage = Usage()
-
-    def write(self, story: Story, articles: Sequence[Article]) -> Draft:
-        raise NotImplementedError
-
-    def revise(self, draft: Draft, flags: Sequence[Flag], articles: Sequence[Article]) -> Draft:
-        return draft

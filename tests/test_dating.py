@@ -37,18 +37,24 @@ def test_a_url_gives_the_day_its_path_names(url: str, expected: date | None) -> 
     assert url_date(url) == expected
 
 
-def test_the_text_gives_its_latest_full_date_up_to_a_day_after_today() -> None:
+def test_the_text_gives_the_latest_day_it_states_firmly_up_to_a_day_after_today() -> None:
+    """Firmly: with its weekday, or twice. A date said once is mostly an earlier event."""
     text = (
-        "The talks began on Dec. 2, 2025 in Moscow. Officials met again on December 15, 2025. "
-        "A summit is planned for March 3, 2027. The treaty of May 1, 1997 still stands."
+        "The talks began on Tuesday, Dec. 2, 2025 in Moscow. Officials met again on Monday, "
+        "December 15, 2025. A summit is planned for Wednesday, March 3, 2027. The treaty of "
+        "May 1, 1997 still stands, and a deal signed on Dec. 20, 2025 was recalled."
     )
     assert text_date(text, TODAY) == date(2025, 12, 15)
+    assert text_date("The deal of Dec. 20, 2025 and of Dec. 20, 2025 again.", TODAY) == date(
+        2025, 12, 20
+    )
+    assert text_date("The treaty of May 1, 1997 still stands.", TODAY) is None
     assert text_date("The talks began on Tuesday in Moscow.", TODAY) is None
 
 
 def test_the_chain_prefers_given_then_page_then_url_then_text() -> None:
     url = "https://ex.com/2025/12/03/story"
-    text = "Officials met on December 15, 2025."
+    text = "Officials met on Monday, December 15, 2025."
     assert date_of(url, text, TODAY, given="2025-12-01", page="2025-12-02") == (
         "2025-12-01",
         "given",
@@ -85,7 +91,7 @@ def test_the_store_keeps_where_each_date_came_from(tmp_path: Path) -> None:
     try:
         for number, url, text, published in (
             (1, "https://ex.com/2025/12/03/a", "Words here.", None),
-            (2, "https://ex.com/b", "They met on December 15, 2025.", None),
+            (2, "https://ex.com/b", "They met on Monday, December 15, 2025.", None),
             (3, "https://ex.com/c", "Words.", "2025-12-01"),
             (4, "https://ex.com/d", "Words.", None),
         ):
@@ -160,3 +166,57 @@ def test_no_output_shows_the_epoch_or_an_empty_date(
     publish(config, format="jekyll", target=tmp_path / "blog")
     posts = list((tmp_path / "blog" / "_posts").glob("*.md"))
     assert posts and not any(p.name.startswith("1970") for p in posts)
+
+
+def test_a_date_read_from_the_text_gives_no_story_its_days(tmp_path: Path) -> None:
+    """It is an estimate: stored and shown with its source, but clustered by content."""
+    dump = tmp_path / "dated.jsonl"
+    words = " ".join(f"word{n}" for n in range(40))
+    dump.write_text(
+        json.dumps(record(1, "https://ex.com/2025/12/03/a", f"Council {words}."))
+        + "\n"
+        + json.dumps(record(2, "https://ex.com/b", f"On Monday, December 15, 2025, {words}."))
+        + "\n",
+        encoding="utf-8",
+    )
+    config = load_config(database=tmp_path / "news.db", dumps=(dump,))
+    run(config, stages=("ingest", "stories"))
+    store = open_store(config.store.database)
+    try:
+        days = {a: d for s in store.stories() for a, d in store.story_days(s.id).items()}
+        texted = store.article("d-2")
+    finally:
+        store.close()
+    assert days == {"d-1": "2025-12-03", "d-2": None}
+    assert texted is not None and (texted.published, texted.date_source) == ("2025-12-15", "text")
+
+
+def test_an_undated_article_read_later_finds_its_settled_story(tmp_path: Path) -> None:
+    """Runs a day apart, as a newsroom reads the news: by the time the undated report
+    arrives, its event's story has settled and months of other news came in between.
+    The store's full-text search brings the story back to be matched by content."""
+    lines = [json.loads(line) for line in Path(str(SAMPLE_DUMP)).read_text().splitlines()]
+    by_cluster: dict[str, list[dict[str, object]]] = {}
+    for item in lines:
+        by_cluster.setdefault(str(item["cluster_id"]), []).append(item)
+    groups = sorted(
+        (g for g in by_cluster.values() if len(g) >= 3), key=lambda g: str(g[0]["published"])
+    )
+    early, late = groups[0], groups[-1]
+    twin = {**early[2], "id": "undated-twin", "url": "https://undated.example/a"}
+    twin.update(outlet="Undated Wire", published=None)
+    config = load_config(database=tmp_path / "news.db")
+    for number, batch in enumerate((early[:2], late, [twin])):
+        dump = tmp_path / f"batch-{number}.jsonl"
+        dump.write_text("".join(json.dumps(r) + "\n" for r in batch), encoding="utf-8")
+        run(
+            load_config(database=config.store.database, dumps=(dump,)), stages=("ingest", "stories")
+        )
+    store = open_store(config.store.database)
+    try:
+        placed = store.stories_of(["undated-twin", str(early[0]["id"])])
+        story = store.story(placed["undated-twin"])
+    finally:
+        store.close()
+    assert placed["undated-twin"] == placed[str(early[0]["id"])]
+    assert story is not None and story.last_seen == str(early[1]["published"])

@@ -8,7 +8,6 @@ Errors newsdesk raises on purpose (bad settings, a busy store) still stop the ru
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -17,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from newsdesk.cli import cli
-from newsdesk.config import SAMPLE_DUMP, Config, load_config
+from newsdesk.config import Config, load_config
 from newsdesk.engine import Engine
 from newsdesk.errors import ConfigError
 from newsdesk.ingest.stage import IngestStage
@@ -27,18 +26,7 @@ from newsdesk.stories.stage import StoriesStage
 from newsdesk.verify.stage import VerifyStage
 from newsdesk.write.base import Flag, Usage
 from newsdesk.write.stage import WriteStage, offline_writer
-
-EVENTS = (
-    "baly-LizLjbGGQud31MLX",
-    "baly-CcThPocGXsXh2xus",
-    "baly-hyjSYCRvr35evQqu",
-    "baly-CO1YwXbaOukW6nIw",
-    "baly-IBf1eu0p8MOgAseE",
-    "baly-XOuY5Z8m0zWJk6Pr",
-    "baly-OGNbd89Mq8vUGmUE",
-    "baly-synBpWMARrYevONP",
-)
-"""The slice of the bundled sample ``tests/test_browser.py`` publishes: three events."""
+from slices import write_slice
 
 
 class Breaking:
@@ -73,12 +61,7 @@ def grouped(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A database holding the stories of a slice of the sample (nothing written yet),
     copied fresh for each test."""
     folder = tmp_path_factory.mktemp("quarantine")
-    by_id = {
-        json.loads(line)["id"]: line
-        for line in Path(str(SAMPLE_DUMP)).read_text(encoding="utf-8").splitlines()
-    }
-    dump = folder / "dump.jsonl"
-    dump.write_text("".join(by_id[i] + "\n" for i in EVENTS), encoding="utf-8")
+    dump = write_slice(folder / "dump.jsonl")
     database = folder / "grouped.db"
     config = load_config(database=database, dumps=(dump,))
     store = open_store(database)

@@ -17,7 +17,9 @@ from newsdesk.errors import MESSAGE_LIMIT
 from newsdesk.language.sanitise import clean_line, clean_text
 from test_sanitise import xml_safe
 
-bounded = settings(max_examples=60, deadline=None, database=None)
+pytestmark = pytest.mark.fuzz
+bounded = settings(deadline=None, database=None)
+"""How many examples: the Hypothesis profile's (``conftest.py``)."""
 SPECIAL = [chr(c) for c in (*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029, 0xFEFF)]
 SPECIAL += [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F)]
 SPECIAL += ["\ud800", "\udbff", "\udc00", "\udfff", "\ufffe", "\uffff", "\U0010ffff", "e\u0301"]

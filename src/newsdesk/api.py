@@ -329,7 +329,8 @@ def withheld_because(config: Config, store: Store, story_id: str) -> str | None:
         return "no draft yet"
     verdicts = store.verdicts(story_id)
     record = store.gate_record(story_id)
-    return model.withheld_because(draft, verdicts, config.publish.min_outlets, record)
+    publish = config.publish
+    return model.withheld_because(draft, verdicts, publish.min_outlets, record, publish.language)
 
 
 def check_story(config: Config, story_id: str) -> Report:

@@ -9,6 +9,7 @@ leave a default in force.
 from __future__ import annotations
 
 import ipaddress
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, is_dataclass, replace
@@ -199,6 +200,18 @@ class PublishSettings:
     site_title: str = "newsdesk"
     base_url: str = "http://localhost:8000/"
     min_outlets: int = 2
+    language: str = "en"
+    """The edition's language, a two-letter code: articles in others join a story only
+    when their names, numbers, dates and links match it, and are otherwise listed as
+    further coverage; no headline in another language is published."""
+
+    def __post_init__(self) -> None:
+        """Refuse a language that is not a two- or three-letter code (``en``, ``fr``)."""
+        if not re.fullmatch(r"[a-z]{2,3}", self.language):
+            raise ConfigError(
+                f"setting [publish] 'language' must be a two-letter code such as \"en\","
+                f" not {self.language!r}"
+            )
 
 
 @dataclass(frozen=True)

@@ -589,6 +589,18 @@ class StoryVersion:
 
 
 @dataclass(frozen=True)
+class Thread:
+    """Stories on one developing topic (``stories/threads.py``): a stable id (from its first
+    story), a name, the days of its first and latest story, and its stories by day."""
+
+    id: str
+    name: str
+    first_seen: str | None
+    last_seen: str | None
+    story_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Placement:
     """One step of story clustering, stored in one transaction.
 
@@ -620,6 +632,19 @@ class Placement:
         return frozenset(
             (self.story_id, *(new for _, new in self.merged), *(to for _, to in self.moved))
         )
+
+
+@dataclass(frozen=True)
+class FurtherCoverage:
+    """An article in another language than the edition's that matched no story, set aside
+    as further coverage of the nearest one (``stories/languages.py``): never a story of
+    its own, which the edition could only headline in that language. ``article_hash`` is
+    the content it was judged on; a changed article is placed again."""
+
+    article_id: str
+    story_id: str
+    language: str
+    article_hash: str
 
 
 def independent_sources(outlets: dict[str, str], links: Sequence[tuple[str, str]]) -> int:

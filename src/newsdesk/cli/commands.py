@@ -346,6 +346,13 @@ def feeds_list(config: Config) -> None:
 @click.argument("story_id", required=False)
 @click.option("--update", is_flag=True, help="Cluster new articles first.")
 @click.option(
+    "--threads",
+    "show_threads",
+    is_flag=True,
+    help="List threads (the stories of one developing topic), or with an id (t-...) one "
+    "thread's stories by day.",
+)
+@click.option(
     "--eval",
     "labelled",
     type=click.Path(path_type=Path),
@@ -362,6 +369,7 @@ def stories(
     config: Config,
     story_id: str | None,
     update: bool,
+    show_threads: bool,
     labelled: Path | None,
     split: str | None,
     device: str | None,
@@ -373,7 +381,9 @@ def stories(
     copies of one wire story count as one independent source. A story is
     developing until no article has joined it for the clustering window, then
     settled. The id of a story merged into another still shows the story it
-    joined. --eval clusters a file in the shared cluster schema (articles
+    joined. Stories on one developing topic (a peace process, an impeachment)
+    form a thread, listed by --threads. --eval clusters a file in the shared
+    cluster schema (articles
     with a cluster_id) from scratch, in date order, and prints BCubed
     precision, recall and F1 against its labels.
 
@@ -382,6 +392,8 @@ def stories(
     \b
         newsdesk stories --update
         newsdesk stories s-1a2b3c4d5e6f
+        newsdesk stories --threads
+        newsdesk stories --threads t-1a2b3c4d5e6f
         newsdesk stories --eval clusters/articles.jsonl.gz --split test
     """
     device = device or config.stories.device
@@ -398,6 +410,15 @@ def stories(
             run = api.update_stories(config, device=device, progress=progress, wait=wait)
         show_run(config, run)
     with opened(config) as store:
+        if show_threads:
+            if not story_id:
+                render.thread_table(store.threads())
+                return
+            thread = store.thread(story_id)
+            if thread is None:
+                fail(f"no thread {story_id!r}; `newsdesk stories --threads` lists them")
+            render.thread_detail(thread, [s for s in map(store.story, thread.story_ids) if s])
+            return
         if not story_id:
             render.story_table(store.stories())
             return
@@ -405,6 +426,9 @@ def stories(
         if story is None:
             fail(f"no story {story_id!r}")
         render.story_detail(story_id, story, store.articles(story.article_ids))
+        thread = store.thread_of(story.id)
+        if thread is not None and len(thread.story_ids) > 1:
+            render.line(f"thread: {thread.name} ({thread.id}, {len(thread.story_ids)} stories)")
 
 
 @cli.command()

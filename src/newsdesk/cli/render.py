@@ -29,6 +29,7 @@ from newsdesk.records import (
     Quarantined,
     Run,
     Story,
+    Thread,
     Verdict,
 )
 
@@ -259,6 +260,35 @@ def feed_status(state: FeedState | None) -> str:
 
 
 # Stories
+
+
+def thread_table(threads: Sequence[Thread]) -> None:
+    """``newsdesk stories --threads``: each thread of more than one story, latest first."""
+    shown_threads = [t for t in threads if len(t.story_ids) > 1]
+    table = Table(box=box.SIMPLE_HEAD)
+    for heading in ("id", "from", "to", "stories"):
+        table.add_column(heading, no_wrap=True)
+    table.add_column("name", overflow="ellipsis")
+    for thread in shown_threads:
+        table.add_row(
+            thread.id,
+            thread.first_seen or "",
+            thread.last_seen or "",
+            str(len(thread.story_ids)),
+            thread.name,
+        )
+    table.caption = (
+        f"{counted(len(shown_threads), 'thread')} of more than one story"
+        f" ({counted(len(threads) - len(shown_threads), 'story', 'stories')} stand alone)"
+    )
+    console.print(table)
+
+
+def thread_detail(thread: Thread, stories: Sequence[Story]) -> None:
+    """One thread: its name, then its stories by day, one line each."""
+    line(f"{thread.name} ({thread.id}): {counted(len(stories), 'story', 'stories')}")
+    for story in stories:
+        line(f"  {story.first_seen or 'undated'}  {story.id}  {story.title}")
 
 
 def story_table(stories: Sequence[Story]) -> None:

@@ -31,6 +31,8 @@ import zlib
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+import lxml.etree
+import lxml.html
 from htmldate import find_date
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
@@ -39,6 +41,7 @@ from trafilatura.utils import detect_encoding, load_html
 
 from newsdesk.errors import NewsdeskError, one_line
 from newsdesk.ingest.markup import MAX_ATTRIBUTES, MAX_PAGE_ELEMENTS, scan
+from newsdesk.language.sanitise import clean_text
 from newsdesk.records import Snapshot
 
 log = logging.getLogger(__name__)
@@ -223,8 +226,31 @@ def extract_page(
         raise ExtractionError(url, f"unreadable page ({reason})") from None
 
 
+DEEP_PARSER = lxml.html.HTMLParser(
+    collect_ids=False,
+    default_doctype=False,
+    remove_comments=True,
+    remove_pis=True,
+    huge_tree=True,
+)
+"""trafilatura's parser settings, with libxml2's depth limit raised (255 elements to some
+2,000): past it, libxml2 drops the rest of the page, and pages nest navigation deeply.
+The element pre-scan (``markup.py``) bounds the work."""
+
+
+def parse_page(page: str) -> HtmlElement | None:
+    """The page's tree (None when it is no HTML), its text cleaned first: a lone surrogate
+    (a ``charset=utf-7`` page can decode to one) made lxml stop reading there."""
+    page = clean_text(page)
+    try:
+        tree = lxml.html.fromstring(page, parser=DEEP_PARSER)
+    except (ValueError, lxml.etree.ParserError):  # an encoding declaration in a str, or no HTML
+        tree = None
+    return load_html(tree if tree is not None and len(tree) else page)
+
+
 def _extract(page: str, url: str, min_words: int) -> Extracted:
-    tree = load_html(page)
+    tree = parse_page(page)
     if tree is None:
         raise ExtractionError(url, "not parseable as HTML")
     document = bare_extraction(tree, url=url, fast=True, include_comments=False)

@@ -133,20 +133,45 @@ def _why(exc: BaseException) -> str:
     return one_line(f"{type(exc).__name__}: {text}" if text else type(exc).__name__)
 
 
+_DEEP = lxml.html.HTMLParser(huge_tree=True)
+"""libxml2 with its depth limit raised (255 elements to some 2,000): past the limit it
+drops all of a fragment's text. The element pre-scan bounds the work."""
+MAX_DEPTH = 1000
+"""Open elements a fragment may nest before it is read as text without its tags (well
+inside what ``_DEEP`` keeps)."""
+_TOKEN = re.compile(r"<(/?)([A-Za-z][\w:-]*)[^<>]*?(/?)>")
+_VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
+
+
+def _depth(fragment: str) -> int:
+    """How deep a fragment's tags nest, counted as written (an unclosed tag stays open)."""
+    depth = deepest = 0
+    for closing, name, empty in _TOKEN.findall(fragment):
+        if closing:
+            depth = max(depth - 1, 0)
+        elif not empty and name.lower() not in _VOID:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
+
+
 def html_text(fragment: str, *, max_elements: int = FRAGMENT_MAX_ELEMENTS) -> str:
     """Plain text of an HTML fragment, one paragraph per block element (blank-line separated).
 
     Never raises: text lxml cannot take is cleaned first (``language.sanitise``),
-    and a fragment with more than ``max_elements`` elements, or an element with
-    more than ``MAX_ATTRIBUTES`` attributes, keeps its text without its tags.
+    and a fragment with more than ``max_elements`` elements, an element with more
+    than ``MAX_ATTRIBUTES`` attributes, or tags nested over ``MAX_DEPTH`` deep,
+    keeps its text without its tags.
     """
     fragment = clean_text(fragment)
     if "<" not in fragment:
         return _plain(fragment)
     if scan(fragment, html=True, max_elements=max_elements) is not None:
         return _plain(_TAG.sub(" ", fragment))
+    if _depth(fragment) > MAX_DEPTH:
+        return _plain(_TAG.sub(" ", fragment))
     try:
-        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div", parser=_DEEP)
     except (ParserError, ValueError):
         return _plain(_TAG.sub(" ", fragment))
     strip_elements(root, *_UNSAFE_TEXT, with_tail=False)

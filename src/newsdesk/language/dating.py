@@ -7,10 +7,12 @@ What is left is read here, in this order:
 - ``url_date``: a year, month and day in the URL's path (``/2025/12/03/``,
   ``/2025-12-03-``), as news sites print it. On AllSides articles whose date is
   known, 1,535 of 1,536 dated URLs gave the right day.
-- ``text_date``: the latest full date (day, month and year) the text states. An
-  article rarely names a day after its own, so the latest is the closest; it is
-  an estimate (on those articles: the exact day for 40%, within a day for 61%,
-  and too early far more often than too late) and is stored as such.
+- ``text_date``: the latest day the text states firmly (a full date with its
+  weekday, or the same full date twice). It is an estimate: on AllSides articles
+  whose URL gives no day it dated 183 of 1,242, 49% on the right day and 67%
+  within a day (the latest full date said at all dated 533, but only 34% on the
+  right day). The stories stage therefore clusters an article dated this way by
+  content, as if undated, and gives its story no dates from it.
 
 ``date_of`` runs the chain and says which link answered (``DateSource``), so the
 store keeps where each date came from. An article none of them dates stays
@@ -20,6 +22,7 @@ undated: it is never given the day it was read.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import date
 
 from newsdesk.language.dates import date_mentions
@@ -44,14 +47,25 @@ def url_date(url: str) -> date | None:
 
 
 def text_date(text: str, today: date) -> date | None:
-    """The latest full date ``text`` states up to a day after ``today`` (a date it names
-    later than that is an event to come), or None when it states none."""
+    """The latest day ``text`` states firmly, up to a day after ``today``, or None.
+
+    Firmly: as a full date with its weekday ("Tuesday, Dec. 3, 2019"), or as the
+    same full date twice. A full date said once is most often an earlier event
+    the article recalls; taken as the article's date, it put a third of such
+    articles on the right day and split their stories across weeks.
+    """
     days = [
-        m.first
+        m
         for m in date_mentions(text[:TEXT_LIMIT], None)
         if m.first is not None and m.first == m.last and _believable(m.first, today)
     ]
-    return max(days, default=None)
+    said = Counter(m.first for m in days)
+    firm = [
+        m.first
+        for m in days
+        if m.first is not None and (m.weekday is not None or said[m.first] > 1)
+    ]
+    return max(firm, default=None)
 
 
 def _believable(day: date, today: date) -> bool:

@@ -61,7 +61,9 @@ def build_jekyll(
     ``pages`` counts posts; ``written`` and ``unchanged`` list paths relative
     to ``directory``, so a second run over an unchanged store writes nothing.
     """
-    selection = published_stories(store, settings.min_outlets, progress, STAGE)
+    selection = published_stories(
+        store, settings.min_outlets, progress, STAGE, language=settings.language
+    )
     posts = Path(directory) / POSTS
     result = SiteResult(pages=len(selection.stories), drafts=selection.drafts)
     existing = _existing_posts(posts)

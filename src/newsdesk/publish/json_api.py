@@ -5,7 +5,8 @@
 each with its verdict, the checks it passed and its citations (source, URL,
 the exact character span and the quoted words), key quotes with speaker and
 link, where outlets differ, the timeline, the sources with outlet, domain,
-lean and date, and what the checker did. The documents follow the JSON
+lean and date, further coverage in other languages (listed, never quoted) and
+what the checker did. The documents follow the JSON
 Schemas shipped beside them (``api/story.schema.json``,
 ``api/stories.schema.json``; in the repository under
 ``src/newsdesk/publish/schemas``), which ``docs/API.md`` explains.
@@ -60,7 +61,7 @@ def story_document(story: PublishedStory, base_url: str) -> Document:
         "date": story.date,
         "version": story.version,
         "changes": list(story.changes),
-        "thread": None,
+        "thread": _thread(story, base_url),
         "read_minutes": story.minutes,
         "outlets": story.outlets,
         "leans": dict(story.leans),
@@ -86,6 +87,17 @@ def story_document(story: PublishedStory, base_url: str) -> Document:
                 "published": source.published,
             }
             for source in story.sources
+        ],
+        "further_coverage": [
+            {
+                "outlet": item.outlet,
+                "language": item.code or None,
+                "language_name": item.language,
+                "title": item.title,
+                "url": item.url,
+                "published": item.published,
+            }
+            for item in story.further
         ],
         "checking": _checking(story),
     }
@@ -128,8 +140,14 @@ def _teaser(story: PublishedStory, base_url: str) -> Document:
         "outlets": story.outlets,
         "leans": dict(story.leans),
         "read_minutes": story.minutes,
-        "thread": None,
+        "thread": _thread(story, base_url),
     }
+
+
+def _thread(story: PublishedStory, base_url: str) -> Document | None:
+    if story.thread is None:
+        return None
+    return {"id": story.thread.id, "title": story.thread.name, "url": base_url + story.thread.path}
 
 
 def _sentence(line: Line) -> Document:

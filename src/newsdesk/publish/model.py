@@ -14,12 +14,14 @@ data so that templates never touch the store.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 from urllib.parse import urlsplit
 
 from newsdesk.engine import Progress, SilentProgress
+from newsdesk.language.detection import ENGLISH, language_name, other_language, other_language_of
 from newsdesk.language.text import word_count
 from newsdesk.publish.checking import Checking, summarise
 from newsdesk.publish.text import human_date, iso_day, safe_url, slugify, story_slug
@@ -124,6 +126,34 @@ class SourceItem:
 
 
 @dataclass(frozen=True)
+class ThreadRef:
+    """The thread a published story belongs to, as its page links to it: shown only when
+    the thread has another published story to follow."""
+
+    id: str
+    name: str
+    stories: int
+
+    @property
+    def path(self) -> str:
+        return f"threads/{self.id}.html"
+
+
+@dataclass(frozen=True)
+class FurtherItem:
+    """An article in another language than the edition's, listed under "Further coverage
+    in other languages": the page never quotes it (``language`` is its name: French)."""
+
+    outlet: str
+    language: str
+    title: str
+    url: str | None
+    published: str | None = None
+    code: str = ""
+    """The language's two-letter code (``fr``)."""
+
+
+@dataclass(frozen=True)
 class PublishedStory:
     """Everything the templates and the Jekyll writer need for one story."""
 
@@ -145,6 +175,10 @@ class PublishedStory:
     """Slugs of stories that turned out to be this event: their pages now lead here."""
     checking: Checking | None = None
     """What the checker did before publication, for the "How this was checked" box."""
+    further: tuple[FurtherItem, ...] = ()
+    """Reporting in other languages: listed, never written from (``further_coverage``)."""
+    thread: ThreadRef | None = None
+    """The developing topic it belongs to, when that has other published stories."""
 
     @property
     def outlets(self) -> int:
@@ -230,22 +264,40 @@ class Selection:
 
 
 def published_stories(
-    store: PublishStore, min_outlets: int, progress: Progress | None = None, stage: str = "publish"
+    store: PublishStore,
+    min_outlets: int,
+    progress: Progress | None = None,
+    stage: str = "publish",
+    language: str = ENGLISH,
 ) -> Selection:
-    """Every stored draft readers may see; ``withheld`` lets an output retract earlier pages."""
+    """Every stored draft readers may see, in the edition's ``language``; ``withheld`` lets
+    an output retract earlier pages."""
     progress = progress or SilentProgress()
     drafts = list(store.drafts())
     progress.start(stage, len(drafts))
     stories, withheld = [], []
     for draft in drafts:
-        story = publishable(store, draft, min_outlets)
+        story = publishable(store, draft, min_outlets, language)
         if story is not None:
             stories.append(story)
         else:
             slug, merged = page_slugs(store, draft.story_id)
             withheld += [slug, *merged]
         progress.advance(stage)
-    return Selection(stories, withheld, len(drafts))
+    return Selection(threaded(store, stories), withheld, len(drafts))
+
+
+def threaded(store: StoryStore, stories: Sequence[PublishedStory]) -> list[PublishedStory]:
+    """``stories`` with their threads, where a thread holds two of them or more."""
+    threads = {s.story_id: store.thread_of(s.story_id) for s in stories}
+    counts = Counter(t.id for t in threads.values() if t is not None)
+    linked = []
+    for story in stories:
+        thread = threads[story.story_id]
+        if thread is not None and counts[thread.id] > 1:
+            story = replace(story, thread=ThreadRef(thread.id, thread.name, counts[thread.id]))
+        linked.append(story)
+    return linked
 
 
 def page_slugs(store: StoryStore, story_id: str) -> tuple[str, tuple[str, ...]]:
@@ -262,10 +314,13 @@ def page_slugs(store: StoryStore, story_id: str) -> tuple[str, tuple[str, ...]]:
     return story_slug(story.title, story_id), merged
 
 
-def publishable(store: PublishStore, draft: Draft, min_outlets: int) -> PublishedStory | None:
+def publishable(
+    store: PublishStore, draft: Draft, min_outlets: int, language: str = ENGLISH
+) -> PublishedStory | None:
     """The draft as readers will see it, or ``None`` when the gate held or blocks it.
 
-    A draft stored without a gate record follows the per-sentence rules alone.
+    A draft stored without a gate record follows the per-sentence rules alone;
+    ``language`` is the edition's (see ``withheld_because``).
     """
     record = store.gate_record(draft.story_id)
     if record is not None and record.held:
@@ -275,8 +330,36 @@ def publishable(store: PublishStore, draft: Draft, min_outlets: int) -> Publishe
         return None
     articles: Mapping[str, Article] = {a.id: a for a in store.articles(article_ids(draft))}
     slug, merged = page_slugs(store, draft.story_id)
-    found = published_story(draft, verdicts, articles, min_outlets, slug=slug, record=record)
-    return None if found is None else replace(found, redirects=merged)
+    found = published_story(
+        draft, verdicts, articles, min_outlets, slug=slug, record=record, language=language
+    )
+    if found is None:
+        return None
+    further = further_coverage(store, draft, language)
+    return replace(found, redirects=merged, further=further)
+
+
+def further_coverage(store: PublishStore, draft: Draft, language: str) -> tuple[FurtherItem, ...]:
+    """The story's reporting in other languages than the edition's ``language``, which the
+    writers never draft from: the articles set aside as its further coverage (they matched
+    no story: ``stories/languages.py``) and those that joined it, which the checker read as
+    evidence. By outlet, then title."""
+    aside = {c.article_id: c.language for c in store.further_coverage(draft.story_id)}
+    story = store.story(draft.story_id)
+    cited = set(article_ids(draft))
+    members = [] if story is None else [i for i in story.article_ids if i not in cited]
+    items = []
+    for article in store.articles(sorted({*aside, *members})):
+        found = aside.get(article.id) or other_language_of(article, language)
+        if found is None or found == language:
+            continue
+        url = safe_url(article.url)
+        items.append(
+            FurtherItem(
+                article.outlet, language_name(found), article.title, url, article.published, found
+            )
+        )
+    return tuple(sorted(items, key=lambda i: (i.outlet.casefold(), i.title, i.url or "")))
 
 
 def withheld_because(
@@ -284,12 +367,15 @@ def withheld_because(
     verdicts: Sequence[Verdict],
     min_outlets: int = 1,
     record: GateRecord | None = None,
+    language: str = ENGLISH,
 ) -> str | None:
     """Why readers do not see ``draft``, in one line; None when it is published.
 
     The reasons, in the order they are tested: the verify gate held it (``record``),
-    it is not checked yet, it has fewer outlets than ``min_outlets``, its headline
-    or every body sentence failed the checker.
+    it is not checked yet, it has fewer outlets than ``min_outlets``, its headline is
+    in another language than the edition's ``language`` (``detection.other_language``),
+    its headline or every body sentence failed the checker, or every body sentence that
+    passed is in another language.
     """
     if record is not None and record.held:
         return "the verify gate held it" + (f": {record.note}" if record.note else "")
@@ -301,11 +387,33 @@ def withheld_because(
         return f"reported by {named}; [publish] min_outlets is {min_outlets}"
     supported = {v.position for v in verdicts if v.supported}
     headline_at = next((n for n, s in enumerate(draft.sentences) if s.kind == "headline"), None)
+    if headline_at is not None:
+        found = other_language(draft.sentences[headline_at].text, language)
+        if found is not None:
+            edition = language_name(language)
+            return f"its headline is in {language_name(found)}, not the edition's {edition}"
     if headline_at is None or headline_at not in supported:
         return "its headline did not pass the checker"
     if not any(s.kind == "body" for n, s in enumerate(draft.sentences) if n in supported):
         return "no body sentence passed the checker"
+    readable = in_edition(draft, supported, language)
+    if not any(s.kind == "body" for n, s in enumerate(draft.sentences) if n in readable):
+        edition = language_name(language)
+        return f"every body sentence that passed the checker is in another language than {edition}"
     return None
+
+
+def in_edition(draft: Draft, positions: Iterable[int], language: str) -> set[int]:
+    """The sentences at ``positions`` in the edition's ``language``: one the writer took
+    from a source in another language (a revision can) is never published. Over 29,049
+    English sentences of six words or more, ``other_language`` called three another
+    language: a Spanish tweet, a credits line and a heading in capitals."""
+    sentences = draft.sentences
+    return {
+        n
+        for n in positions
+        if 0 <= n < len(sentences) and other_language(sentences[n].text, language) is None
+    }
 
 
 def published_story(
@@ -316,6 +424,7 @@ def published_story(
     *,
     slug: str | None = None,
     record: GateRecord | None = None,
+    language: str = ENGLISH,
 ) -> PublishedStory | None:
     """The reader's view of ``draft``, or ``None`` when the verify gate blocks it.
 
@@ -323,12 +432,14 @@ def published_story(
     a multi-source article needs more than one source. ``slug`` names the page
     (see ``page_slugs``); without it the name rests on the story id, never on
     the headline, which a rewrite may change. ``record`` is the gate's record,
-    which says what was left out and why.
+    which says what was left out and why. ``language`` is the edition's: a
+    sentence in another is left out, and a headline in another withholds the story.
     """
     verdicts = list(verdicts)
-    if withheld_because(draft, verdicts, min_outlets) is not None:
+    if withheld_because(draft, verdicts, min_outlets, language=language) is not None:
         return None
-    passed = {v.position: v for v in verdicts if v.supported}
+    readable = in_edition(draft, (v.position for v in verdicts if v.supported), language)
+    passed = {v.position: v for v in verdicts if v.supported and v.position in readable}
     kept = [(s, passed[n]) for n, s in enumerate(draft.sentences) if n in passed]
     numbers = _source_numbers(draft)
     line = _Liner(numbers, articles)

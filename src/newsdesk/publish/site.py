@@ -31,7 +31,7 @@ from newsdesk.config import PublishSettings
 from newsdesk.engine import Progress
 from newsdesk.publish.files import write_if_changed
 from newsdesk.publish.json_api import render_api
-from newsdesk.publish.model import PublishedStory, PublishStore, published_stories
+from newsdesk.publish.model import PublishedStory, PublishStore, ThreadRef, published_stories
 from newsdesk.publish.ranking import ranked
 from newsdesk.publish.text import human_date, iso_day
 from newsdesk.records import CATEGORIES, Publication
@@ -97,7 +97,9 @@ def build_site(
     recorded in the store only when its recorded hash differs, so a second run
     over an unchanged store writes nothing and changes no rows.
     """
-    selection = published_stories(store, settings.min_outlets, progress, STAGE)
+    selection = published_stories(
+        store, settings.min_outlets, progress, STAGE, language=settings.language
+    )
     result = SiteResult(pages=len(selection.stories), drafts=selection.drafts)
     for rendered in render_site(selection.stories, settings):
         _emit(store, Path(settings.site_dir), rendered, result)
@@ -121,6 +123,7 @@ def render_site(stories: Iterable[PublishedStory], settings: PublishSettings) ->
     files += [_story_page(story, nested) for story in ordered]
     files += [page for story in ordered for page in _redirect_pages(story, nested)]
     files += [_category_page(section, nested) for section in sections]
+    files += [_thread_page(thread, members, nested) for thread, members in _threads(ordered)]
     dated = [story for story in ordered if iso_day(story.date)]  # an entry needs <updated>
     files.append(_render("feed.atom", "feed.atom", top, stories=dated, updated=_updated(dated)))
     files.append(_render("style.css", "style.css", {}))
@@ -143,6 +146,30 @@ def _redirect_pages(story: PublishedStory, common: Mapping[str, Any]) -> list[Re
         page = _render("redirect.html", f"stories/{slug}.html", {**common, "story": story})
         pages.append(RenderedFile(page.path, page.data, story.story_id))
     return pages
+
+
+def _threads(
+    stories: Sequence[PublishedStory],
+) -> list[tuple[ThreadRef, list[PublishedStory]]]:
+    """Each thread with its published stories, oldest first (undated ones last)."""
+    members: dict[str, list[PublishedStory]] = {}
+    refs: dict[str, ThreadRef] = {}
+    for story in stories:
+        if story.thread is not None:
+            refs[story.thread.id] = story.thread
+            members.setdefault(story.thread.id, []).append(story)
+    return [
+        (refs[key], sorted(found, key=lambda s: (s.date is None, s.date or "", s.story_id)))
+        for key, found in sorted(members.items())
+    ]
+
+
+def _thread_page(
+    thread: ThreadRef, stories: Sequence[PublishedStory], common: Mapping[str, Any]
+) -> RenderedFile:
+    """A thread's page: its stories as a dated timeline, one line each."""
+    context = {**common, "current_section": "", "thread": thread, "stories": stories}
+    return _render("thread.html", thread.path, context)
 
 
 def _category_page(section: Section, common: Mapping[str, Any]) -> RenderedFile:

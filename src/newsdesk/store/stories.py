@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from newsdesk.records import Article, Placement, StoredFeatures, Story, StoryVersion, WordCounts
+from newsdesk.records import (
+    Article,
+    FurtherCoverage,
+    Placement,
+    StoredFeatures,
+    Story,
+    StoryVersion,
+    Thread,
+    WordCounts,
+)
 from newsdesk.store.base import Transactional
 
 
@@ -31,6 +40,29 @@ class StoryStore(Transactional, Protocol):
 
     def story(self, story_id: str) -> Story | None: ...
 
+    def threads(self) -> list[Thread]:
+        """Every thread, latest first."""
+        ...
+
+    def thread(self, thread_id: str) -> Thread | None: ...
+
+    def thread_of(self, story_id: str) -> Thread | None:
+        """The thread a story belongs to, if any."""
+        ...
+
+    def open_threads(self, since: str) -> list[Thread]:
+        """Threads whose latest story is on or after ``since``."""
+        ...
+
+    def add_to_thread(self, thread_id: str, name: str, story_id: str, day: str) -> None:
+        """Put a story in a thread (created when new), renaming the thread ``name`` and
+        widening its days to ``day``."""
+        ...
+
+    def stories_of(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """The story each of these articles is placed in (those placed in none are left out)."""
+        ...
+
     def resolve_story(self, story_id: str) -> str | None: ...
 
     def open_stories(self, since: str | None) -> list[Story]: ...
@@ -46,3 +78,13 @@ class StoryStore(Transactional, Protocol):
     def save_features(self, features: Sequence[StoredFeatures], counts: WordCounts) -> None: ...
 
     def word_counts(self) -> WordCounts | None: ...
+
+    def set_aside(self, coverage: FurtherCoverage) -> None:
+        """Record an article in another language as further coverage of a story (it leaves
+        the unassigned articles until its content changes)."""
+        ...
+
+    def further_coverage(self, story_id: str) -> list[FurtherCoverage]:
+        """The further coverage of a story (and of the stories merged into it), for the
+        articles' current content and in no story since, by article id."""
+        ...

@@ -297,6 +297,10 @@ class Clusterer:
         story.rebuild()
         self._keep(story)
 
+    def holds(self, story_id: str) -> bool:
+        """Whether the story is in memory: open, or settled and archived."""
+        return story_id in self.stories or (self.archive is not None and story_id in self.archive)
+
     def _keep(self, story: OpenStory) -> None:
         self.stories[story.id] = story
         for member in story.members:
@@ -310,6 +314,30 @@ class Clusterer:
         for member in story.members:
             if self.story_of.get(member.features.article_id) == story.id:
                 del self.story_of[member.features.article_id]
+
+    def forget(self, article_ids: Iterable[str]) -> None:
+        """Take articles out of the open stories that hold them, as if they had never
+        joined (a story left with none is dropped): the stories stage places articles in
+        another language itself, by names and numbers, and keeps them out of every
+        similarity, since MiniLM and the word vectors read English."""
+        for article_id in sorted(set(article_ids)):
+            story = self.stories.get(self.story_of.get(article_id, ""))
+            if story is None:
+                continue
+            story.remove(article_id)
+            del self.story_of[article_id]
+            if story.members:
+                self._keep(story)
+            else:
+                self._drop(story)
+
+    def open_to(self, day: int | None) -> list[OpenStory]:
+        """The open stories an article of ``day`` could join, oldest first (with the
+        settled ones kept in the archive, for an article with no date)."""
+        held = list(self.stories.values())
+        if day is None and self.archive:
+            held += list(self.archive.values())
+        return sorted((s for s in held if self._open_to(s, day)), key=lambda s: s.age)
 
     def advance(self, day: int) -> list[str]:
         """Move the clock to ``day``; stories whose window closed before it settle."""

@@ -141,7 +141,7 @@ def read_labelled(path: Path, split: str | None = None) -> Labelled:
             result.problems.append(f"{where}: duplicate id {article.id!r}")
             continue
         story_date = _date(row.get("date"))
-        if not article.published and story_date is not None:
+        if (not article.published or article.date_source == "text") and story_date is not None:
             article = replace(article, published=story_date)
             result.dated_by_story += 1
         result.articles.append(article)

@@ -12,7 +12,10 @@ An article without a date is placed on the day it was imported, and so is one
 whose stored date is impossible (before 1900, after the run's day, not a date:
 it could neither be placed nor be allowed to settle every open story). One with
 neither title nor text is recorded as skipped with the reason, and not
-offered again until its content changes.
+offered again until its content changes. One in another language than the
+edition's (``[publish] language``) is placed without the clusterer, whose
+vectors read English: in the story its names, figures and links match, else
+as further coverage of the nearest story (``languages.py``).
 """
 
 from __future__ import annotations
@@ -24,16 +27,51 @@ from typing import Protocol
 
 from newsdesk.engine import Context
 from newsdesk.errors import shown
+from newsdesk.language.detection import language_name
 from newsdesk.language.encoder import MODEL_NAME
 from newsdesk.language.sanitise import plausible_day
-from newsdesk.records import Article, DuplicateLink, Placement, StageRun, WordCounts
+from newsdesk.language.text import content_words
+from newsdesk.records import (
+    Article,
+    DuplicateLink,
+    FurtherCoverage,
+    Placement,
+    StageRun,
+    Story,
+    WordCounts,
+)
 from newsdesk.store import ArticleStore, StoryStore
 from newsdesk.stories.clusterer import Clusterer, Decision, Params, day_number, day_text
 from newsdesk.stories.embeddings import Embedder, shared_embedder
 from newsdesk.stories.features import Features, featurize, has_text
-from newsdesk.stories.stream import CHUNK, EMPTY_TEXT
+from newsdesk.stories.languages import Reader
+from newsdesk.stories.stream import CHUNK, EMPTY_TEXT, clustering_date
 from newsdesk.stories.terms import DocumentCounts
+from newsdesk.stories.threads import (
+    Threader,
+    ThreadParams,
+    ThreadState,
+    Vector,
+    headline_names,
+    story_vector,
+    thread_name,
+)
 from newsdesk.stories.versions import step_versions
+
+SEARCH_HITS = 20
+"""Stored articles the full-text search returns per undated article: their stories are its
+candidates beside the open ones."""
+SEARCH_WORDS = 12
+"""Words of an undated article's title and lead that the search looks for (any of them)."""
+
+
+def search_query(article: Article) -> str:
+    """An FTS5 query for the stored articles that share an article's title and lead words:
+    the distinct content words, each quoted (a word is never read as an operator), OR-ed
+    and ranked by BM25."""
+    words = dict.fromkeys(content_words(f"{article.title} {article.text[:300]}"))
+    chosen = [w for w in words if len(w) > 2 and w.isalnum()][:SEARCH_WORDS]
+    return " OR ".join(f'"{word}"' for word in chosen)
 
 
 class ClusterStore(ArticleStore, StoryStore, Protocol):
@@ -74,8 +112,13 @@ class StoriesStage:
         if not usable:
             return record
         days = self._days(usable, context.run.started[:10], record.errors)
-        # dated articles in date order, then the undated: they join what the dated opened
-        ordered = sorted(usable, key=lambda a: (days[a.id] is None, days[a.id] or "", a.id))
+        reader = Reader(store, config.publish.language)
+        other = {a.id: language for a in usable if (language := reader.language(a))}
+        # dated articles in date order (one in another language after the day's others,
+        # whose stories it may join), then the undated: they join what the dated opened
+        ordered = sorted(
+            usable, key=lambda a: (days[a.id] is None, days[a.id] or "", a.id in other, a.id)
+        )
         embedder = shared_embedder(self.device or settings.device)
         params = self.params or Params.of(settings, config.ingest.near_duplicate)
         names = params.names_weight > 0
@@ -84,10 +127,20 @@ class StoriesStage:
         context.progress.start(self.name, len(ordered))
         features = self._features(store, ordered, embedder, names)
         self._load_open_stories(store, clusterer, embedder, names, days[ordered[0].id])
+        undated = [a for a in ordered if days[a.id] is None]
+        self._load_matching_stories(store, clusterer, embedder, names, undated)
+        clusterer.forget(reader.other_languages(clusterer.story_of))
         originals = store.originals([a.id for a in ordered])
         created = 0
         for article in ordered:
             day = days[article.id]
+            if article.id in other:
+                step = (article, other[article.id], day)
+                record.skipped += self._other_language(
+                    store, clusterer, reader, step, features, context.run.id
+                )
+                context.progress.advance(self.name)
+                continue
             decision = clusterer.assign(
                 features[article.id], day_number(day), originals.get(article.id)
             )
@@ -97,12 +150,62 @@ class StoriesStage:
             context.progress.advance(self.name)
         if clusterer.clock is not None:
             store.settle_stories(str(day_text(clusterer.clock - settings.window_days)))
+        placed = set(store.stories_of([a.id for a in ordered]).values())
+        self._thread(store, sorted(placed), embedder, names)
         record.items_out = created
         return record
 
+    def _thread(
+        self, store: ClusterStore, story_ids: Sequence[str], embedder: Embedder, names: bool
+    ) -> None:
+        """Put each dated story of ``story_ids`` that has no thread yet into one
+        (``threads.py``): the thread of the most similar story of the days before it, or a
+        thread of its own. A story keeps its thread as it grows."""
+        new = [
+            story
+            for story in (store.story(i) for i in story_ids)
+            if story is not None and story.first_seen and store.thread_of(story.id) is None
+        ]
+        if not new:
+            return
+        new.sort(key=lambda s: (s.first_seen or "", s.id))
+        params = ThreadParams()
+        first = day_number(new[0].first_seen)
+        assert first is not None
+        held = store.open_threads(str(day_text(first - params.window_days)))
+        profiles: dict[str, tuple[Vector, frozenset[str], str]] = {}
+        states = []
+        for thread in held:
+            state = ThreadState(thread.id)
+            for member in filter(None, (store.story(i) for i in thread.story_ids)):
+                day = day_number(member.first_seen)
+                if day is not None and day >= first - params.window_days:
+                    profiles[member.id] = self._profile(store, member, embedder, names)
+                    state.add(member.id, day, *profiles[member.id][:2])
+            states.append(state)
+        threader = Threader(params, states)
+        for story in new:
+            day = day_number(story.first_seen)
+            assert day is not None
+            profiles[story.id] = self._profile(store, story, embedder, names)
+            chosen = threader.assign(story.id, day, *profiles[story.id][:2])
+            members = threader.threads[chosen].stories
+            name = thread_name([profiles[m][1] for m in members], [profiles[m][2] for m in members])
+            store.add_to_thread(chosen, name, story.id, str(story.first_seen))
+
+    def _profile(
+        self, store: ClusterStore, story: Story, embedder: Embedder, names: bool
+    ) -> tuple[Vector, frozenset[str], str]:
+        """A story as threads see it: its vector, its headlines' names, its first headline."""
+        members = store.articles(story.article_ids)
+        features = self._features(store, members, embedder, names)
+        vector = story_vector([features[a.id].lead for a in members])
+        return vector, headline_names(a.title for a in members), story.title
+
     @staticmethod
     def _days(articles: Sequence[Article], today: str, errors: list[str]) -> dict[str, str | None]:
-        """Each article's date, or None for an undated one.
+        """Each article's date, or None for an undated one (or one dated only by a date its
+        text states).
 
         An undated article is clustered by what it says, among the stories open to
         the dated ones, and never gives a story its dates: it is not placed on the
@@ -112,8 +215,11 @@ class StoriesStage:
         open story.
         """
         run_day = date.fromisoformat(today)
-        days = {}
+        days: dict[str, str | None] = {}
         for article in articles:
+            if clustering_date(article) is None:  # undated, or dated only by its text
+                days[article.id] = None
+                continue
             day = plausible_day(article.published, run_day)
             if day is None and article.published:
                 errors.append(
@@ -172,16 +278,79 @@ class StoriesStage:
         since = day_number(first or store.newest_story_day())
         start = None if since is None else day_text(since - clusterer.params.window_days)
         for story in store.open_stories(start):
-            members = store.articles(story.article_ids)
-            member_days = store.story_days(story.id)
-            features = self._features(store, members, embedder, names)
-            clusterer.load(
-                story.id,
-                [
-                    (features[a.id], day_number(member_days.get(a.id)))
-                    for a in members
-                ],
-            )
+            self._load(store, clusterer, embedder, names, story)
+
+    def _load_matching_stories(
+        self,
+        store: ClusterStore,
+        clusterer: Clusterer,
+        embedder: Embedder,
+        names: bool,
+        undated: Sequence[Article],
+    ) -> None:
+        """Put back the stories an undated article may belong to, whatever their dates:
+        those holding the stored articles that share most of its title's and lead's
+        words (the store's full-text search), beside the open ones already loaded."""
+        found: set[str] = set()
+        for article in undated:
+            query = search_query(article)
+            if query:
+                found.update(hit.id for hit in store.search(query, SEARCH_HITS))
+        for story_id in sorted(set(store.stories_of(sorted(found)).values())):
+            story = store.story(story_id)
+            if story is not None and not clusterer.holds(story.id):
+                self._load(store, clusterer, embedder, names, story)
+
+    def _load(
+        self,
+        store: ClusterStore,
+        clusterer: Clusterer,
+        embedder: Embedder,
+        names: bool,
+        story: Story,
+    ) -> None:
+        members = store.articles(story.article_ids)
+        member_days = store.story_days(story.id)
+        features = self._features(store, members, embedder, names)
+        clusterer.load(
+            story.id, [(features[a.id], day_number(member_days.get(a.id))) for a in members]
+        )
+
+    def _other_language(
+        self,
+        store: ClusterStore,
+        clusterer: Clusterer,
+        reader: Reader,
+        step: tuple[Article, str, str | None],
+        features: dict[str, Features],
+        run_id: int | None,
+    ) -> int:
+        """Place an article in another language than the edition's (``step``: the article,
+        its language, its day) without the clusterer, whose vectors read English.
+
+        It joins the story open to its day whose articles its names, figures and links
+        match (``stories/languages.py``); else it is set aside as further coverage of the
+        nearest story, never a story of its own. With no story open to it, it is skipped
+        with the reason. Returns 1 when skipped.
+        """
+        article, language, day = step
+        stories = clusterer.open_to(day_number(day))
+        scores = clusterer.scores(features[article.id], stories) if stories else []
+        story_id, joins = reader.place(
+            article,
+            language,
+            {s.id: [m.features.article_id for m in s.members] for s in stories},
+            {s.id: score for s, score in zip(stories, scores, strict=True)},
+        )
+        if story_id is None:
+            store.skip_article(article, f"in {language_name(language)}: no story open to it")
+            return 1
+        if joins:
+            placement = Placement(article, story_id, day)
+            store.place(self._versioned(store, placement, run_id), run_id)
+        else:
+            store.set_aside(FurtherCoverage(article.id, story_id, language, article.hash))
+        return 0
 
     @staticmethod
     def _placement(

@@ -23,10 +23,19 @@ CHUNK = 500
 EMPTY_TEXT = "no title or text to compare; not clustered"
 
 
+def clustering_date(article: Article) -> str | None:
+    """The date clustering places an article on: its publication date, unless that was
+    only read from its text (``language/dating.py``), an estimate that splits more
+    stories across days than matching by content alone does."""
+    return None if article.date_source == "text" else article.published
+
+
 def stream_order(articles: Sequence[Article]) -> list[Article]:
     """Dated articles by (date, id), then undated ones by id."""
-    dated = sorted((a for a in articles if a.published), key=lambda a: (a.published or "", a.id))
-    undated = sorted((a for a in articles if not a.published), key=lambda a: a.id)
+    dated = sorted(
+        (a for a in articles if clustering_date(a)), key=lambda a: (clustering_date(a) or "", a.id)
+    )
+    undated = sorted((a for a in articles if not clustering_date(a)), key=lambda a: a.id)
     return dated + undated
 
 
@@ -112,7 +121,7 @@ def cluster_features(
     clusterer = Clusterer(params, archive=archive)
     tracker = Tracker()
     for article in ordered:
-        decision = clusterer.assign(features[article.id], day_number(article.published))
+        decision = clusterer.assign(features[article.id], day_number(clustering_date(article)))
         tracker.record(decision)
         if on_decision is not None:
             on_decision(decision)

@@ -12,6 +12,7 @@ from newsdesk.config import Config
 from newsdesk.engine import Context, Quarantine
 from newsdesk.errors import ConfigError
 from newsdesk.language.corroboration import Corroborator
+from newsdesk.language.detection import language_name, other_language_of
 from newsdesk.language.encoder import default_encoder
 from newsdesk.language.support import default_model
 from newsdesk.records import Article, Draft, StageRun, Story
@@ -58,7 +59,9 @@ class WriteStage:
     verify stage gates it before anything is published. A writer that fails
     hands the story to the offline writer (``fallback``) and the run goes on; a
     story that makes both fail some other way is quarantined (``engine.Quarantine``)
-    until its articles change. ``items_out`` counts drafts written.
+    until its articles change. ``items_out`` counts drafts written. Only the
+    articles in the edition's language (``[publish] language``) are written from;
+    a story with none is quarantined the same way.
     """
 
     name = "write"
@@ -80,8 +83,9 @@ class WriteStage:
         context.progress.start(self.name, len(stories))
         meter = UsageMeter(self.writers)
         quarantine = Quarantine(context, self.name, record)
+        language = context.config.publish.language
         for story in stories:
-            save = partial(self._save, store, story, version)
+            save = partial(self._save, store, story, version, language)
             if not quarantine.held(story.id, story.hash) and quarantine.attempt(
                 story.id, story.hash, save
             ):
@@ -90,8 +94,14 @@ class WriteStage:
         meter.charge(record)
         return record
 
-    def _save(self, store: WriteStore, story: Story, version: str) -> None:
-        articles = store.articles(story.article_ids)
+    def _save(self, store: WriteStore, story: Story, version: str, language: str) -> None:
+        """Write ``story`` from its articles in the edition's ``language`` only: the
+        edition never drafts from reporting in another one. Those stay in the story as
+        evidence for the checker, which reads every article of it."""
+        found = store.articles(story.article_ids)
+        articles = [a for a in found if other_language_of(a, language) is None]
+        if not articles:
+            raise LookupError(f"no article in {language_name(language)} to write from")
         draft = _versioned(self._write(story, articles), store.draft(story.id), articles)
         store.save_draft(draft, version)
 

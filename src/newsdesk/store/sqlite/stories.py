@@ -7,14 +7,17 @@ recomputes what follows from the rows, a story's dates and hash.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 
 from newsdesk.records import (
     Article,
+    FurtherCoverage,
     Placement,
     StoredFeatures,
     Story,
     StoryVersion,
+    Thread,
     WordCounts,
     content_hash,
 )
@@ -25,11 +28,13 @@ class SQLiteStoryStore(SQLiteDatabase):
     """Stories, placements, redirects, skips, clustering features and word counts."""
 
     def unassigned_articles(self) -> list[Article]:
-        """Articles in no story, except those skipped for their current content."""
+        """Articles in no story, except those skipped or set aside as further coverage
+        for their current content."""
         rows = self._all(
             "SELECT a.* FROM articles a LEFT JOIN story_articles s ON s.article_id = a.id"
             " LEFT JOIN story_skips k ON k.article_id = a.id AND k.hash = a.hash"
-            " WHERE s.article_id IS NULL AND k.article_id IS NULL"
+            " LEFT JOIN further_coverage f ON f.article_id = a.id AND f.article_hash = a.hash"
+            " WHERE s.article_id IS NULL AND k.article_id IS NULL AND f.article_id IS NULL"
             " ORDER BY coalesce(a.published, ''), a.id"
         )
         return [self._article(r) for r in rows]
@@ -112,6 +117,7 @@ class SQLiteStoryStore(SQLiteDatabase):
         """
         row = self._one("SELECT title FROM stories WHERE id = ?", (old,))
         self.db.execute("DELETE FROM drafts WHERE story_id = ?", (old,))
+        self.db.execute("DELETE FROM thread_stories WHERE story_id = ?", (old,))
         self.db.execute("DELETE FROM stories WHERE id = ?", (old,))
         self.db.execute("UPDATE story_redirects SET story_id = ? WHERE story_id = ?", (new, old))
         self.db.execute(
@@ -224,6 +230,58 @@ class SQLiteStoryStore(SQLiteDatabase):
         )
         return cursor.rowcount
 
+    def threads(self) -> list[Thread]:
+        rows = self._all("SELECT * FROM threads ORDER BY coalesce(last_seen, '') DESC, id")
+        return [self._thread_row(r) for r in rows]
+
+    def thread(self, thread_id: str) -> Thread | None:
+        row = self._one("SELECT * FROM threads WHERE id = ?", (thread_id,))
+        return None if row is None else self._thread_row(row)
+
+    def thread_of(self, story_id: str) -> Thread | None:
+        row = self._one(
+            "SELECT t.* FROM threads t JOIN thread_stories s ON s.thread_id = t.id"
+            " WHERE s.story_id = ?",
+            (story_id,),
+        )
+        return None if row is None else self._thread_row(row)
+
+    def open_threads(self, since: str) -> list[Thread]:
+        rows = self._all("SELECT * FROM threads WHERE last_seen >= ? ORDER BY id", (since,))
+        return [self._thread_row(r) for r in rows]
+
+    def add_to_thread(self, thread_id: str, name: str, story_id: str, day: str) -> None:
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO threads (id, name, first_seen, last_seen) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (id) DO UPDATE SET name = excluded.name,"
+                " first_seen = min(first_seen, excluded.first_seen),"
+                " last_seen = max(last_seen, excluded.last_seen)",
+                (thread_id, name, day, day),
+            )
+            self.db.execute(
+                "INSERT OR REPLACE INTO thread_stories (story_id, thread_id, day) VALUES (?, ?, ?)",
+                (story_id, thread_id, day),
+            )
+
+    def _thread_row(self, row: sqlite3.Row) -> Thread:
+        members = self._all(
+            "SELECT s.story_id FROM thread_stories s JOIN stories ON stories.id = s.story_id"
+            " WHERE s.thread_id = ? ORDER BY s.day, s.story_id",
+            (row["id"],),
+        )
+        return Thread(
+            id=row["id"],
+            name=row["name"],
+            first_seen=row["first_seen"],
+            last_seen=row["last_seen"],
+            story_ids=tuple(m["story_id"] for m in members),
+        )
+
+    def stories_of(self, article_ids: Sequence[str]) -> dict[str, str]:
+        sql = "SELECT article_id, story_id FROM story_articles WHERE article_id IN ({ids})"
+        return {r["article_id"]: r["story_id"] for r in self._rows_for(sql, article_ids)}
+
     def story_days(self, story_id: str) -> dict[str, str | None]:
         """The day each article of a story was clustered on."""
         rows = self._all(
@@ -278,3 +336,27 @@ class SQLiteStoryStore(SQLiteDatabase):
     def word_counts(self) -> WordCounts | None:
         row = self._one("SELECT documents, counts FROM word_counts WHERE id = 1")
         return None if row is None else WordCounts(row["documents"], bytes(row["counts"]))
+
+    def set_aside(self, coverage: FurtherCoverage) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO further_coverage (article_id, story_id, language,"
+            " article_hash) VALUES (?, ?, ?, ?)",
+            (coverage.article_id, coverage.story_id, coverage.language, coverage.article_hash),
+        )
+
+    def further_coverage(self, story_id: str) -> list[FurtherCoverage]:
+        """Rows of ``story_id`` and of the ids that redirect to it, whose article still has
+        the content it was judged on and has joined no story since."""
+        rows = self._all(
+            "SELECT f.* FROM further_coverage f JOIN articles a"
+            " ON a.id = f.article_id AND a.hash = f.article_hash"
+            " LEFT JOIN story_articles s ON s.article_id = f.article_id"
+            " WHERE s.article_id IS NULL AND (f.story_id = ? OR f.story_id IN"
+            " (SELECT old_id FROM story_redirects WHERE story_id = ?))"
+            " ORDER BY f.article_id",
+            (story_id, story_id),
+        )
+        return [
+            FurtherCoverage(r["article_id"], story_id, r["language"], r["article_hash"])
+            for r in rows
+        ]

@@ -10,111 +10,36 @@ rests on another language says so.
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from decimal import Decimal, InvalidOperation
 
+from newsdesk.language.crosslingual import (
+    DECIMAL_COMMA,
+    MIN_FACTS,
+    fold,
+    matches,
+    names,
+    numbers,
+)
 from newsdesk.language.detection import ENGLISH, LETTERS, language_name
 from newsdesk.language.retrieval import Candidate
-from newsdesk.language.text import STOPWORDS
 from newsdesk.records import Evidence
 from newsdesk.verify.checks.base import Check, ClaimResult, verdict_of
 
-MIN_FACTS = 2
-"""Names plus numbers a claim needs for a name-and-number match to mean anything: one
-name alone ("Lee") is in most sentences of a story."""
-
-DECIMAL_COMMA = frozenset(
-    "ca cs da de el es fi fr hr hu id it lt lv nl no pl pt ro ru sk sl sr sv tr uk".split()
-)
-"""Languages that write 2,5 for two and a half and 2 500 or 2.500 for two thousand five hundred."""
-
-_CAPITALISED = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
-_POINT_NUMBER = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\d.,])\d+(?:\.\d+)?")
-_COMMA_NUMBER = re.compile(
-    r"(?<![\d.,])\d{1,3}(?:[ \u00a0\u202f.]\d{3})+(?:,\d+)?|(?<![\d.,])\d+(?:,\d+)?"
-)
-_CALENDAR = frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday january february march april "
-    "may june july august september october november december".split()
-)
-"""Capitalised in English, translated elsewhere: dates are the date check's business."""
-_NUMBER_WORDS = frozenset(
-    "one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty "
-    "hundred thousand million billion dozen".split()
-)
-"""Capitalised only at the start of a sentence, and translated."""
-
-
-def names(claim: str) -> set[str]:
-    """The claim's names, folded: capitalised words that are not function words or days.
-
-    A capitalised first word counts too ("Lee, 47, was executed"), unless it is
-    a word any sentence may start with ("The", "Before").
-    """
-    found: set[str] = set()
-    for match in _CAPITALISED.finditer(claim):
-        word = re.sub(r"['’]s$", "", match.group())
-        if not word[0].isupper() or len(word) < 2:
-            continue
-        folded = fold(word)
-        if folded in STOPWORDS or folded in _CALENDAR or folded in _NUMBER_WORDS:
-            continue
-        found.update(part for part in LETTERS.findall(folded) if len(part) > 1)
-    return found
-
-
-def numbers(text: str, language: str = ENGLISH, *, lenient: bool = False) -> set[Decimal]:
-    """Numbers written with digits, as values, read with the digit grouping of ``language``.
-
-    ``lenient`` also keeps the other reading of a spaced group ("2 500" in
-    French is 2500, or 2 and 500 in a list), so a source never fails a claim
-    for the way it spaced a number.
-    """
-    comma = language in DECIMAL_COMMA
-    found: set[Decimal] = set()
-    for match in (_COMMA_NUMBER if comma else _POINT_NUMBER).finditer(text):
-        raw = match.group()
-        if comma:
-            found |= _values([re.sub(r"[ \u00a0\u202f.]", "", raw).replace(",", ".")])
-            if lenient and re.search(r"[ \u00a0\u202f]", raw):
-                found |= _values(
-                    part.replace(",", ".") for part in re.split(r"[ \u00a0\u202f]", raw)
-                )
-        else:
-            found |= _values([raw.replace(",", "")])
-    return found
-
-
-def matches(claim: str, sentence: str, language: str) -> bool:
-    """Whether ``sentence`` (in ``language``) holds every name and number of ``claim``.
-
-    The claim must have ``MIN_FACTS`` names and numbers between them.
-    """
-    wanted = names(claim)
-    values = numbers(claim)
-    if len(wanted) + len(values) < MIN_FACTS:
-        return False
-    words = set(LETTERS.findall(fold(sentence)))
-    return wanted <= words and values <= numbers(sentence, language, lenient=True)
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, so that "Etats" meets "États" and "Indiana" "indiana"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
-def _values(parts: Iterable[str]) -> set[Decimal]:
-    found = set()
-    for part in parts:
-        try:
-            found.add(Decimal(part).normalize())
-        except InvalidOperation:
-            continue
-    return found
+# Names and numbers are read in language/crosslingual.py, which the stories stage shares;
+# they are re-exported here for the code that imports them from this module.
+__all__ = [
+    "DECIMAL_COMMA",
+    "MIN_FACTS",
+    "best_match",
+    "cross_language_support",
+    "fold",
+    "matches",
+    "names",
+    "noted",
+    "numbers",
+    "with_numbers_matched",
+]
 
 
 def best_match(

@@ -1,0 +1,14 @@
+-- 0013: further coverage. An article in another language than the edition's ([publish]
+-- language) joins a story only when its names, numbers and links match the story's
+-- articles (stories/languages.py); one that matches none is never a story of its own but
+-- is set aside here as further coverage of the nearest story, with its language and the
+-- hash of the content it was judged on: a changed article is placed again. A story that
+-- merges into another keeps its rows; they are read through story_redirects.
+
+CREATE TABLE further_coverage (
+    article_id    TEXT PRIMARY KEY REFERENCES articles(id),
+    story_id      TEXT NOT NULL,
+    language      TEXT NOT NULL,
+    article_hash  TEXT NOT NULL
+);
+CREATE INDEX further_coverage_story ON further_coverage(story_id);
