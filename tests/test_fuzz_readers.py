@@ -104,6 +104,11 @@ def hostile_attributes(draw: st.DrawFn, form: Callable[[str], str], most: int) -
     return "".join(f' a{i}="{quoted[i % len(quoted)]}"' for i in range(count))
 
 
+GENERATED_ATTRIBUTE = re.compile(r' a\d+="[^"]*"')
+"""One attribute as ``hostile_attributes`` writes it: its value holds no raw quote, so each
+match is one whole attribute (a value may itself read ``="``)."""
+
+
 def nested(depth: int, inner: str) -> str:
     """``inner`` inside ``depth`` elements of a namespace no feed reader knows."""
     if depth == 0:
@@ -186,7 +191,7 @@ def hostile_entry(draw: st.DrawFn, kind: str) -> Entry:
             f"<summary>{form(fragment)}</summary><author><name>{form(text)}</name></author>"
         )
         markup_ = f"<entry{attributes}>{nested(depth, fields)}</entry>"
-    return Entry(markup_, attributes=attributes.count('="'))
+    return Entry(markup_, attributes=len(GENERATED_ATTRIBUTE.findall(attributes)))
 
 
 def xml_feed(kind: str, entries: list[Entry]) -> bytes:
