@@ -7,7 +7,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test test-slow test-fuzz lint typecheck install clean
+.PHONY: demo test test-slow test-fuzz fuzz-explore lint typecheck install clean
 
 $(BIN)/newsdesk: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,9 @@ test-slow: install
 
 test-fuzz: install
 	HYPOTHESIS_PROFILE=ci $(BIN)/pytest -m fuzz
+
+fuzz-explore: install
+	HYPOTHESIS_PROFILE=explore $(BIN)/pytest -m fuzz
 
 clean:
 	rm -rf $(VENV) site newsdesk.db newsdesk.db-wal newsdesk.db-shm

@@ -20,13 +20,16 @@ from newsdesk.ingest import parse_article
 from newsdesk.records import Article
 
 # Hypothesis profiles, chosen by HYPOTHESIS_PROFILE: "default" (``make test``) runs a few
-# examples per property, derandomized so that a run is repeatable and fast; "ci" (``make
-# test-fuzz``) runs many, random each time, and prints the blob that replays a failure.
+# examples per property; "ci" (``make test-fuzz``, and CI) runs many. Both are derandomized,
+# so a run is repeatable and a result never depends on luck. "explore" (``make
+# fuzz-explore``) runs more, random each time, to find new cases, and prints the blob that
+# replays a failure: a case it finds becomes an ``@example``.
 settings.register_profile(
     "default", max_examples=25, deadline=None, database=None, derandomize=True
 )
+settings.register_profile("ci", max_examples=300, deadline=None, database=None, derandomize=True)
 settings.register_profile(
-    "ci", max_examples=300, deadline=None, database=None, derandomize=False, print_blob=True
+    "explore", max_examples=1000, deadline=None, database=None, derandomize=False, print_blob=True
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or "default")
 
