@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from newsdesk.stories.embeddings import Embedder
-from newsdesk.stories.evaluation import read_labelled, story_rows
+from newsdesk.stories.evaluation import article_file, labelled_lines, read_labelled, story_rows
 from newsdesk.stories.stream import stream_features, stream_order
 from newsdesk.stories.threads import Threader, ThreadParams, headline_names, story_vector
 
@@ -50,21 +50,10 @@ def labelled_stories(folder: Path, split: str | None) -> list[dict[str, Any]]:
     labelled = read_labelled(folder, split)
     rows = story_rows(folder)
     raw_topics: dict[str, Counter[str]] = {}
-    source = (
-        folder / "articles.jsonl.gz"
-        if (folder / "articles.jsonl.gz").is_file()
-        else folder / "articles.jsonl"
-    )
-    import gzip
-
-    opener = gzip.open if source.suffix == ".gz" else open
-    with opener(source, "rt", encoding="utf-8") as handle:
-        for line in handle:
-            record = json.loads(line)
-            if record.get("topic"):
-                raw_topics.setdefault(str(record["cluster_id"]), Counter())[
-                    str(record["topic"])
-                ] += 1
+    for _, line in labelled_lines(article_file(folder)):
+        record = json.loads(line)
+        if record.get("topic"):
+            raw_topics.setdefault(str(record["cluster_id"]), Counter())[str(record["topic"])] += 1
     embedder = Embedder("cpu", capacity=10**6)
     ordered = stream_order(labelled.articles)
     features = stream_features(ordered, embedder)

@@ -605,7 +605,7 @@ class Placement:
     """One step of story clustering, stored in one transaction.
 
     ``article`` joins ``story_id`` (a new story when none is stored) on ``day``
-    (its date, or the day it was imported). ``merged`` lists ``(old id, id)``:
+    (its date; None for an undated article). ``merged`` lists ``(old id, id)``:
     stories that turned out to be the same event, whose articles move and
     whose id redirects from then on. ``moved`` lists ``(article id, story id)``:
     articles of open stories that suit another story better. ``copy_of`` is

@@ -8,9 +8,11 @@ article's story, any merge or move it caused, a detected copy, the sections
 of the stories it changed) is one transaction, so a killed run resumes with
 the next article from exactly the state an uninterrupted run had.
 
-An article without a date is placed on the day it was imported, and so is one
-whose stored date is impossible (before 1900, after the run's day, not a date:
-it could neither be placed nor be allowed to settle every open story). One with
+An article without a date (or dated only by its text, an estimate) comes after
+the dated ones, undated, and so does one whose stored date is impossible (before
+1900, after the run's day, not a date: it must not settle every open story); it
+is matched against every story of the batch and the stored stories the full-text
+search finds for it, and never takes the day it was read. One with
 neither title nor text is recorded as skipped with the reason, and not
 offered again until its content changes. One in another language than the
 edition's (``[publish] language``) is placed without the clusterer, whose

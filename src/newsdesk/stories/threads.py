@@ -72,10 +72,6 @@ class ThreadState:
         self.vectors.append(vector)
         self.names.append(names)
 
-    @property
-    def last(self) -> int:
-        return max(self.days)
-
 
 def thread_id(story_id: str) -> str:
     """The id of a thread that ``story_id`` started: stable however the thread grows."""
