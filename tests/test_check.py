@@ -145,6 +145,19 @@ def test_section_labels_and_sources_heading_are_not_claims(report: Report) -> No
     assert "| Inmate | Day |" not in texts
 
 
+def test_further_coverage_links_are_pointers_and_other_lines_there_are_claims() -> None:
+    text = (
+        "# Talks in Moscow end without a deal\n\n"
+        "Putin met the envoys at the Kremlin for five hours on Tuesday, Reuters reported.\n\n"
+        "## Further coverage\n\n"
+        "- Le Monde (French): [Poutine reçoit les émissaires](https://lemonde.fr/a), 3 Dec 2025\n"
+        "- The envoys flew home with a signed deal.\n"
+    )
+    units = [u.text for u in parse_article(text, "post.md").units]
+    assert not any("Le Monde" in u or "Poutine" in u for u in units)
+    assert "- The envoys flew home with a signed deal." in units  # the heading hides no claim
+
+
 # The report contract ----------------------------------------------------------------------
 
 

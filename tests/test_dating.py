@@ -16,7 +16,7 @@ import pytest
 from newsdesk.api import publish, run
 from newsdesk.config import SAMPLE_DUMP, load_config
 from newsdesk.dumps import parse_article
-from newsdesk.language.dating import date_of, text_date, url_date
+from newsdesk.language.dating import Published, date_of, read_published, text_date, url_date
 from newsdesk.store import open_store
 
 TODAY = date(2026, 12, 4)
@@ -64,6 +64,36 @@ def test_the_chain_prefers_given_then_page_then_url_then_text() -> None:
     assert date_of("https://ex.com/story", text, TODAY) == ("2025-12-15", "text")
     assert date_of("https://ex.com/story", "No day at all.", TODAY) == (None, None)
     assert date_of("https://ex.com/2999/01/01/x", "No day.", TODAY) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # the day the source's clock showed, never moved to UTC
+        ("2025-12-02T23:30:00-05:00", Published("2025-12-02", "2025-12-02T23:30:00-05:00")),
+        ("2025-12-03T00:30:00+02:00", Published("2025-12-03", "2025-12-03T00:30:00+02:00")),
+        ("2025-12-03T04:30:00Z", Published("2025-12-03", "2025-12-03T04:30:00+00:00")),
+        ("2025-12-03t04:30:00z", Published("2025-12-03", "2025-12-03T04:30:00+00:00")),
+        ("Tue, 02 Dec 2025 23:30:00 -0500", Published("2025-12-02", "2025-12-02T23:30:00-05:00")),
+        ("Tue, 02 Dec 2025 23:30:00 PST", Published("2025-12-02", "2025-12-02T23:30:00-08:00")),
+        # no offset given, none invented
+        ("2025-12-02T23:30:00", Published("2025-12-02", "2025-12-02T23:30:00")),
+        ("Tue, 02 Dec 2025 23:30:00 -0000", Published("2025-12-02", "2025-12-02T23:30:00")),
+        # a date alone stays a date
+        (" 2025-12-02 ", Published("2025-12-02")),
+        # nothing a calendar holds
+        ("2025-02-30T10:00:00Z", None),
+        ("Sun, 31 Feb 2025 10:00:00 GMT", None),
+        ("yesterday", None),
+        ("", None),
+        (None, None),
+        (20251202, None),
+    ],
+)
+def test_a_given_date_keeps_its_own_day_and_offset(
+    value: object, expected: Published | None
+) -> None:
+    assert read_published(value) == expected
 
 
 def record(number: int, url: str, text: str, published: str | None = None) -> dict[str, object]:

@@ -99,7 +99,26 @@ def test_metadata_of_a_small_page() -> None:
     assert extracted.author == "Ann Reporter"
     assert extracted.site_name == "Example News"
     assert extracted.published == "2020-06-22"
+    assert extracted.published_at == "2020-06-22T10:00:00+00:00"
     assert extracted.url == "https://news.example.com/a"
+
+
+@pytest.mark.parametrize(
+    ("given", "published", "published_at"),
+    [
+        ("2020-06-22T23:30:00-05:00", "2020-06-22", "2020-06-22T23:30:00-05:00"),
+        ("2020-06-23T00:30:00+02:00", "2020-06-23", "2020-06-23T00:30:00+02:00"),
+        ("2020-06-22T23:30:00", "2020-06-22", "2020-06-22T23:30:00"),
+        ("2020-06-22", "2020-06-22", None),
+    ],
+)
+def test_a_page_date_keeps_its_day_and_its_offset(
+    given: str, published: str, published_at: str | None
+) -> None:
+    """The day the page's own clock showed, and the time with the offset the page gave."""
+    page = article_page(PARAGRAPHS).replace("2020-06-22T10:00:00Z", given)
+    extracted = extract_page(page, "https://news.example.com/a")
+    assert (extracted.published, extracted.published_at) == (published, published_at)
 
 
 @pytest.mark.parametrize(
@@ -249,4 +268,37 @@ def test_feed_metadata_wins_over_the_page(tmp_path: Path) -> None:
         "Feed Outlet",
     )
     assert article.extra["authors"] == ["Feed Author"]
+    assert article.published_at is None, "the feed gave a date alone: the page's time is not it"
+    store.close()
+
+
+def test_the_feed_s_time_is_kept_with_its_day(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "n.db")
+    entry = FeedEntry(
+        url="https://news.example.com/a",
+        key="guid-1",
+        published="2020-06-21",
+        published_at="2020-06-21T22:15:00-04:00",
+    )
+    page = Page(entry.url, article_page(PARAGRAPHS).encode(), HTML, FETCHED, "Feed Outlet", entry)
+    stored = PageStore(store, IngestSettings()).add(page)
+    article = store.article(stored.article_id)
+    assert article is not None
+    assert (article.published, article.published_at, article.date_source) == (
+        "2020-06-21",
+        "2020-06-21T22:15:00-04:00",
+        "given",
+    )
+    store.close()
+
+
+def test_a_page_s_time_is_kept_when_its_feed_gives_no_date(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "n.db")
+    assert add(store, article_page(PARAGRAPHS)) == "new"
+    (article,) = store.articles()
+    assert (article.published, article.published_at, article.date_source) == (
+        "2020-06-22",
+        "2020-06-22T10:00:00+00:00",
+        "page",
+    )
     store.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ from newsdesk.ingest.feeds import (
     read_opml,
     slug,
 )
-from newsdesk.records import Feed
+from newsdesk.records import Feed, FeedEntry
 from newsdesk.store import open_store
 from sample_web import SAMPLE
 from web_server import WebServer, conditional, serve, text
@@ -160,8 +161,83 @@ def test_json_feed_resolves_relative_urls_and_reads_html_content() -> None:
     (entry,) = parsed.entries
     assert entry.url == "https://ex.com/posts/1.html"
     assert entry.content == "First para.\n\nSecond para."
-    assert entry.published == "2020-07-02"
+    assert entry.published == "2020-07-01", "the day in the feed's own time zone, not UTC's"
+    assert entry.published_at == "2020-07-01T23:30:00-05:00"
     assert entry.authors == ("A. Writer",)
+
+
+# -- dates: the day in the feed's own time zone, and the time with its offset -----------------
+
+
+def rss_item(number: int, date: str) -> str:
+    return (
+        f"<item><title>Item {number}</title><link>https://ex.com/{number}</link>"
+        f"<pubDate>{date}</pubDate></item>"
+    )
+
+
+def test_an_rss_date_keeps_its_day_and_its_offset() -> None:
+    """A report filed Tuesday 23:30 in New York is Tuesday's news, though Wednesday in UTC."""
+    items = [
+        "Tue, 02 Dec 2025 23:30:00 -0500",  # late evening, west of UTC
+        "Wed, 03 Dec 2025 00:30:00 +0100",  # just after midnight, east of UTC
+        "Tue, 02 Dec 2025 23:30:00 EST",  # a zone RFC 822 names
+        "Tue, 02 Dec 2025 23:30:00 GMT",
+        "Tue, 02 Dec 2025 23:30:00",  # no zone: none is invented
+        "Tue, 02 Dec 2025 23:30:00 -0000",  # RFC 2822: the zone is unknown
+        "2025-12-02",  # a date alone stays a date
+    ]
+    body = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+        "<link>https://ex.com/</link>"
+        + "".join(rss_item(n, date) for n, date in enumerate(items))
+        + "</channel></rss>"
+    ).encode()
+    parsed = parse_feed(body, "https://ex.com/rss.xml")
+    assert [(e.published, e.published_at) for e in parsed.entries] == [
+        ("2025-12-02", "2025-12-02T23:30:00-05:00"),
+        ("2025-12-03", "2025-12-03T00:30:00+01:00"),
+        ("2025-12-02", "2025-12-02T23:30:00-05:00"),
+        ("2025-12-02", "2025-12-02T23:30:00+00:00"),
+        ("2025-12-02", "2025-12-02T23:30:00"),
+        ("2025-12-02", "2025-12-02T23:30:00"),
+        ("2025-12-02", None),
+    ]
+
+
+def test_an_atom_date_in_utc_keeps_its_offset_and_falls_back_to_updated() -> None:
+    body = b"""<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>A</title>
+<link href="https://ex.com/"/><id>urn:a</id><updated>2025-12-04T00:00:00Z</updated>
+<entry><title>Z</title><link href="https://ex.com/z"/><id>z</id>
+<published>2025-12-03T04:30:00Z</published><updated>2025-12-04T09:00:00Z</updated></entry>
+<entry><title>U</title><link href="https://ex.com/u"/><id>u</id>
+<updated>2025-12-02T23:30:00-05:00</updated></entry>
+</feed>"""
+    parsed = parse_feed(body, "https://ex.com/atom.xml")
+    assert [(e.published, e.published_at, e.updated) for e in parsed.entries] == [
+        ("2025-12-03", "2025-12-03T04:30:00+00:00", "2025-12-04T09:00:00Z"),
+        ("2025-12-02", "2025-12-02T23:30:00-05:00", "2025-12-02T23:30:00-05:00"),
+    ]
+
+
+def test_a_json_feed_date_keeps_its_day_and_its_offset() -> None:
+    items = [
+        {"id": "1", "url": "https://ex.com/1", "date_published": "2025-12-03T00:30:00+02:00"},
+        {"id": "2", "url": "https://ex.com/2", "date_modified": "2025-12-02T23:30:00-05:00"},
+        {"id": "3", "url": "https://ex.com/3", "date_published": "2025-12-02"},
+        {"id": "4", "url": "https://ex.com/4", "date_published": "1850-01-01T10:00:00+01:00"},
+        {"id": "5", "url": "https://ex.com/5", "date_published": "not a date"},
+    ]
+    body = json.dumps({"version": "https://jsonfeed.org/version/1.1", "items": items}).encode()
+    parsed = parse_feed(body, "https://ex.com/feed.json")
+    assert [(e.published, e.published_at) for e in parsed.entries] == [
+        ("2025-12-03", "2025-12-03T00:30:00+02:00"),
+        ("2025-12-02", "2025-12-02T23:30:00-05:00"),
+        ("2025-12-02", None),
+        (None, None),  # before 1900: read as undated, its time with it
+        (None, None),
+    ]
+    assert parsed.problems == ("entry 4 ('4'): date 1850-01-01 is before 1900: read as undated",)
 
 
 @pytest.mark.parametrize(
@@ -344,6 +420,25 @@ def test_store_keeps_each_feed_once(tmp_path: Path) -> None:
     assert store.add_feed(feed)
     assert not store.add_feed(Feed("other", "https://ex.com/ap.xml", "Other"))
     assert store.stored_feeds() == [feed]
+    store.close()
+
+
+def test_an_entry_seen_before_times_were_kept_is_not_fetched_again(tmp_path: Path) -> None:
+    """Its time alone is no change: an upgrade must not fetch every page of every feed again.
+    Its day is: a new day (or anything else the feed changed) fetches it again."""
+    store = open_store(tmp_path / "n.db")
+    url = "https://ex.com/rss.xml"
+    before = FeedEntry("https://ex.com/1", "guid-1", "One", published="2025-12-02")
+    assert store.add_feed_entries(url, [before], "2025-12-03T00:00:00+00:00") == 1
+    (pending,) = store.pending_entries()
+    store.finish_entry(url, "guid-1", "stored", "2025-12-03T00:01:00+00:00", "a-1")
+    timed = replace(before, published_at="2025-12-02T23:30:00-05:00")
+    assert store.add_feed_entries(url, [timed], "2025-12-04T00:00:00+00:00") == 0
+    assert store.pending_entries() == []
+    moved = replace(timed, published="2025-12-03", published_at="2025-12-03T00:30:00+01:00")
+    assert store.add_feed_entries(url, [moved], "2025-12-04T00:00:00+00:00") == 1
+    assert [p.entry for p in store.pending_entries()] == [moved]
+    assert pending.entry == before
     store.close()
 
 

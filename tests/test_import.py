@@ -243,6 +243,48 @@ def test_an_impossible_date_is_dropped_with_a_note(
     store.close()
 
 
+def test_a_published_timestamp_keeps_its_day_and_its_offset(tmp_path: Path) -> None:
+    """The day written is the source's own (23:30 at UTC-5 is that evening, not the next
+    UTC day); a time without an offset keeps none, and a date alone stays a date."""
+    dump = write_lines(
+        tmp_path / "d.jsonl",
+        [
+            line(id="west", published="2025-12-02T23:30:00-05:00"),
+            line(id="utc", published="2025-12-03T04:30:00Z"),
+            line(id="naive", published="2025-12-02T23:30:00"),
+            line(id="day", published="2025-12-02"),
+            line(id="alias", published=None, date="2025-12-03T00:30:00+02:00"),
+        ],
+    )
+    store = SQLiteStore(tmp_path / "db.sqlite")
+    assert import_dump(store, dump, today=date(2025, 12, 4)).added == 5
+    stored = {a.id: (a.published, a.published_at, a.date_source) for a in store.articles()}
+    store.close()
+    assert stored == {
+        "west": ("2025-12-02", "2025-12-02T23:30:00-05:00", "given"),
+        "utc": ("2025-12-03", "2025-12-03T04:30:00+00:00", "given"),
+        "naive": ("2025-12-02", "2025-12-02T23:30:00", "given"),
+        "day": ("2025-12-02", None, "given"),
+        "alias": ("2025-12-03", "2025-12-03T00:30:00+02:00", "given"),
+    }
+
+
+def test_an_article_stored_before_times_were_kept_is_already_stored(tmp_path: Path) -> None:
+    """Its time refines its day and is no new content: the dump imported again after an
+    upgrade is read as already stored, not as a changed article."""
+    store = SQLiteStore(tmp_path / "db.sqlite")
+    store.add_article(
+        Article(
+            "x1", "https://example.org/x1", "Example", "A title", "Some text.", "2020-06-01", "en"
+        ),
+        None,
+    )
+    dump = write_lines(tmp_path / "d.jsonl", [line(published="2020-06-01T21:00:00-04:00")])
+    result = import_dump(store, dump, today=date(2024, 3, 5))
+    assert (result.added, result.unchanged, result.problems) == (0, 1, [])
+    store.close()
+
+
 def test_the_pipeline_checks_dates_against_the_runs_day(
     invoke: Callable[..., Result], tmp_path: Path
 ) -> None:

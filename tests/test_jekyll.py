@@ -21,7 +21,7 @@ from newsdesk.publish import build_site
 from newsdesk.publish.jekyll import build_jekyll
 from newsdesk.publish.markdown import md_text, md_url
 from newsdesk.publish.text import story_slug
-from newsdesk.records import GateRecord, Verdict
+from newsdesk.records import Article, FurtherCoverage, GateRecord, Verdict
 from newsdesk.store import SQLiteStore
 from published_store import (
     BLOCKED,
@@ -162,6 +162,39 @@ def test_markdown_body(store: SQLiteStore, settings: PublishSettings, tmp_path: 
     assert "- \\[1\\] Left Daily (left): [Senate hearing" in body
     assert f"- \\[3\\] Center Wire: [Regulators questioned]({CENTER.url}), 6 March 2024" in body
     assert "Updated" not in body, "the update log is front matter, not a claim in the body"
+
+
+FRENCH = Article(
+    id="fr-1",
+    url="https://journal.example/budget",
+    outlet="Le Journal [Ville]",
+    title="Le conseil adopte un budget de 5 M$",
+    text="Le conseil municipal a adopté lundi un budget de cinq millions de dollars.",
+    published="2024-03-05",
+    lang="fr",
+)
+"""Reporting in another language on the budget story: listed, never written from."""
+
+
+def test_a_post_lists_further_coverage_in_other_languages(
+    store: SQLiteStore, settings: PublishSettings, tmp_path: Path
+) -> None:
+    """As the story's page does: outlet, language, linked title and date, after Sources."""
+    store.add_article(FRENCH, None)
+    store.set_aside(FurtherCoverage(FRENCH.id, STORY, "fr", FRENCH.hash))
+    build_jekyll(store, settings, tmp_path)
+    matter, body = post(tmp_path, BUDGET_POST)
+    headings = [line for line in body.splitlines() if line.startswith("## ")]
+    assert headings[-2:] == ["## Sources", "## Further coverage"]
+    item = (
+        "- Le Journal \\[Ville\\] (French):"
+        " [Le conseil adopte un budget de 5 M\\$](https://journal.example/budget), 5 March 2024"
+    )
+    assert body.endswith(f"## Further coverage\n\n{item}\n")
+    assert FRENCH.url not in {source["url"] for source in matter["sources"]}, "not a source"
+    assert FRENCH.text not in body
+    _, other = post(tmp_path, HEARING_POST)
+    assert "Further coverage" not in other
 
 
 def test_source_text_cannot_inject_markup(

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
 
+import published_store
 from newsdesk.config import PublishSettings
 from newsdesk.publish import build_site
 from newsdesk.publish.json_api import story_path
@@ -104,6 +106,29 @@ def test_story_document_carries_sentences_citations_and_checks(site: Path) -> No
     checking = document["checking"]
     assert (checking["sentences_checked"], checking["sentences_left_out"]) == (8, 2)
     assert {d["check"] for d in checking["left_out"]} == {"support", "number"}
+
+
+def test_a_source_shows_the_time_and_offset_its_source_gave(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``published`` is the day; ``published_at`` the time, where the source gave one. The
+    page lists the day only."""
+    timed = replace(BUDGET, published_at="2024-03-05T21:15:00-05:00")
+    monkeypatch.setattr(published_store, "BUDGET", timed)
+    db = SQLiteStore(tmp_path / "db.sqlite")
+    fill(db)
+    settings = PublishSettings(tmp_path / "site", base_url="https://news.test", min_outlets=1)
+    build_site(db, settings)
+    db.close()
+    document = load(settings.site_dir / "api" / "stories" / f"{STORY}.json")
+    validator("story.schema.json").validate(document)
+    assert {s["id"]: (s["published"], s["published_at"]) for s in document["sources"]} == {
+        BUDGET.id: ("2024-03-05", "2024-03-05T21:15:00-05:00"),
+        REACTION.id: ("2024-03-05", None),
+    }
+    page = next((settings.site_dir / "stories").glob("*.html")).read_text("utf-8")
+    assert '<time datetime="2024-03-05">5 March 2024</time>' in page
+    assert "21:15" not in page
 
 
 def test_source_markup_is_inert_in_json(site: Path) -> None:

@@ -1,9 +1,11 @@
+import gzip
 import os
 import sqlite3
 import subprocess
 import sys
 import threading
 import time
+from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
 
@@ -13,6 +15,8 @@ from newsdesk.errors import StoreBusy, StoreError
 from newsdesk.records import Article
 from newsdesk.store import SQLiteStore, open_store
 from newsdesk.store.runs import lease_held, this_host
+
+SCHEMA4 = Path(__file__).parent / "fixtures" / "schema4"
 
 
 def article(n: int, text: str = "Lawmakers voted on the budget.") -> Article:
@@ -29,6 +33,54 @@ def test_new_database_is_migrated_with_wal_and_foreign_keys(tmp_path: Path) -> N
     again = SQLiteStore(tmp_path / "db.sqlite")
     assert again.schema_version == version
     again.close()
+
+
+def test_an_article_keeps_the_time_and_offset_its_source_gave(tmp_path: Path) -> None:
+    timed = replace(article(1), published="2025-12-02", published_at="2025-12-02T23:30:00-05:00")
+    naive = replace(article(2), published="2025-12-02", published_at="2025-12-02T23:30:00")
+    dated = replace(article(3), published="2025-12-02")
+    store = SQLiteStore(tmp_path / "db.sqlite")
+    for one in (timed, naive, dated):
+        assert store.add_article(one, None)
+    assert store.articles() == [timed, naive, dated]
+    assert store.article("a1") == timed
+    assert {a.id: a.published_at for a in store.search("budget")} == {
+        "a1": timed.published_at,
+        "a2": naive.published_at,
+        "a3": None,
+    }
+    store.close()
+    again = SQLiteStore(tmp_path / "db.sqlite")
+    assert [a.published_at for a in again.articles()] == [
+        "2025-12-02T23:30:00-05:00",
+        "2025-12-02T23:30:00",
+        None,
+    ]
+    again.close()
+
+
+def test_an_old_database_is_migrated_and_keeps_its_days(tmp_path: Path) -> None:
+    """A schema-4 store (``tests/fixtures/schema4``): its articles keep the days stored, with
+    no time (none was kept), and it stores the times of new ones."""
+    database = tmp_path / "old.db"
+    database.write_bytes(gzip.decompress((SCHEMA4 / "newsdesk.db.gz").read_bytes()))
+    with closing(sqlite3.connect(database)) as old:
+        assert old.execute("PRAGMA user_version").fetchone()[0] == 4
+        days = dict(old.execute("SELECT id, published FROM articles").fetchall())
+    assert days and all(days.values())
+    latest = SQLiteStore(tmp_path / "latest.db")
+    store = SQLiteStore(database)
+    try:
+        assert store.schema_version == latest.schema_version
+        stored = store.articles()
+        assert {a.id: a.published for a in stored} == days
+        assert {a.published_at for a in stored} == {None}
+        timed = replace(article(1), published_at="2020-01-01T21:00:00+09:00")
+        assert store.add_article(timed, None)
+        assert store.article("a1") == timed
+    finally:
+        store.close()
+        latest.close()
 
 
 def test_foreign_keys_refuse_story_of_unknown_article(tmp_path: Path) -> None:

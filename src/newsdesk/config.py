@@ -161,6 +161,8 @@ class WriteSettings:
     max_quotes: int = 3
     writer: str = "extractive"
     embeddings: bool = False
+    roundups: bool = False
+    roundup_stories: int = 2
 
 
 @dataclass(frozen=True)
@@ -214,6 +216,52 @@ class PublishSettings:
             )
 
 
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@dataclass(frozen=True)
+class DeskSettings:
+    """The editor's desk (``newsdesk desk``, see ``desk/``): where it listens, how long a
+    sign-in lasts, how many failed sign-ins a user or an address may make in
+    ``signin_window_minutes`` before it is refused (429), and which proxies it trusts to
+    say the client's address and scheme (``X-Forwarded-For``, ``X-Forwarded-Proto``).
+
+    The key that signs session cookies is never in a settings file: ``session_key_env``
+    names the environment variable that holds it, as ``[llm] api_key_env`` does.
+    ``approve_before_publish`` lists every new article in the queue; publishing does
+    not wait for an approval yet.
+    """
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    session_key_env: str = "NEWSDESK_SESSION_KEY"
+    session_hours: int = 12
+    approve_before_publish: bool = False
+    max_failed_signins: int = 5
+    signin_window_minutes: int = 15
+    trusted_proxies: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        """Refuse values the desk cannot run with, at load time."""
+        if not 0 <= self.port <= 65535:
+            raise ConfigError(f"setting [desk] 'port' must be 0 to 65535, not {self.port}")
+        for name in ("session_hours", "max_failed_signins", "signin_window_minutes"):
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"setting [desk] {name!r} must be > 0")
+        if not _ENV_NAME.fullmatch(self.session_key_env):
+            raise ConfigError(
+                "setting [desk] 'session_key_env' must name an environment variable"
+                f" (letters, digits, _), not {self.session_key_env!r}"
+            )
+        for proxy in self.trusted_proxies:
+            try:
+                ipaddress.ip_address(proxy.strip())
+            except ValueError:
+                raise ConfigError(
+                    f"setting [desk] 'trusted_proxies': {proxy!r} is not an IP address"
+                ) from None
+
+
 @dataclass(frozen=True)
 class Config:
     """Everything a run needs to know. Build one with ``load_config`` or by hand."""
@@ -226,6 +274,7 @@ class Config:
     llm: LLMSettings = field(default_factory=LLMSettings)
     verify: VerifySettings = field(default_factory=VerifySettings)
     publish: PublishSettings = field(default_factory=PublishSettings)
+    desk: DeskSettings = field(default_factory=DeskSettings)
 
     feeds: tuple[Feed, ...] = ()
 

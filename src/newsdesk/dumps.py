@@ -11,7 +11,9 @@ memory, and JSON nested deeper than ``MAX_DEPTH`` is refused (``loads_bounded``)
 A UTF-8 byte order mark at the start of the file is read past. Every string of
 an article is cleaned at the door (``language/sanitise.py``), and a publication
 date before 1900 or more than a day after ``today`` is dropped with a note (an
-``ImportProblem`` with ``kept``: the article itself is imported).
+``ImportProblem`` with ``kept``: the article itself is imported). A ``published``
+timestamp keeps its time and UTC offset (``Article.published_at``); its day is the
+one written, in the source's own time zone.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from typing import IO, Any
 
 from newsdesk.config import FetchSettings
 from newsdesk.errors import InputError, one_line, shown
-from newsdesk.language.dating import date_of
+from newsdesk.language.dating import Published, date_of, read_published
 from newsdesk.language.sanitise import clean_line, clean_text, clean_value, day_problem
 from newsdesk.records import Article
 
@@ -97,9 +99,15 @@ def today_utc() -> date:
     return datetime.now(UTC).date()
 
 
-def _published(record: dict[str, Any], today: date) -> tuple[str | None, str | None]:
-    """An ISO date from ``YYYY-MM-DD`` or a longer ISO timestamp (``None`` if absent), and
-    a note when the date was there but is impossible and so dropped."""
+def _published(record: dict[str, Any], today: date) -> tuple[Published | None, str | None]:
+    """The date from ``YYYY-MM-DD`` or a longer ISO timestamp (``None`` if absent), and a
+    note when the date was there but is impossible and so dropped.
+
+    The day is the one written (the source's own time zone); a full ISO 8601
+    timestamp is kept too, with its offset when it has one
+    (``language.dating.read_published``). A value that is a date followed by
+    anything else keeps its day alone, as before times were kept.
+    """
     key = "published" if record.get("published") is not None else "date"
     value = record.get(key)
     if value in (None, ""):
@@ -113,7 +121,8 @@ def _published(record: dict[str, Any], today: date) -> tuple[str | None, str | N
     wrong = day_problem(day, today)
     if wrong is not None:
         return None, f"{key!r} {day} {wrong}: imported without a date"
-    return day, None
+    found = read_published(value)
+    return (found if found is not None and found.day == day else Published(day)), None
 
 
 def read_article(record: object, today: date | None = None) -> tuple[Article, str | None]:
@@ -139,7 +148,7 @@ def read_article(record: object, today: date | None = None) -> tuple[Article, st
         raise ValueError("'text' is empty")
     today = today or today_utc()
     given, note = _published(record, today)
-    published, source = date_of(url, text, today, given=given)
+    published, source = date_of(url, text, today, given=given.day if given else None)
     lang = record.get("lang")
     article = Article(
         id=identity,
@@ -151,6 +160,7 @@ def read_article(record: object, today: date | None = None) -> tuple[Article, st
         lang=None if lang is None else clean_line(lang),
         extra=clean_value({k: v for k, v in record.items() if k not in KNOWN}),
         date_source=source,
+        published_at=given.at if given and source == "given" else None,
     )
     return article, note
 

@@ -10,11 +10,14 @@ only place that knows about SQL.
 The records the store keeps for one stage come last: a feed's entries and
 polling state, a page's versions, snapshot, fingerprint and duplicate links
 (ingest); an article's clustering features, the word counts, a story's
-version and one clustering step's ``Placement`` (stories).
+version and one clustering step's ``Placement`` (stories). The editor's desk's
+own records close the file: its users, their sessions, sign-in attempts and the
+audit log (``DeskUser``, ``DeskSession``, ``SignInAttempt``, ``AuditEntry``).
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import socket
@@ -87,9 +90,11 @@ page's metadata, a day in its URL, or the latest full date its text states (an e
 class Article:
     """One piece of reporting by one outlet, as ingested.
 
-    ``published`` is an ISO date (``YYYY-MM-DD``) or ``None`` when the source
-    gives none; ``extra`` keeps every field of the input that newsdesk does not
-    model, so nothing a dump carried is lost.
+    ``published`` is an ISO date (``YYYY-MM-DD``), the day in the source's own time
+    zone, or ``None`` when the source gives none; ``published_at`` the full timestamp
+    when the source gave a time (ISO 8601, ``2025-12-02T23:30:00-05:00``, with its UTC
+    offset only when the source gave one; ``language/dating.py``); ``extra`` keeps every
+    field of the input that newsdesk does not model, so nothing a dump carried is lost.
     """
 
     id: str
@@ -105,9 +110,14 @@ class Article:
     date_source: DateSource | None = field(default=None, compare=False)
     """Where ``published`` came from (``language/dating.py``); None for an undated article
     or one built before the source was recorded."""
+    published_at: str | None = None
+    """The time of ``published`` as the source gave it; None for a date alone, an undated
+    article, or one stored before times were kept."""
 
     @property
     def hash(self) -> str:
+        """The content's hash. ``published_at`` refines ``published`` and is left out, so
+        an article stored before times were kept reads as unchanged when it comes again."""
         return content_hash(
             self.id, self.url, self.outlet, self.title, self.text, self.published, self.lang
         )
@@ -451,8 +461,10 @@ class FeedEntry:
     """One item of a feed: a candidate article whose page is still to be fetched.
 
     ``key`` is the item's guid/id (its link when it has none): the identity
-    that tells a new item from one already seen. ``published`` is an ISO date,
-    ``updated`` the item's last-modified time as the feed gives it.
+    that tells a new item from one already seen. ``published`` is an ISO date (the
+    day in the feed's own time zone) and ``published_at`` its time as the feed gave it
+    (see ``Article.published_at``), ``updated`` the item's last-modified time as the
+    feed gives it.
     """
 
     url: str
@@ -463,6 +475,7 @@ class FeedEntry:
     summary: str = ""
     content: str = ""
     authors: tuple[str, ...] = ()
+    published_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -647,6 +660,39 @@ class FurtherCoverage:
     article_hash: str
 
 
+@dataclass(frozen=True)
+class Roundup:
+    """One week of a thread written up as one article (``[write] roundups``): a paragraph
+    per story, oldest first. ``id`` is the thread's id and the ISO week
+    (``t-…-2025-w49``), so a roundup keeps its page as its week fills up; ``key`` is the
+    hash of what it is written from (its stories and their articles)."""
+
+    id: str
+    thread_id: str
+    thread_name: str
+    week: str
+    """The ISO week, ``2025-W49``."""
+    story_ids: tuple[str, ...]
+    key: str = ""
+
+    @property
+    def days(self) -> tuple[str, str]:
+        """The Monday and Sunday of its week, ``YYYY-MM-DD``."""
+        year, week = self.week.split("-W")
+        monday = datetime.date.fromisocalendar(int(year), int(week), 1)
+        return monday.isoformat(), (monday + datetime.timedelta(days=6)).isoformat()
+
+
+@dataclass(frozen=True)
+class GatedRoundup:
+    """A roundup as the verify gate left it: its draft, verdicts and the gate's record."""
+
+    roundup: Roundup
+    draft: Draft
+    verdicts: tuple[Verdict, ...]
+    record: GateRecord
+
+
 def independent_sources(outlets: dict[str, str], links: Sequence[tuple[str, str]]) -> int:
     """Outlets of a story's articles (id -> outlet), a syndicated copy counting once.
 
@@ -669,3 +715,63 @@ def independent_sources(outlets: dict[str, str], links: Sequence[tuple[str, str]
             parent.setdefault(original, original)
             parent[root(copy)] = root(original)
     return len({outlets.get(root(a), "copy of " + root(a)) for a in outlets})
+
+
+# -- the editor's desk (``newsdesk desk``): no stage reads these ---------------------------
+
+DeskRole = Literal["editor", "admin"]
+DESK_ROLES: tuple[DeskRole, ...] = ("editor", "admin")
+"""Editors read the queue and stories; admins also manage users and read the audit log."""
+
+
+@dataclass(frozen=True)
+class DeskUser:
+    """A person who may sign in to the desk. ``password_hash`` is an argon2id hash in PHC
+    form (``$argon2id$v=19$...``): the password itself is never stored."""
+
+    name: str
+    role: DeskRole
+    password_hash: str = field(repr=False)
+    created: str
+    disabled: bool = False
+    last_signin: str | None = None
+
+
+@dataclass(frozen=True)
+class DeskSession:
+    """A signed-in session, kept on the server. ``token_hash`` is the SHA-256 of the
+    cookie's random token, so a copy of the database signs no one in; ``csrf`` is the
+    token every state-changing request of the session must carry. Times are ISO 8601 UTC."""
+
+    token_hash: str = field(repr=False)
+    user: str
+    csrf: str = field(repr=False)
+    created: str
+    expires: str
+    last_seen: str
+    address: str | None = None
+
+
+@dataclass(frozen=True)
+class SignInAttempt:
+    """One sign-in, good or failed: the name as typed and the address it came from, kept
+    so that failures are counted per user and per address across restarts."""
+
+    at: str
+    name: str
+    address: str
+    ok: bool
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One line of the desk's audit log: who (None before sign-in, or the command line),
+    from where, did what (``signin``, ``user.add``…) to what, with a short detail."""
+
+    at: str
+    user: str | None
+    address: str | None
+    action: str
+    target: str = ""
+    detail: str = ""
+    id: int | None = None

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import click
@@ -30,6 +30,12 @@ from newsdesk.config import Config, apply_overrides, write_settings
 from newsdesk.errors import InputError
 from newsdesk.records import Run
 from newsdesk.store import Store
+
+if TYPE_CHECKING:
+    from newsdesk.desk import accounts, server
+else:  # the desk brings FastAPI, uvicorn and argon2: loaded only by the commands that use them
+    accounts = api._OnFirstUse("newsdesk.desk.accounts")
+    server = api._OnFirstUse("newsdesk.desk.server")
 
 
 @contextmanager
@@ -417,7 +423,10 @@ def stories(
             thread = store.thread(story_id)
             if thread is None:
                 fail(f"no thread {story_id!r}; `newsdesk stories --threads` lists them")
-            render.thread_detail(thread, [s for s in map(store.story, thread.story_ids) if s])
+            weeks = [g for g in store.gated_roundups() if g.roundup.thread_id == thread.id]
+            render.thread_detail(
+                thread, [s for s in map(store.story, thread.story_ids) if s], weeks
+            )
             return
         if not story_id:
             render.story_table(store.stories())
@@ -582,6 +591,125 @@ def status(config: Config, story_id: str | None) -> None:
             fail(f"no draft for story {story_id!r}")
         render.draft_status(draft, store.verdicts(story_id), store.gate_record(story_id))
         render.publication(api.withheld_because(config, store, story_id))
+
+
+@cli.group()
+def users() -> None:
+    """Manage who may sign in to the editor's desk: add, list, disable.
+
+    Editors read the desk's queue and stories; admins also manage users (here
+    or on the desk's users page) and read the audit log. A password is stored
+    only as an argon2id hash and never printed or logged. Every change is
+    written to the desk's audit log.
+
+    Example:
+
+    \b
+        newsdesk users add alice --role admin
+        newsdesk users list
+        newsdesk users disable bob
+    """
+
+
+@users.command("add")
+@config_options
+@click.argument("name")
+@click.option("--role", help="editor (reads the queue and stories) or admin (also manages users).")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from the first line of standard input instead of asking twice.",
+)
+def users_add(config: Config, name: str, role: str | None, password_stdin: bool) -> None:
+    """Add a user who may sign in to the desk; the password is asked for twice.
+
+    NAME is 1 to 64 letters, digits, '.', '_' or '-', unique whatever its
+    case. A password has 12 characters or more. With --password-stdin the
+    first line of standard input is the password, for scripts.
+
+    Example:
+
+    \b
+        newsdesk users add alice --role admin
+        printf '%s\\n' "$PASSWORD" | newsdesk users add bob --role editor --password-stdin
+    """
+    require_database(config)
+    if role is None:
+        fail("give the user's role: --role editor or --role admin")
+    with reported_errors():
+        accounts.check_name(name)
+        accounts.check_role(role)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt="Again", err=True)
+    with opened(config) as store, reported_errors():
+        user = accounts.add_user(store, name, role, password, accounts.Actor.command_line())
+    render.line(f"added {user.role} {user.name}")
+
+
+@users.command("list")
+@config_options
+def users_list(config: Config) -> None:
+    """List the desk's users: role, whether they may sign in, when they last did.
+
+    Example:
+
+    \b
+        newsdesk users list
+    """
+    require_database(config)
+    with opened(config) as store:
+        render.user_table(store.users())
+
+
+@users.command("disable")
+@config_options
+@click.argument("name")
+def users_disable(config: Config, name: str) -> None:
+    """Stop a user signing in to the desk and end their sessions now.
+
+    The last admin cannot be disabled: add another admin first.
+
+    Example:
+
+    \b
+        newsdesk users disable bob
+    """
+    require_database(config)
+    with opened(config) as store, reported_errors():
+        user = accounts.disable_user(store, name, accounts.Actor.command_line())
+    render.line(f"disabled {user.name}: they can no longer sign in, and their sessions ended")
+
+
+@cli.command()
+@config_options
+@click.option("--host", help="Address to listen on (default: [desk] host, 127.0.0.1).")
+@click.option("--port", type=int, help="Port to listen on (default: [desk] port, 8000).")
+def desk(config: Config, host: str | None, port: int | None) -> None:
+    """Serve the editor's desk: a web app over the database, until Ctrl-C.
+
+    Editors sign in (add them with `newsdesk users add`) and read the queue
+    (stories the gate held, stories it dropped sentences from, new versions)
+    and each story's sentences with their verdicts, checks and evidence. The
+    session cookies are signed with the secret in the environment variable
+    [desk] session_key_env names (NEWSDESK_SESSION_KEY); without it the desk
+    does not start. It speaks plain HTTP: to reach it from other machines,
+    put it behind a proxy that serves HTTPS ([desk] trusted_proxies).
+
+    Example:
+
+    \b
+        export NEWSDESK_SESSION_KEY="$(openssl rand -base64 32)"
+        newsdesk desk
+        newsdesk desk --host 0.0.0.0 --port 8080 --database news.db
+    """
+    require_database(config)
+    if str(config.store.database) == ":memory:":
+        fail("the desk needs a database file, not :memory:")
+    with reported_errors():
+        config = apply_overrides(config, {"desk.host": host, "desk.port": port})
+        server.serve(config)
 
 
 def main() -> None:

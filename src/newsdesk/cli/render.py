@@ -22,8 +22,10 @@ from rich.text import Text
 from newsdesk.errors import NewsdeskError, StoreBusy
 from newsdesk.records import (
     Article,
+    DeskUser,
     Draft,
     FeedState,
+    GatedRoundup,
     GateRecord,
     Lease,
     Quarantined,
@@ -284,11 +286,22 @@ def thread_table(threads: Sequence[Thread]) -> None:
     console.print(table)
 
 
-def thread_detail(thread: Thread, stories: Sequence[Story]) -> None:
-    """One thread: its name, then its stories by day, one line each."""
+def thread_detail(
+    thread: Thread, stories: Sequence[Story], roundups: Sequence[GatedRoundup] = ()
+) -> None:
+    """One thread: its name, then its stories by day, one line each, then its weekly
+    roundups with what the gate made of them."""
     line(f"{thread.name} ({thread.id}): {counted(len(stories), 'story', 'stories')}")
     for story in stories:
         line(f"  {story.first_seen or 'undated'}  {story.id}  {story.title}")
+    for gated in roundups:
+        record = gated.record
+        verdict = "held for review" if record.held else "cleared"
+        line(
+            f"  roundup {gated.roundup.week}  {gated.roundup.id}  "
+            f"{counted(len(gated.roundup.story_ids), 'story', 'stories')}, "
+            f"{record.kept} of {record.drafted} sentences passed: {verdict}"
+        )
 
 
 def story_table(stories: Sequence[Story]) -> None:
@@ -424,3 +437,21 @@ def gate_summary(gate: GateRecord) -> str:
         f"{len(gate.dropped)} dropped"
     )
     return f"{text}; {gate.note}" if gate.note else text
+
+
+def user_table(users: Sequence[DeskUser]) -> None:
+    """The desk's users: name, role, whether they may sign in, when they were added and
+    last signed in. No password hash is shown."""
+    if not users:
+        line("no users yet: `newsdesk users add NAME --role admin` adds the first")
+        return
+    table = Table("name", "role", "status", "added", "last sign-in", box=box.SIMPLE)
+    for user in users:
+        table.add_row(
+            Text(user.name),
+            user.role,
+            "disabled" if user.disabled else "active",
+            user.created,
+            user.last_signin or "never",
+        )
+    console.print(table)

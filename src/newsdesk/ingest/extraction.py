@@ -41,6 +41,7 @@ from trafilatura.utils import detect_encoding, load_html
 
 from newsdesk.errors import NewsdeskError, one_line
 from newsdesk.ingest.markup import MAX_ATTRIBUTES, MAX_PAGE_ELEMENTS, scan
+from newsdesk.language.dating import Published, read_published
 from newsdesk.language.sanitise import clean_text
 from newsdesk.records import Snapshot
 
@@ -78,7 +79,8 @@ class Extracted:
     ``url`` is the canonical URL (the page's ``<link rel=canonical>``, else
     ``og:url``, else the URL it was fetched from); ``text`` separates
     paragraphs with a blank line, as the article schema does; ``published``
-    is an ISO date.
+    is an ISO date (the day the page's own clock showed) and ``published_at`` its
+    time, when the page gives one (see ``page_date``).
     """
 
     url: str
@@ -89,6 +91,7 @@ class Extracted:
     lang: str | None = None
     site_name: str | None = None
     description: str | None = None
+    published_at: str | None = None
 
 
 def charset(content_type: str | None) -> str | None:
@@ -267,16 +270,39 @@ def _extract(page: str, url: str, min_words: int) -> Extracted:
     except RecursionError:  # JSON-LD nested too deeply to decode: the page's other metadata
         meta = examine_meta(tree)
     title = (meta.title or extract_title(tree) or "").strip()
+    published = page_date(tree, url)
     return Extracted(
         url=canonical_url(tree, url),
         title=title,
         text=without_headline(text, title),
         author=meta.author or None,
-        published=find_date(tree, extensive_search=False, original_date=True, url=url),
+        published=published.day if published else None,
         lang=language(tree, text),
         site_name=(meta.sitename or "").lstrip("@").strip() or None,
         description=meta.description or None,
+        published_at=published.at if published else None,
     )
+
+
+PAGE_TIME = "%Y-%m-%dT%H:%M:%S%z"
+"""What htmldate is asked for: the time and offset the page gave (an empty ``%z`` when it
+gave none), on the day its own clock showed."""
+
+
+def page_date(tree: HtmlElement, url: str) -> Published | None:
+    """The publication date in the page's metadata (htmldate's quick search), with its
+    time and UTC offset when the page gives them.
+
+    htmldate writes a date given alone as midnight without an offset, so a time of
+    exactly midnight without one is read as a date alone.
+    """
+    found = find_date(
+        tree, extensive_search=False, original_date=True, url=url, outputformat=PAGE_TIME
+    )
+    published = read_published(found)
+    if published is not None and published.at == f"{published.day}T00:00:00":
+        return Published(published.day)
+    return published
 
 
 def snapshot(body: bytes, url: str, fetched_at: str, content_type: str | None) -> Snapshot:

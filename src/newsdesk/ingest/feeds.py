@@ -10,7 +10,9 @@ XML declaration) and resolves relative links against Content-Location.
 feedparser 6.0 reads RSS 0.9x, 1.0 (RDF) and 2.0 and Atom 0.3 and 1.0, but
 not JSON Feed, which is plain JSON and is read here. Every format ends as the
 same ``FeedEntry`` records: a candidate article whose page is still to be
-fetched.
+fetched. An entry's date is read from the string the feed wrote, not from
+feedparser's ``published_parsed`` (moved to UTC): it keeps the day in the feed's
+own time zone and the time with the offset the feed gave (``published_at``).
 
 No feed can crash or stall a poll. Before feedparser sees a document, it is
 scanned for more elements or attributes than ``markup.py`` allows (the feed is
@@ -49,6 +51,7 @@ from lxml.etree import ParserError, strip_elements
 
 from newsdesk.errors import InputError, NewsdeskError, one_line, shown
 from newsdesk.ingest.markup import MAX_ATTRIBUTES, MAX_FEED_ELEMENTS, scan, scan_bytes
+from newsdesk.language.dating import Published, read_published
 from newsdesk.language.sanitise import clean_line, clean_text, day_problem
 from newsdesk.records import Feed, FeedEntry, FeedState
 
@@ -202,21 +205,22 @@ def _lines(paragraph: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _date(value: Any) -> str | None:
-    """An ISO date from feedparser's UTC ``struct_time`` or an RFC 3339 string; ``None``
-    for anything else, or a date no calendar holds."""
-    if isinstance(value, str):
-        try:
-            stamp = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-            return (stamp.astimezone(UTC) if stamp.tzinfo else stamp).date().isoformat()
-        except (ValueError, OverflowError):
-            return None
-    if isinstance(value, time.struct_time):
-        try:
-            return datetime.fromtimestamp(calendar.timegm(value), UTC).date().isoformat()
-        except (ValueError, OverflowError, OSError):
-            return None
-    return None
+def _when(value: Any, parsed: Any = None) -> Published | None:
+    """An entry's date as the feed wrote it (``value``: RFC 822 in RSS, RFC 3339 in Atom
+    and JSON Feed), its day in the feed's own time zone and its time with the offset given
+    (``language.dating.read_published``); ``None`` for anything else.
+
+    ``parsed`` is feedparser's reading of ``value``, a ``struct_time`` it has moved to
+    UTC: used only for a value the standard library cannot read (feedparser knows more
+    formats), and then only its UTC day, since the offset it was given is lost there.
+    """
+    found = read_published(value)
+    if found is not None or not isinstance(parsed, time.struct_time):
+        return found
+    try:
+        return Published(datetime.fromtimestamp(calendar.timegm(parsed), UTC).date().isoformat())
+    except (ValueError, OverflowError, OSError):
+        return None
 
 
 def _line(value: Any) -> str:
@@ -240,7 +244,7 @@ def _entry(
     url: str,
     key: str,
     title: str,
-    published: str | None,
+    published: Published | None,
     updated: Any,
     summary: str,
     content: str,
@@ -252,11 +256,12 @@ def _entry(
         url=url,
         key=clean_line(key) or url,
         title=" ".join(title.split()),
-        published=published,
+        published=published.day if published else None,
         updated=_line(updated) or None,
         summary=summary,
         content=clean_text(content).strip(),
         authors=tuple(dict.fromkeys(name for name in names if name)),
+        published_at=published.at if published else None,
     )
 
 
@@ -287,12 +292,14 @@ def _rss_atom_entry(entry: Mapping[str, Any]) -> FeedEntry | None:
     if link is None:
         return None
     content = next((c.get("value", "") for c in entry.get("content") or []), "")
-    published = _plain_field(entry, "published_parsed") or _plain_field(entry, "updated_parsed")
+    published = _when(
+        _plain_field(entry, "published"), _plain_field(entry, "published_parsed")
+    ) or _when(_plain_field(entry, "updated"), _plain_field(entry, "updated_parsed"))
     return _entry(
         url=link,
         key=str(entry.get("id") or link),
         title=html_text(entry.get("title") or ""),
-        published=_date(published),
+        published=published,
         updated=_plain_field(entry, "updated"),
         summary=html_text(entry.get("summary") or ""),
         content=html_text(content or ""),
@@ -330,7 +337,7 @@ def _read_entries(items: Sequence[Any], read: Any, problems: list[str]) -> tuple
             problems.append(
                 f"entry {number}{_which(item)}: date {entry.published} {wrong}: read as undated"
             )
-            entry = replace(entry, published=None)
+            entry = replace(entry, published=None, published_at=None)
         entries.append(entry)
     return tuple(entries)
 
@@ -445,7 +452,7 @@ def _json_entry(item: Mapping[str, Any], base: str) -> FeedEntry | None:
         url=link,
         key=key or link,
         title=html_text(_string(item.get("title"))),
-        published=_date(item.get("date_published")) or _date(item.get("date_modified")),
+        published=_when(item.get("date_published")) or _when(item.get("date_modified")),
         updated=_string(item.get("date_modified")) or None,
         summary=html_text(_string(item.get("summary"))),
         content=text,

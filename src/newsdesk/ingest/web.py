@@ -224,6 +224,7 @@ class PageStore:
             given=entry.published if entry else None,
             page=extracted.published,
         )
+        times = {"given": entry.published_at if entry else None, "page": extracted.published_at}
         return Article(
             id=identity,
             url=extracted.url,
@@ -234,6 +235,7 @@ class PageStore:
             lang=extracted.lang,
             extra=extra,
             date_source=source,
+            published_at=times.get(source or ""),
         )
 
 

@@ -17,13 +17,21 @@ What is left is read here, in this order:
 ``date_of`` runs the chain and says which link answered (``DateSource``), so the
 store keeps where each date came from. An article none of them dates stays
 undated: it is never given the day it was read.
+
+A date given with a time keeps it: ``read_published`` reads an ISO 8601 / RFC
+3339 or RFC 822 value into its day *in the source's own time zone* (a report
+filed Tuesday 23:30 at -05:00 is Tuesday's news, though it is Wednesday in UTC)
+and the full timestamp with the UTC offset the source gave (``Article.published_at``).
+A time without an offset keeps none (none is invented), and a date alone stays a date.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
+from email.utils import parsedate_to_datetime
 
 from newsdesk.language.dates import date_mentions
 from newsdesk.language.sanitise import EARLIEST, FUTURE
@@ -33,6 +41,40 @@ _URL_DATE = re.compile(r"\D((?:19[5-9]\d|20\d\d))[/_-]([01]?\d)[/_-]([0-3]?\d)(?
 """A year, month and day in a URL, as htmldate's URL pattern reads them (and from 1950)."""
 TEXT_LIMIT = 20_000
 """Characters of the text searched for dates: a dateline and the body's first pages."""
+
+
+@dataclass(frozen=True)
+class Published:
+    """A publication date as its source gave it: ``day`` (``YYYY-MM-DD``) in the source's own
+    time zone, and ``at``, the timestamp (ISO 8601: ``2025-12-02T23:30:00-05:00``, with the
+    offset only when the source gave one), ``None`` for a date given without a time."""
+
+    day: str
+    at: str | None = None
+
+
+def read_published(value: object) -> Published | None:
+    """``value`` (an ISO 8601 / RFC 3339 date or timestamp, or an RFC 822 one as RSS writes
+    it) read as its source meant it; ``None`` for anything else, or a day no calendar holds.
+
+    Never converted to UTC: the day is the one the source's clock showed. RFC 822's
+    ``-0000`` (a zone unknown) and a zone it does not name keep no offset.
+    """
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        return Published(date.fromisoformat(text).isoformat())
+    except ValueError:
+        pass
+    try:
+        stamp = datetime.fromisoformat(text.upper())  # RFC 3339 allows "t" and "z"
+    except ValueError:
+        try:
+            stamp = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return None
+    return Published(stamp.date().isoformat(), stamp.isoformat())
 
 
 def url_date(url: str) -> date | None:

@@ -111,6 +111,7 @@ def clean_article(article: Article) -> Article:
         "text": clean_text(article.text),
         "lang": None if article.lang is None else clean_line(article.lang),
         "extra": clean_value(article.extra),
+        "published_at": None if article.published_at is None else clean_line(article.published_at),
     }
     changed = {k: v for k, v in fields.items() if v != getattr(article, k)}
     if not changed:

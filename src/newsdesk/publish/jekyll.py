@@ -36,6 +36,7 @@ from newsdesk.language.attribution import attribute
 from newsdesk.publish.files import write_if_changed
 from newsdesk.publish.markdown import front_matter_text, md_link, md_text, md_url
 from newsdesk.publish.model import (
+    FurtherItem,
     Line,
     PublishedStory,
     PublishStore,
@@ -182,13 +183,16 @@ def _dump(matter: dict[str, Any]) -> str:
 
 
 def markdown_body(story: PublishedStory) -> str:
-    """Dek, paragraphs, key quotes, coverage, timeline and Sources.
+    """Dek, paragraphs, key quotes, coverage, timeline, Sources and Further coverage.
 
     The body holds only checkable prose: every sentence is a published,
     cited claim that ``newsdesk check`` can verify against the sources, and
     labels (section headings, timeline dates) are short headings it reads as
     labels. The update log is metadata, so it lives in the front matter
-    (``updated``, ``changes``) for the layout to show.
+    (``updated``, ``changes``) for the layout to show. The one list that is no
+    claim is Further coverage, the story's reporting in other languages, listed as
+    the site's page lists it and never quoted; ``newsdesk check``, which skips that
+    list on a page (an ``<aside>``), still reads its items in a post as claims.
     """
     blocks: list[str] = []
     if story.dek:
@@ -206,6 +210,9 @@ def markdown_body(story: PublishedStory) -> str:
     if story.sources:
         blocks.append("## Sources")
         blocks.append(_items(_source_item(source) for source in story.sources))
+    if story.further:
+        blocks.append("## Further coverage")
+        blocks.append(_items(_further_item(item) for item in story.further))
     return "\n\n".join(blocks) + "\n"
 
 
@@ -234,6 +241,14 @@ def _source_item(source: SourceItem) -> str:
     title = md_link(md_text(source.title), source.url)
     lean = f" ({md_text(source.lean)})" if source.lean else ""
     return f"\\[{source.number}\\] {md_text(source.outlet)}{lean}: {title}{published}"
+
+
+def _further_item(item: FurtherItem) -> str:
+    """Outlet, language, linked title and date of an article in another language: listed
+    for readers, as on the site, never quoted."""
+    published = f", {human_date(item.published)}" if item.published else ""
+    title = md_link(md_text(item.title), item.url)
+    return f"{md_text(item.outlet)} ({md_text(item.language)}): {title}{published}"
 
 
 def _items(items: Iterable[str]) -> str:

@@ -5,9 +5,9 @@
 each with its verdict, the checks it passed and its citations (source, URL,
 the exact character span and the quoted words), key quotes with speaker and
 link, where outlets differ, the timeline, the sources with outlet, domain,
-lean and date, further coverage in other languages (listed, never quoted) and
-what the checker did. The documents follow the JSON
-Schemas shipped beside them (``api/story.schema.json``,
+lean, date and time (with the source's UTC offset, when it gave one), further
+coverage in other languages (listed, never quoted) and what the checker did.
+The documents follow the JSON Schemas shipped beside them (``api/story.schema.json``,
 ``api/stories.schema.json``; in the repository under
 ``src/newsdesk/publish/schemas``), which ``docs/API.md`` explains.
 
@@ -85,6 +85,7 @@ def story_document(story: PublishedStory, base_url: str) -> Document:
                 "title": source.title,
                 "url": source.url,
                 "published": source.published,
+                "published_at": source.published_at,
             }
             for source in story.sources
         ],
@@ -96,6 +97,7 @@ def story_document(story: PublishedStory, base_url: str) -> Document:
                 "title": item.title,
                 "url": item.url,
                 "published": item.published,
+                "published_at": item.published_at,
             }
             for item in story.further
         ],

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 from urllib.parse import urlsplit
 
@@ -26,7 +26,7 @@ from newsdesk.language.text import word_count
 from newsdesk.publish.checking import Checking, summarise
 from newsdesk.publish.text import human_date, iso_day, safe_url, slugify, story_slug
 from newsdesk.records import Article, Citation, Draft, GateRecord, Sentence, Verdict
-from newsdesk.store import ArticleStore, DraftStore, StoryStore
+from newsdesk.store import ArticleStore, DraftStore, RoundupStore, StoryStore
 
 WORDS_PER_MINUTE = 265
 LEAN_FIELDS = ("bias", "lean")
@@ -63,6 +63,8 @@ class Line:
     text: str
     citations: tuple[CitationLink, ...]
     checks: tuple[str, ...] = ()
+    date: str | None = None
+    """The day the sentence speaks of, where its draft gives one (a roundup's paragraphs)."""
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,8 @@ class SourceItem:
     lean: str | None = None
     article_id: str = ""
     passages: tuple[Passage, ...] = ()
+    published_at: str | None = None
+    """The time of ``published`` with the source's UTC offset, when the source gave one."""
 
     @property
     def domain(self) -> str | None:
@@ -140,6 +144,35 @@ class ThreadRef:
 
 
 @dataclass(frozen=True)
+class RoundupRef:
+    """What makes a published article a roundup: the week of a thread it covers."""
+
+    id: str
+    thread: ThreadRef
+    week: str
+    first: str
+    last: str
+    stories: tuple[PublishedStory | None, ...] = ()
+    """For each paragraph, the published story it retells (its page is linked there)."""
+
+    @property
+    def path(self) -> str:
+        return f"roundups/{self.id}.html"
+
+    @property
+    def label(self) -> str:
+        """The week as readers say it: "1 to 7 December 2025", "29 December to
+        4 January 2026" across a month, both years across a year."""
+        first, last = human_date(self.first), human_date(self.last)
+        start, end = first.split(" ", 2), last.split(" ", 2)
+        if len(start) == len(end) == 3 and start[1:] == end[1:]:
+            return f"{start[0]} to {last}"
+        if len(start) == len(end) == 3 and start[2] == end[2]:
+            return f"{start[0]} {start[1]} to {last}"
+        return f"{first} to {last}"
+
+
+@dataclass(frozen=True)
 class FurtherItem:
     """An article in another language than the edition's, listed under "Further coverage
     in other languages": the page never quotes it (``language`` is its name: French)."""
@@ -151,6 +184,8 @@ class FurtherItem:
     published: str | None = None
     code: str = ""
     """The language's two-letter code (``fr``)."""
+    published_at: str | None = None
+    """The time of ``published`` with the source's UTC offset, when the source gave one."""
 
 
 @dataclass(frozen=True)
@@ -179,6 +214,8 @@ class PublishedStory:
     """Reporting in other languages: listed, never written from (``further_coverage``)."""
     thread: ThreadRef | None = None
     """The developing topic it belongs to, when that has other published stories."""
+    roundup: RoundupRef | None = None
+    """Set on a roundup: the article covers a week of a thread, a paragraph per story."""
 
     @property
     def outlets(self) -> int:
@@ -204,7 +241,7 @@ class PublishedStory:
     @property
     def path(self) -> str:
         """Where the story page lives, relative to the site root; ``slug`` never changes."""
-        return f"stories/{self.slug}.html"
+        return self.roundup.path if self.roundup else f"stories/{self.slug}.html"
 
     @property
     def date_label(self) -> str:
@@ -248,10 +285,10 @@ def article_ids(draft: Draft) -> list[str]:
     return list(dict.fromkeys([*listed, *cited]))
 
 
-class PublishStore(ArticleStore, StoryStore, DraftStore, Protocol):
+class PublishStore(ArticleStore, StoryStore, DraftStore, RoundupStore, Protocol):
     """What publishing reads: drafts with their verdicts and gate records, the stories
-    that name their pages, and the articles they cite (``DraftStore`` records the
-    files written)."""
+    that name their pages, gated roundups, and the articles they cite (``DraftStore``
+    records the files written)."""
 
 
 @dataclass(frozen=True)
@@ -261,6 +298,8 @@ class Selection:
     stories: list[PublishedStory]
     withheld: list[str]
     drafts: int
+    roundups: list[PublishedStory] = field(default_factory=list)
+    """Weekly roundups of threads (``[write] roundups``), each linked from its thread's page."""
 
 
 def published_stories(
@@ -284,7 +323,9 @@ def published_stories(
             slug, merged = page_slugs(store, draft.story_id)
             withheld += [slug, *merged]
         progress.advance(stage)
-    return Selection(threaded(store, stories), withheld, len(drafts))
+    stories = threaded(store, stories)
+    roundups = published_roundups(store, stories, min_outlets, language)
+    return Selection(stories, withheld, len(drafts), roundups)
 
 
 def threaded(store: StoryStore, stories: Sequence[PublishedStory]) -> list[PublishedStory]:
@@ -298,6 +339,57 @@ def threaded(store: StoryStore, stories: Sequence[PublishedStory]) -> list[Publi
             story = replace(story, thread=ThreadRef(thread.id, thread.name, counts[thread.id]))
         linked.append(story)
     return linked
+
+
+def published_roundups(
+    store: PublishStore, stories: Sequence[PublishedStory], min_outlets: int, language: str
+) -> list[PublishedStory]:
+    """The roundups readers may see: gated and not held, of a thread that has a page
+    among ``stories`` (its page links to them), still telling two events or more after
+    the gate, newest week first."""
+    threads = {s.thread.id: s.thread for s in stories if s.thread is not None}
+    published = {s.story_id: s for s in stories}
+    found = []
+    for gated in store.gated_roundups():
+        thread = threads.get(gated.roundup.thread_id)
+        if gated.record.held or thread is None:
+            continue
+        articles = {a.id: a for a in store.articles(article_ids(gated.draft))}
+        story = published_story(
+            gated.draft,
+            gated.verdicts,
+            articles,
+            min_outlets,
+            slug=gated.roundup.id,
+            record=gated.record,
+            language=language,
+        )
+        if story is not None and len(story.paragraphs) >= 2:  # else it retells one event
+            first, last = gated.roundup.days
+            retold = _retold(store, gated.roundup.story_ids, story, published)
+            ref = RoundupRef(gated.roundup.id, thread, gated.roundup.week, first, last, retold)
+            found.append(replace(story, roundup=ref, thread=thread))
+    return found
+
+
+def _retold(
+    store: StoryStore,
+    story_ids: Sequence[str],
+    roundup: PublishedStory,
+    published: Mapping[str, PublishedStory],
+) -> tuple[PublishedStory | None, ...]:
+    """For each paragraph of ``roundup``, the published story whose articles it cites."""
+    story_of: dict[str, str] = {}
+    for story_id in story_ids:
+        story = store.story(story_id)
+        for article_id in story.article_ids if story else ():
+            story_of[article_id] = story_id
+    retold = []
+    for paragraph in roundup.paragraphs:
+        cited = (story_of.get(c.article_id) for line in paragraph for c in line.citations)
+        found = next((i for i in cited if i is not None), None)
+        retold.append(published.get(found) if found else None)
+    return tuple(retold)
 
 
 def page_slugs(store: StoryStore, story_id: str) -> tuple[str, tuple[str, ...]]:
@@ -356,7 +448,13 @@ def further_coverage(store: PublishStore, draft: Draft, language: str) -> tuple[
         url = safe_url(article.url)
         items.append(
             FurtherItem(
-                article.outlet, language_name(found), article.title, url, article.published, found
+                article.outlet,
+                language_name(found),
+                article.title,
+                url,
+                article.published,
+                found,
+                article.published_at,
             )
         )
     return tuple(sorted(items, key=lambda i: (i.outlet.casefold(), i.title, i.url or "")))
@@ -490,7 +588,8 @@ class _Liner:
     def __call__(self, sentence: Sentence, verdict: Verdict | None = None) -> Line:
         links = (self._link(c) for c in sentence.citations)
         checks = verdict.checks if verdict is not None else ()
-        return Line(sentence.text, tuple(link for link in links if link is not None), checks)
+        cited = tuple(link for link in links if link is not None)
+        return Line(sentence.text, cited, checks, sentence.date)
 
     def _link(self, citation: Citation) -> CitationLink | None:
         """A citation of an article that is not stored cannot be checked, so it is dropped."""
@@ -602,6 +701,7 @@ def _sources(
             _lean_of(articles.get(s.article_id)),
             s.article_id,
             tuple(passages.get(s.article_id, {}).values()),
+            _time_of(articles.get(s.article_id), s.published),
         )
         for s in draft.sources
     ]
@@ -620,7 +720,15 @@ def _sources(
                     lean(article),
                     article_id,
                     tuple(passages.get(article_id, {}).values()),
+                    article.published_at,
                 )
             )
     unique = {item.number: item for item in reversed(items)}
     return tuple(unique[n] for n in sorted(unique))
+
+
+def _time_of(article: Article | None, day: str | None) -> str | None:
+    """The article's time of publication, when it is of the day the draft lists it under."""
+    if article is None or article.published != day:
+        return None
+    return article.published_at

@@ -101,13 +101,19 @@ def build_site(
         store, settings.min_outlets, progress, STAGE, language=settings.language
     )
     result = SiteResult(pages=len(selection.stories), drafts=selection.drafts)
-    for rendered in render_site(selection.stories, settings):
+    for rendered in render_site(selection.stories, settings, selection.roundups):
         _emit(store, Path(settings.site_dir), rendered, result)
     return result
 
 
-def render_site(stories: Iterable[PublishedStory], settings: PublishSettings) -> list[RenderedFile]:
-    """Every file of the site, in a fixed order, rendered from ``stories`` alone."""
+def render_site(
+    stories: Iterable[PublishedStory],
+    settings: PublishSettings,
+    roundups: Sequence[PublishedStory] = (),
+) -> list[RenderedFile]:
+    """Every file of the site, in a fixed order, rendered from ``stories`` and the weekly
+    ``roundups`` of their threads (linked from the thread pages and in the feed, not
+    ranked on the front page, whose stories they retell)."""
     ordered = newest_first(stories)
     front = ranked(ordered)
     sections = _sections(front)
@@ -123,8 +129,12 @@ def render_site(stories: Iterable[PublishedStory], settings: PublishSettings) ->
     files += [_story_page(story, nested) for story in ordered]
     files += [page for story in ordered for page in _redirect_pages(story, nested)]
     files += [_category_page(section, nested) for section in sections]
-    files += [_thread_page(thread, members, nested) for thread, members in _threads(ordered)]
-    dated = [story for story in ordered if iso_day(story.date)]  # an entry needs <updated>
+    weekly = newest_first(roundups)
+    files += [_story_page(roundup, nested) for roundup in weekly]
+    files += [
+        _thread_page(thread, members, weekly, nested) for thread, members in _threads(ordered)
+    ]
+    dated = [s for s in newest_first([*ordered, *weekly]) if iso_day(s.date)]  # needs <updated>
     files.append(_render("feed.atom", "feed.atom", top, stories=dated, updated=_updated(dated)))
     files.append(_render("style.css", "style.css", {}))
     api = render_api(front, settings.site_title, base_url)
@@ -165,10 +175,21 @@ def _threads(
 
 
 def _thread_page(
-    thread: ThreadRef, stories: Sequence[PublishedStory], common: Mapping[str, Any]
+    thread: ThreadRef,
+    stories: Sequence[PublishedStory],
+    roundups: Sequence[PublishedStory],
+    common: Mapping[str, Any],
 ) -> RenderedFile:
-    """A thread's page: its stories as a dated timeline, one line each."""
-    context = {**common, "current_section": "", "thread": thread, "stories": stories}
+    """A thread's page: its stories as a dated timeline, one line each, and its weekly
+    roundups, newest first."""
+    weeks = [r for r in roundups if r.roundup is not None and r.roundup.thread.id == thread.id]
+    context = {
+        **common,
+        "current_section": "",
+        "thread": thread,
+        "stories": stories,
+        "roundups": weeks,
+    }
     return _render("thread.html", thread.path, context)
 
 

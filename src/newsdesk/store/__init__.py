@@ -1,7 +1,8 @@
 """Persistence. Stages see only the store's protocols; ``open_store`` picks the backend.
 
 ``Store`` is the whole store: every part (``ArticleStore``, ``StoryStore``,
-``DraftStore``, ``FeedStore``, ``RunStore``) with opening and closing. A stage
+``DraftStore``, ``RoundupStore``, ``FeedStore``, ``RunStore``, and the editor's desk's
+``DeskStore``) with opening and closing. A stage
 is typed against the parts it uses (see ``store/base.py``).
 """
 
@@ -13,16 +14,20 @@ from typing import Protocol
 from newsdesk.errors import ConfigError
 from newsdesk.store.articles import ArticleStore
 from newsdesk.store.base import Transactional
+from newsdesk.store.desk import DeskStore
 from newsdesk.store.drafts import DraftStore
 from newsdesk.store.feeds import FeedStore
+from newsdesk.store.roundups import RoundupStore
 from newsdesk.store.runs import RunStore
 from newsdesk.store.sqlite import SQLiteStore
 from newsdesk.store.stories import StoryStore
 
 __all__ = [
     "ArticleStore",
+    "DeskStore",
     "DraftStore",
     "FeedStore",
+    "RoundupStore",
     "RunStore",
     "SQLiteStore",
     "Store",
@@ -32,8 +37,11 @@ __all__ = [
 ]
 
 
-class Store(ArticleStore, StoryStore, DraftStore, FeedStore, RunStore, Protocol):
-    """Persistence for articles, stories, drafts, verdicts, publications, feeds and runs."""
+class Store(
+    ArticleStore, StoryStore, DraftStore, RoundupStore, FeedStore, RunStore, DeskStore, Protocol
+):
+    """Persistence for articles, stories, drafts, roundups, verdicts, publications, feeds,
+    runs and the editor's desk."""
 
     def close(self) -> None: ...
 

@@ -23,8 +23,8 @@ from newsdesk.engine import Context, Quarantine
 from newsdesk.language.entailment import MODEL_PATH as ENTAILMENT_PATH
 from newsdesk.language.entailment import SETTINGS_PATH as ENTAILMENT_SETTINGS
 from newsdesk.language.support import MODEL_PATH, check_support, combined_support
-from newsdesk.records import Draft, StageRun
-from newsdesk.store import ArticleStore, DraftStore, StoryStore
+from newsdesk.records import Draft, Roundup, StageRun
+from newsdesk.store import ArticleStore, DraftStore, RoundupStore, StoryStore
 from newsdesk.verify.gate import Support, run_gate
 from newsdesk.write.base import UsageMeter, Writer
 
@@ -46,9 +46,9 @@ def checker_version(settings: VerifySettings) -> str:
     return f"{RULES_VERSION}-{model}-{hashlib.sha256(knobs.encode()).hexdigest()[:8]}"
 
 
-class GateStore(ArticleStore, StoryStore, DraftStore, Protocol):
-    """What the verify stage uses: drafts to gate, their stories and articles, and the
-    gate's records."""
+class GateStore(ArticleStore, StoryStore, DraftStore, RoundupStore, Protocol):
+    """What the verify stage uses: drafts and roundups to gate, their stories and
+    articles, and the gate's records."""
 
 
 class VerifyStage:
@@ -59,6 +59,9 @@ class VerifyStage:
     first. A draft judged before by another checker keeps the record of what
     was dropped then (see ``run_gate``). ``items_out`` counts drafts cleared for publication,
     ``skipped`` those held for review.
+
+    Roundups (``[write] roundups``) pass the same gate, against the articles of all
+    their stories, and are counted the same way.
     """
 
     name = "verify"
@@ -88,6 +91,14 @@ class VerifyStage:
                 gate = partial(self._gate, store, draft, settings, support, checker, record)
                 quarantine.attempt(draft.story_id, key, gate)
             context.progress.advance(self.name)
+        for roundup, draft in store.roundups_to_gate(checker):
+            record.items_in += 1
+            key = f"{roundup.key}/{checker}"
+            if not quarantine.held(roundup.id, key):
+                gate = partial(
+                    self._gate_roundup, store, roundup, draft, settings, support, checker, record
+                )
+                quarantine.attempt(roundup.id, key, gate)
         meter.charge(record)
         return record
 
@@ -110,5 +121,27 @@ class VerifyStage:
         if gated.held:
             record.skipped += 1
             log.info("story %s held for review: %s", draft.story_id, gated.record.note)
+        else:
+            record.items_out += 1
+
+    def _gate_roundup(
+        self,
+        store: GateStore,
+        roundup: Roundup,
+        draft: Draft,
+        settings: VerifySettings,
+        support: Support,
+        checker: str,
+        record: StageRun,
+    ) -> None:
+        """Gate a roundup as written against every article of its stories."""
+        stories = (store.story(story_id) for story_id in roundup.story_ids)
+        ids = [i for story in stories if story is not None for i in story.article_ids]
+        writer = self.writers.get(draft.writer, self.default)
+        gated = run_gate(draft, store.articles(ids), writer, settings, support=support)
+        store.save_gated_roundup(roundup.id, gated.draft, gated.verdicts, gated.record, checker)
+        if gated.held:
+            record.skipped += 1
+            log.info("roundup %s held for review: %s", roundup.id, gated.record.note)
         else:
             record.items_out += 1

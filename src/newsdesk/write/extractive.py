@@ -187,7 +187,7 @@ class ExtractiveWriter:
                 continue
             if flag.check == "attribution" and own_voice(sentence.text, outlets):
                 # One source tells it: the same sentence, credited to the outlet that does.
-                out.append(_credited(sentence, articles))
+                out.append(credited(sentence, articles))
                 continue
             staying = [
                 s for p, s in enumerate(draft.sentences) if p > position and p not in by_position
@@ -349,13 +349,13 @@ def _voiced(
 ) -> Sentence:
     """The sentence citing the second source's spans too, or, with none, credited."""
     if not second:
-        return _credited(sentence, articles)
+        return credited(sentence, articles)
     extra = tuple(Citation(e.source.id, e.start, e.end, e.field) for e in second)
     cited = tuple(dict.fromkeys((*sentence.citations, *extra)))
     return replace(sentence, citations=cited)
 
 
-def _credited(sentence: Sentence, articles: Sequence[Article]) -> Sentence:
+def credited(sentence: Sentence, articles: Sequence[Article]) -> Sentence:
     """The sentence credited to the outlet of the article it first cites, citing only that
     article: the one source that tells it; or to the outlet that article names as the
     one whose words it reproduces ("…, The Associated Press reported." in a Newsmax copy)."""

@@ -15,11 +15,12 @@ from newsdesk.language.corroboration import Corroborator
 from newsdesk.language.detection import language_name, other_language_of
 from newsdesk.language.encoder import default_encoder
 from newsdesk.language.support import default_model
-from newsdesk.records import Article, Draft, StageRun, Story
-from newsdesk.store import ArticleStore, DraftStore
+from newsdesk.records import Article, Draft, Roundup, StageRun, Story, Thread
+from newsdesk.store import ArticleStore, DraftStore, RoundupStore, StoryStore
 from newsdesk.write.base import UsageMeter, Writer, WriterError
 from newsdesk.write.extractive import ExtractiveWriter
 from newsdesk.write.llm import LLMWriter
+from newsdesk.write.roundups import RoundupWriter, compose_roundup, weekly_roundups
 
 log = logging.getLogger("newsdesk.write")
 
@@ -46,8 +47,9 @@ def offline_writer(config: Config, corroborator: Corroborator | None = None) -> 
     return ExtractiveWriter(config.write, embed, corroborator)
 
 
-class WriteStore(ArticleStore, DraftStore, Protocol):
-    """What the write stage uses: the stories to write, their articles, their drafts."""
+class WriteStore(ArticleStore, StoryStore, DraftStore, RoundupStore, Protocol):
+    """What the write stage uses: the stories to write, their articles, their drafts, and
+    the threads and roundups made of them."""
 
 
 class WriteStage:
@@ -62,6 +64,10 @@ class WriteStage:
     until its articles change. ``items_out`` counts drafts written. Only the
     articles in the edition's language (``[publish] language``) are written from;
     a story with none is quarantined the same way.
+
+    With ``[write] roundups``, the stage then composes a roundup for each week of
+    a thread with enough drafted stories (``write/roundups.py``), keyed on those
+    stories' articles, and removes the roundups whose week no longer qualifies.
     """
 
     name = "write"
@@ -69,6 +75,7 @@ class WriteStage:
     def __init__(self, writer: Writer, fallback: Writer) -> None:
         self.writer = writer
         self.fallback = fallback
+        self.roundup_writer = RoundupWriter()
 
     @classmethod
     def for_config(cls, config: Config) -> WriteStage:
@@ -91,8 +98,41 @@ class WriteStage:
             ):
                 record.items_out += 1
             context.progress.advance(self.name)
+        if context.config.write.roundups:
+            self._roundups(store, context, quarantine, version)
+        else:  # turned off: what was written before is no longer published
+            for stale in store.roundup_keys():
+                store.remove_roundup(stale)
         meter.charge(record)
         return record
+
+    def _roundups(
+        self, store: WriteStore, context: Context, quarantine: Quarantine, version: str
+    ) -> None:
+        """Compose every roundup whose stories' reporting changed since it was written."""
+        written = f"{self.roundup_writer.name}/{self.roundup_writer.version}+{version}"
+        stored = store.roundup_keys()
+        wanted: set[str] = set()
+        for thread in store.threads():
+            if len(thread.story_ids) < 2:
+                continue
+            found = (store.story(story_id) for story_id in thread.story_ids)
+            stories = {story.id: story for story in found if story is not None}
+            drafts = {i: d for i in stories if (d := store.draft(i)) is not None}
+            members = Thread(thread.id, thread.name, None, None, tuple(stories))
+            minimum = context.config.write.roundup_stories
+            outlets = context.config.publish.min_outlets
+            for roundup in weekly_roundups(members, drafts, stories, minimum, outlets):
+                wanted.add(roundup.id)
+                if stored.get(roundup.id) == (roundup.key, written):
+                    continue
+                if quarantine.held(roundup.id, roundup.key):
+                    continue
+                members_drafts = [drafts[i] for i in roundup.story_ids]
+                save = partial(self._save_roundup, store, roundup, members_drafts, written)
+                quarantine.attempt(roundup.id, roundup.key, save)
+        for stale in sorted(set(stored) - wanted):
+            store.remove_roundup(stale)
 
     def _save(self, store: WriteStore, story: Story, version: str, language: str) -> None:
         """Write ``story`` from its articles in the edition's ``language`` only: the
@@ -105,6 +145,16 @@ class WriteStage:
         draft = _versioned(self._write(story, articles), store.draft(story.id), articles)
         store.save_draft(draft, version)
 
+    @staticmethod
+    def _save_roundup(
+        store: WriteStore, roundup: Roundup, drafts: Sequence[Draft], written: str
+    ) -> None:
+        draft = compose_roundup(roundup, drafts)
+        if draft is None:  # its stories give no headline or lead
+            store.remove_roundup(roundup.id)
+        else:
+            store.save_roundup(roundup, draft, written)
+
     def close(self) -> None:
         """Close the writers' connections (an LLM writer holds an HTTP client)."""
         for writer in {id(w): w for w in self.writers}.values():
@@ -114,8 +164,9 @@ class WriteStage:
 
     @property
     def writers(self) -> tuple[Writer, ...]:
-        """The writers this stage may use, by name: the gate revises a draft with its own."""
-        return (self.writer, self.fallback)
+        """The writers this stage may use, by name: the gate revises a draft with its own
+        (a roundup with the roundup writer, which credits or drops)."""
+        return (self.writer, self.fallback, self.roundup_writer)
 
     def _write(self, story: Story, articles: Sequence[Article]) -> Draft:
         try:

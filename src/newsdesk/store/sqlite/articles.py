@@ -41,8 +41,9 @@ class SQLiteArticleStore(SQLiteDatabase):
         article = clean_article(article)
         cursor = self.db.execute(
             "INSERT INTO articles"
-            " (id, url, outlet, title, text, published, lang, extra, hash, date_source, run_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+            " (id, url, outlet, title, text, published, lang, extra, hash, date_source,"
+            " published_at, run_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
             (article.id, *_columns(article), run_id),
         )
         return cursor.rowcount == 1
@@ -193,7 +194,8 @@ class SQLiteArticleStore(SQLiteDatabase):
         self.db.execute("DELETE FROM article_furniture WHERE article_id = ?", (article.id,))
         self.db.execute(
             "UPDATE articles SET url = ?, outlet = ?, title = ?, text = ?, published = ?,"
-            " lang = ?, extra = ?, hash = ?, date_source = ?, run_id = ? WHERE id = ?",
+            " lang = ?, extra = ?, hash = ?, date_source = ?, published_at = ?, run_id = ?"
+            " WHERE id = ?",
             (*_columns(article), run_id, article.id),
         )
         self.db.execute(
@@ -249,4 +251,5 @@ def _columns(article: Article) -> tuple[object, ...]:
         json.dumps(article.extra, ensure_ascii=False, sort_keys=True),
         article.hash,
         article.date_source,
+        article.published_at,
     )

@@ -132,6 +132,7 @@ class SQLiteDatabase:
             extra=json.loads(row["extra"]),
             furniture=self._furniture(row["id"]),
             date_source=row["date_source"],
+            published_at=row["published_at"],
         )
 
     def _furniture(self, article_id: str) -> tuple[Furniture, ...] | None:

@@ -42,10 +42,15 @@ class SQLiteFeedStore(SQLiteDatabase):
 
     def add_feed_entries(self, feed_url: str, entries: Sequence[FeedEntry], seen: str) -> int:
         """Record entries not seen before, and entries the feed changed since, as pending
-        (their page is fetched again); returns how many there were."""
+        (their page is fetched again); returns how many there were.
+
+        A time the feed gives (``published_at``) is no change on its own: entries stored
+        before times were kept are not fetched again for it."""
         added = 0
         with self.transaction():
             for entry in entries:
+                if self._same_entry(feed_url, entry):
+                    continue
                 cursor = self.db.execute(
                     "INSERT INTO feed_entries (feed_url, key, url, entry, first_seen)"
                     " VALUES (?, ?, ?, ?, ?) ON CONFLICT (feed_url, key) DO UPDATE SET"
@@ -61,6 +66,20 @@ class SQLiteFeedStore(SQLiteDatabase):
                 )
                 added += cursor.rowcount
         return added
+
+    def _same_entry(self, feed_url: str, entry: FeedEntry) -> bool:
+        """Whether the stored entry under ``entry``'s key says the same but for its time."""
+        row = self._one(
+            "SELECT entry FROM feed_entries WHERE feed_url = ? AND key = ?", (feed_url, entry.key)
+        )
+        if row is None:
+            return False
+        stored = json.loads(row["entry"])
+        given = json.loads(json.dumps(asdict(entry), ensure_ascii=False))
+        return bool(
+            {k: v for k, v in stored.items() if k != "published_at"}
+            == {k: v for k, v in given.items() if k != "published_at"}
+        )
 
     def pending_entries(self) -> list[PendingEntry]:
         rows = self._all(

@@ -142,6 +142,10 @@ _NOT_PROSE = re.compile(
 _QUOTE_MARKERS = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.MULTILINE)
 _FENCES = ("```", "~~~")
 SOURCE_HEADINGS = frozenset({"sources", "source", "references", "sources and references"})
+FURTHER_HEADINGS = frozenset({"further coverage", "further coverage in other languages"})
+"""Sections that list reporting elsewhere (in other languages) without quoting it: a list
+item there that links somewhere is a pointer, not a claim. Other lines are read as usual,
+so the heading cannot hide a claim."""
 MIN_HEADING_WORDS = 4
 """Shorter headings ("Background", "What happened") are section labels, not claims."""
 SECTION_LABELS = frozenset(
@@ -714,6 +718,7 @@ class _MarkdownReader:
         self.table: list[_Line] = []
         self.fence: str | None = None
         self.in_sources = False
+        self.in_further = False
 
     def read(self, start: int) -> None:
         for line in _lines(self.units.source, start):
@@ -736,6 +741,8 @@ class _MarkdownReader:
             return
         if self.in_sources:
             self._links(line)
+        elif self.in_further and _LIST_ITEM.match(line.text) and _MD_LINK.search(line.text):
+            self._flush_block()  # a pointer to reporting elsewhere
         elif stripped.startswith("|"):
             self._flush_block()
             self.table.append(line)
@@ -773,7 +780,9 @@ class _MarkdownReader:
     def _heading(self, line: _Line, text: str, level: int) -> None:
         """The first level-1 heading is the title when the front matter has none."""
         clean = strip_inline(text)
-        self.in_sources = clean.lower().rstrip(":").strip() in SOURCE_HEADINGS
+        folded = clean.lower().rstrip(":").strip()
+        self.in_sources = folded in SOURCE_HEADINGS
+        self.in_further = folded in FURTHER_HEADINGS
         if self.in_sources or not clean:
             return
         if not self.has_title and self.title is None and level == 1:
