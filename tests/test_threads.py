@@ -12,7 +12,13 @@ from click.testing import CliRunner
 from newsdesk.api import run
 from newsdesk.cli import cli
 from newsdesk.config import SAMPLE_DUMP, load_config
+from newsdesk.engine import Engine
+from newsdesk.ingest import IngestStage
+from newsdesk.records import Article, Placement
 from newsdesk.store import open_store
+from newsdesk.stories import StoriesStage
+from newsdesk.stories.embeddings import shared_embedder
+from newsdesk.stories.languages import Reader
 from newsdesk.stories.threads import (
     Threader,
     ThreadParams,
@@ -26,6 +32,8 @@ IMPEACHMENT = ("allsides-test-0192", "allsides-train-2165")
 """The Senate trial's rules (21-22 January 2020) and the Chief Justice's rebuke (22 January)."""
 OTHER = "allsides-train-1251"
 """Twitter fact-checks Trump (26 May 2020): four months later, another topic."""
+EXECUTION = "allsides-train-2401"
+"""The first federal execution in 17 years (14 July 2020)."""
 
 
 def unit(*values: float) -> np.ndarray:
@@ -123,3 +131,42 @@ def test_the_site_shows_a_thread_page_and_links_each_story_to_it(
     threads = [d["thread"] for d in documents if d["thread"] is not None]
     assert len(threads) == 2 and {t["id"] for t in threads} == {thread.id}
     assert all(t["url"].endswith(f"threads/{thread.id}.html") for t in threads)
+
+
+def test_a_storys_thread_vector_leaves_out_articles_in_other_languages(
+    tmp_path: Path, sample_records: list[dict[str, object]]
+) -> None:
+    """MiniLM reads English: a report in Russian that joined a story on its names and
+    figures does not move the vector the story's thread is found by."""
+    english = [r for r in sample_records if r["cluster_id"] == EXECUTION]
+    dump = tmp_path / "day.jsonl"
+    dump.write_text("".join(json.dumps(r) + "\n" for r in english), encoding="utf-8")
+    config = load_config(database=tmp_path / "news.db", dumps=(dump,))
+    store = open_store(config.store.database)
+    try:
+        Engine(store, config).run([IngestStage([dump]), StoriesStage()])
+        (story,) = store.stories()
+        russian = Article(
+            "ru-execution",
+            "https://vesti-sibiri.test/2020/07/14/federalnaya-kazn",
+            "Вести Сибири",
+            "В США впервые за 17 лет казнили федерального заключенного",
+            "Во вторник в федеральной тюрьме в Терре-Хот, штат Индиана, казнен Дэниел Льюис Ли."
+            " Это первая федеральная казнь в США за 17 лет.",
+            "2020-07-14",
+            lang="ru",
+        )
+        store.add_article(russian, None)
+        store.place(Placement(russian, story.id, "2020-07-14"), None)
+        grown = store.story(story.id)
+        assert grown is not None and russian.id in grown.article_ids
+        stage, embedder = StoriesStage(), shared_embedder()
+        members = store.articles(grown.article_ids)
+        features = stage._features(store, members, embedder, False)
+        vector, _, _ = stage._profile(store, grown, embedder, False, Reader(store, "en"))
+        own = story_vector([features[a.id].lead for a in members if a.id != russian.id])
+        every = story_vector([features[a.id].lead for a in members])
+        assert np.allclose(vector, own)
+        assert not np.allclose(vector, every)
+    finally:
+        store.close()

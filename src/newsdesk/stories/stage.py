@@ -153,12 +153,17 @@ class StoriesStage:
         if clusterer.clock is not None:
             store.settle_stories(str(day_text(clusterer.clock - settings.window_days)))
         placed = set(store.stories_of([a.id for a in ordered]).values())
-        self._thread(store, sorted(placed), embedder, names)
+        self._thread(store, sorted(placed), embedder, names, reader)
         record.items_out = created
         return record
 
     def _thread(
-        self, store: ClusterStore, story_ids: Sequence[str], embedder: Embedder, names: bool
+        self,
+        store: ClusterStore,
+        story_ids: Sequence[str],
+        embedder: Embedder,
+        names: bool,
+        reader: Reader,
     ) -> None:
         """Put each dated story of ``story_ids`` that has no thread yet into one
         (``threads.py``): the thread of the most similar story of the days before it, or a
@@ -182,26 +187,31 @@ class StoriesStage:
             for member in filter(None, (store.story(i) for i in thread.story_ids)):
                 day = day_number(member.first_seen)
                 if day is not None and day >= first - params.window_days:
-                    profiles[member.id] = self._profile(store, member, embedder, names)
+                    profiles[member.id] = self._profile(store, member, embedder, names, reader)
                     state.add(member.id, day, *profiles[member.id][:2])
             states.append(state)
         threader = Threader(params, states)
         for story in new:
             day = day_number(story.first_seen)
             assert day is not None
-            profiles[story.id] = self._profile(store, story, embedder, names)
+            profiles[story.id] = self._profile(store, story, embedder, names, reader)
             chosen = threader.assign(story.id, day, *profiles[story.id][:2])
             members = threader.threads[chosen].stories
             name = thread_name([profiles[m][1] for m in members], [profiles[m][2] for m in members])
             store.add_to_thread(chosen, name, story.id, str(story.first_seen))
 
     def _profile(
-        self, store: ClusterStore, story: Story, embedder: Embedder, names: bool
+        self, store: ClusterStore, story: Story, embedder: Embedder, names: bool, reader: Reader
     ) -> tuple[Vector, frozenset[str], str]:
-        """A story as threads see it: its vector, its headlines' names, its first headline."""
+        """A story as threads see it: its vector, its headlines' names, its first headline.
+
+        The vector is the mean over the story's articles in the edition's language only:
+        MiniLM reads English, so the vector of an article in another language (which
+        joined on its names and figures) would pull the story off its topic."""
         members = store.articles(story.article_ids)
-        features = self._features(store, members, embedder, names)
-        vector = story_vector([features[a.id].lead for a in members])
+        own = [a for a in members if reader.language(a) is None]
+        features = self._features(store, own, embedder, names)
+        vector = story_vector([features[a.id].lead for a in own])
         return vector, headline_names(a.title for a in members), story.title
 
     @staticmethod
