@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner, Result
 from hypothesis import settings
 
+from browsing import browser, screenshots  # noqa: F401 (fixtures of the browser tests)
 from newsdesk.cli import cli
 from newsdesk.config import SAMPLE_DUMP, Config, load_config
 from newsdesk.ingest import parse_article

@@ -18,13 +18,12 @@ person can look at them), else to pytest's temporary folder.
 from __future__ import annotations
 
 import functools
-import os
 import re
 import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -33,17 +32,13 @@ import pytest
 from playwright.sync_api import (
     Browser,
     BrowserContext,
-    ConsoleMessage,
     Page,
-    sync_playwright,
-)
-from playwright.sync_api import (
-    Error as PlaywrightError,
 )
 from playwright.sync_api import (
     TimeoutError as PlaywrightTimeout,
 )
 
+from browsing import Console
 from newsdesk.api import run
 from newsdesk.config import load_config
 from slices import write_slice
@@ -52,14 +47,6 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
 MIN_TARGET = 24
 """WCAG 2.2 success criterion 2.5.8 (target size, minimum): 24 by 24 CSS pixels."""
-
-
-def find_chromium() -> str | None:
-    """The browser binary: ``NEWSDESK_CHROMIUM``, else Debian's ``chromium`` on ``PATH``."""
-    named = os.environ.get("NEWSDESK_CHROMIUM")
-    if named:
-        return named if Path(named).is_file() else None
-    return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 # ---------------------------------------------------------------- serving and the browser
@@ -86,39 +73,6 @@ def serve(root: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """One headless chromium for the module, closed (then Playwright stopped) at its end so
-    no process or pipe outlives the tests."""
-    path = find_chromium()
-    if path is None:
-        reason = (
-            "no chromium browser found: install Debian's package (apt-get install chromium, "
-            "as .ci/run does) or set NEWSDESK_CHROMIUM to a chromium binary"
-        )
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must run the browser tests: {reason}")
-        pytest.skip(reason)
-    playwright = sync_playwright().start()
-    try:
-        launched = playwright.chromium.launch(executable_path=path, headless=True)
-        try:
-            yield launched
-        finally:
-            launched.close()
-    finally:
-        playwright.stop()
-
-
-@pytest.fixture(scope="module")
-def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Where screenshots go: ``NEWSDESK_SCREENSHOTS`` if set, so a person can look at them."""
-    named = os.environ.get("NEWSDESK_SCREENSHOTS")
-    folder = Path(named) if named else tmp_path_factory.mktemp("screenshots")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 @contextmanager
@@ -173,30 +127,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
 
 # ---------------------------------------------------------------- what the checks collect
-
-
-@dataclass
-class Console:
-    """Every console error and uncaught exception of the pages it watches, with where.
-
-    Pages name their own (empty) icon, so chromium asks for no ``/favicon.ico`` and
-    any 404 here is a broken link of the site's own."""
-
-    errors: list[str] = field(default_factory=list)
-
-    def watch(self, page: Page) -> Page:
-        page.on("console", self._message)
-        page.on("pageerror", self._uncaught)
-        return page
-
-    def _message(self, message: ConsoleMessage) -> None:
-        if message.type == "error":
-            page = message.page.url if message.page else "?"
-            where = message.location.get("url") or "?"
-            self.errors.append(f"console.error on {page}: {message.text} ({where})")
-
-    def _uncaught(self, error: PlaywrightError) -> None:
-        self.errors.append(f"uncaught exception: {error.message}")
 
 
 def open_page(context: BrowserContext, url: str, console: Console) -> Page:

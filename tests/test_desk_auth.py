@@ -19,6 +19,7 @@ import pytest
 from desk_support import (
     ADMIN,
     EDITOR,
+    HELD,
     KEY,
     RunningDesk,
     form_token,
@@ -42,7 +43,7 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningDesk]:
 def post_routes() -> list[str]:
     """Every state-changing route of the app but the sign-in form, with its path filled."""
     paths = [
-        path.replace("{name}", EDITOR[0])
+        path.replace("{name}", EDITOR[0]).replace("{story_id}", HELD).replace("{position}", "1")
         for path, methods in routes()
         if methods - {"GET", "HEAD", "OPTIONS"}
     ]
@@ -53,7 +54,16 @@ def test_the_routes_that_change_state_are_known() -> None:
     """The refusal tests below read the app's own routes, so a new one is covered; this
     says which there are now."""
     posts = sorted(path for path, methods in routes() if "POST" in methods)
-    assert posts == ["/signin", "/signout", "/users", "/users/{name}/disable"]
+    assert posts == [
+        "/signin",
+        "/signout",
+        "/stories/{story_id}/corrections",
+        "/stories/{story_id}/review",
+        "/stories/{story_id}/sentences/{position}",
+        "/stories/{story_id}/sentences/{position}/remove",
+        "/users",
+        "/users/{name}/disable",
+    ]
     assert all(methods <= {"GET", "POST"} for _, methods in routes())
 
 
@@ -193,12 +203,14 @@ def test_every_page_but_sign_in_needs_a_session(desk: RunningDesk) -> None:
 def test_every_state_changing_route_refuses_without_a_session(desk: RunningDesk) -> None:
     client = desk.client("10.2.0.2")
     for path in post_routes():
-        response = client.post(path, data={"name": "mallory", "password": "x" * 20})
+        data = {"name": "mallory", "password": "x" * 20, "text": "x", "decision": "approve"}
+        response = client.post(path, data=data)
         assert response.status_code in (303, 401), path
         if response.status_code == 303:
             assert response.headers["location"].startswith("/signin"), path
     store = desk.store()
     assert store.user("mallory") is None and not store.user(EDITOR[0]).disabled  # type: ignore[union-attr]
+    assert store.edits(HELD) == [] and store.reviews(HELD) == [] and store.corrections() == []
     store.close()
 
 
@@ -206,6 +218,8 @@ def test_every_state_changing_route_refuses_without_the_csrf_token(desk: Running
     signed = desk.signed_in("10.2.0.3")
     other = desk.signed_in("10.2.0.4")
     data = {"name": "mallory", "role": "admin", "password": "x" * 20, "again": "x" * 20}
+    data |= {"text": "A forged sentence.", "decision": "approve", "reason": "forged"}
+    data |= {"wrong": "forged", "right": "forged", "source": "forged"}
     for path in post_routes():
         assert signed.client.post(path, data=data).status_code == 403, path
         wrong = {**data, "csrf_token": other.csrf}
@@ -220,6 +234,7 @@ def test_every_state_changing_route_refuses_without_the_csrf_token(desk: Running
         assert cross.status_code == 403, path
     store = desk.store()
     assert store.user("mallory") is None and not store.user(EDITOR[0]).disabled  # type: ignore[union-attr]
+    assert store.edits(HELD) == [] and store.reviews(HELD) == [] and store.corrections() == []
     refused = store.audit_log(action="refused", user=ADMIN[0])
     assert {e.detail for e in refused} == {"no valid CSRF token", "cross-origin request"}
     store.close()

@@ -12,15 +12,15 @@ on eight sample articles first. Screenshots of the queue and the story view go t
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Dialog, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Dialog, Page
 
+from browsing import Console
 from desk_support import (
     ADMIN,
     EDITOR,
@@ -40,7 +40,6 @@ from newsdesk.config import load_config
 from newsdesk.records import Dropped
 from newsdesk.store import SQLiteStore
 from slices import write_slice
-from test_browser import Console, find_chromium
 
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -63,36 +62,6 @@ INERT = """() => {
 }"""
 """What a page holds that could run: event-handler attributes, scripts, images, SVG,
 javascript: links."""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    path = find_chromium()
-    if path is None:
-        reason = (
-            "no chromium browser found: install Debian's package (apt-get install chromium) "
-            "or set NEWSDESK_CHROMIUM to a chromium binary"
-        )
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must run the browser tests: {reason}")
-        pytest.skip(reason)
-    playwright = sync_playwright().start()
-    try:
-        launched = playwright.chromium.launch(executable_path=path, headless=True)
-        try:
-            yield launched
-        finally:
-            launched.close()
-    finally:
-        playwright.stop()
-
-
-@pytest.fixture(scope="module")
-def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    named = os.environ.get("NEWSDESK_SCREENSHOTS")
-    folder = Path(named) if named else tmp_path_factory.mktemp("desk-screenshots")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 @pytest.fixture(scope="module")
@@ -243,6 +212,42 @@ def test_source_text_with_script_and_handlers_renders_inert_in_every_view(
     watch.assert_quiet("every desk view")
     assert (screenshots / "queue.png").stat().st_size > 10_000
     assert (screenshots / "story.png").stat().st_size > 10_000
+
+
+def test_an_edit_is_checked_and_swapped_in_and_a_failing_story_cannot_be_approved(
+    browser: Browser, desk: RunningDesk, screenshots: Path
+) -> None:
+    """The edit form posts with htmx: the sentences come back checked again, in place;
+    approving while a sentence fails shows why. Screenshots: ``edit-form.png``,
+    ``edit.png`` (after the save), ``approve-refused.png``."""
+    watch = Watch()
+    story = f"{desk.base_url}/stories/{HELD}"
+    with context(browser, "10.7.0.4") as made:
+        page = watch.page(made)
+        sign_in(page, desk.base_url, EDITOR)
+        page.goto(story)
+        page.click("#sentence-3 details.edit summary")
+        page.fill("#text-3", "Officials said 14 transactions were flagged in 2016.")
+        page.click("#sentence-3 form.edit button[type=submit]")
+        page.locator("#sentences p.notice").wait_for()
+        assert page.url == story  # swapped in place, no navigation
+        row = page.locator("#sentence-3")
+        assert "Officials said 14 transactions" in row.inner_text()
+        assert row.get_attribute("class") != "sentence supported"
+        assert "14 does not appear in the sources" in row.inner_text()
+        assert "Revision 1" not in page.inner_text("section.history")  # not reloaded yet
+        page.screenshot(path=screenshots / "edit.png", full_page=True)
+        watch.expect(409, story + "/review")
+        page.click("form.decide button[value=approve]")
+        page.locator("p.notice.error").wait_for()
+        assert "cannot approve" in page.inner_text("p.notice.error")
+        assert "Revision 1:" in page.inner_text("section.history")
+        page.screenshot(path=screenshots / "approve-refused.png", full_page=True)
+        page.goto(story + "#sentence-3")
+        page.click("#sentence-3 details.edit summary")
+        page.locator("#sentence-3").screenshot(path=screenshots / "edit-form.png")
+    watch.assert_quiet("editing a story")
+    assert (screenshots / "edit.png").stat().st_size > 10_000
 
 
 # ---------------------------------------------------------------- over the real pipeline

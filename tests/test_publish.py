@@ -226,8 +226,9 @@ def test_stage_reports_files(store: SQLiteStore, settings: PublishSettings) -> N
     context = Context(store, Config(publish=settings), Run(id=1, started="2024-03-05"))
     first, second = PublishStage().run(context), PublishStage().run(context)
     assert (first.stage, first.items_in, first.skipped) == ("publish", 2, 0)
-    # index, one story, one category, feed, stylesheet; the API index, story and two schemas
-    assert first.items_out == 9
+    # index, one story, one category, feed, the corrections page and feed, stylesheet; the
+    # API index, story and two schemas
+    assert first.items_out == 11
     assert (second.items_out, second.skipped) == (0, first.items_out)
 
 

@@ -9,6 +9,9 @@ raises ``StoreBusy`` when another run holds it, or with ``wait=True`` waits
 for that run to end (``progress.waiting`` says for which). The others
 only read (``check_story``, ``check_file``, ``evaluate_stories``,
 ``list_feeds``) or manage the feed list (``add_feed``, ``import_opml``).
+The editor's desk changes a stored draft with ``edit_draft`` (checked again by the
+gate's checker, stored as a new revision) and decides on it with ``review_story``
+(then a publish run), and files corrections with ``file_correction``.
 
 The stage packages are imported on first use, not with this module: they
 bring torch, scikit-learn, spaCy, trafilatura and their like (seconds), and
@@ -28,13 +31,25 @@ import importlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsdesk.config import Config, apply_overrides, load_config
 from newsdesk.engine import Engine, Progress, Stage
-from newsdesk.errors import InputError
-from newsdesk.records import Feed, FeedState, Run
+from newsdesk.errors import InputError, StoreBusy
+from newsdesk.records import (
+    Article,
+    Correction,
+    Decision,
+    Draft,
+    DraftEdit,
+    Feed,
+    FeedState,
+    Review,
+    Run,
+    Verdict,
+)
 from newsdesk.store import Store, open_store
 
 
@@ -65,6 +80,7 @@ if TYPE_CHECKING:
     from newsdesk.stories import Evaluation as Evaluation
     from newsdesk.stories import embeddings
     from newsdesk.verify import Report
+    from newsdesk.verify import edits as edits
 else:
     ingest_stage = _OnFirstUse("newsdesk.ingest.stage")
     feeds = _OnFirstUse("newsdesk.ingest.feeds")
@@ -76,6 +92,7 @@ else:
     publish_stage = _OnFirstUse("newsdesk.publish.stage")
     jekyll = _OnFirstUse("newsdesk.publish.jekyll")
     model = _OnFirstUse("newsdesk.publish.model")
+    edits = _OnFirstUse("newsdesk.verify.edits")
 
 _REEXPORTED = {
     "ImportResult": "newsdesk.ingest",  # the CLI renders it
@@ -330,7 +347,178 @@ def withheld_because(config: Config, store: Store, story_id: str) -> str | None:
     verdicts = store.verdicts(story_id)
     record = store.gate_record(story_id)
     publish = config.publish
-    return model.withheld_because(draft, verdicts, publish.min_outlets, record, publish.language)
+    return model.withheld_because(
+        draft, verdicts, publish.min_outlets, record, publish.language, store.review(story_id)
+    )
+
+
+@dataclass(frozen=True)
+class Edited:
+    """An editor's change as stored (``edit.revision`` numbers it), the draft it made
+    and the checker's verdict on every sentence of it."""
+
+    edit: DraftEdit
+    draft: Draft
+    verdicts: tuple[Verdict, ...]
+
+
+def edit_draft(
+    config: Config,
+    story_id: str,
+    position: int,
+    text: str | None,
+    editor: str,
+    expected: str | None = None,
+) -> Edited:
+    """Change the sentence at ``position`` of the stored draft to ``text`` (None: remove
+    it), check the whole draft again with the gate's checker against the story's articles
+    (``verify.edits``), and store the draft, its verdicts and the edit as one new
+    revision. ``expected`` is the sentence's text as the editor saw it: when the draft has
+    changed since (another editor, a new version), nothing is stored (``InputError``)."""
+    with opened(config) as store:
+        draft = store.draft(story_id)
+        if draft is None:
+            raise InputError(f"no draft for story {story_id!r}")
+        if not 0 <= position < len(draft.sentences):
+            raise InputError(f"the draft has no sentence {position}")
+        before = draft.sentences[position]
+        if expected is not None and expected.split() != before.text.split():
+            raise InputError("the draft changed since this page was loaded: reload it")
+        changed = (
+            edits.removed(draft, position) if text is None else edits.edited(draft, position, text)
+        )
+        verdicts = edits.recheck(changed, _articles_of(store, changed), config.verify)
+        if text is None:
+            label, reason, after = "removed", "", ""
+        else:
+            label, reason = verdicts[position].label, verdicts[position].reason
+            after = changed.sentences[position].text
+        edit = DraftEdit(
+            story_id,
+            0,
+            draft.version,
+            position,
+            before.kind,
+            "remove" if text is None else "edit",
+            before.text,
+            after,
+            label,
+            reason,
+            editor,
+            _now(),
+        )
+        stored = store.save_edit(changed, verdicts, edit)
+        return Edited(stored, changed, verdicts)
+
+
+@dataclass(frozen=True)
+class Reviewed:
+    """A decision as stored, and the publish run it started (None when another run held
+    the store: the next publish honours the decision all the same)."""
+
+    review: Review
+    published: Published | None
+
+
+def review_story(
+    config: Config, story_id: str, decision: Decision, reason: str, editor: str
+) -> Reviewed:
+    """Approve, reject or hold the stored draft of ``story_id``, then publish the site as
+    configured (a publish run), so the decision reaches readers at once.
+
+    An approval is refused (``InputError``, nothing stored) unless every sentence of the
+    draft passes the checker now (checked again, as ``edit_draft`` does) and nothing but
+    the gate's hold keeps it off the site. A rejection needs a reason."""
+    reason = " ".join(reason.split())
+    if decision == "rejected" and not reason:
+        raise InputError("say why the story is rejected")
+    with opened(config) as store:
+        draft = store.draft(story_id)
+        if draft is None:
+            raise InputError(f"no draft for story {story_id!r}")
+        if decision == "approved":
+            _approvable(config, store, draft)
+        review = Review(story_id, draft.version, decision, reason, editor, _now())
+        store.save_review(review)
+    try:
+        published = publish(config)
+    except StoreBusy:
+        published = None
+    return Reviewed(review, published)
+
+
+@dataclass(frozen=True)
+class Corrected:
+    """A correction as stored (with its id), and the publish run that put it on the site
+    (None when another run held the store: the next publish carries it)."""
+
+    correction: Correction
+    published: Published | None
+
+
+def file_correction(
+    config: Config, story_id: str, wrong: str, right: str, source: str, editor: str
+) -> Corrected:
+    """File a correction on a story on the site: what was wrong, what is right, and the
+    story's article it rests on (its id or URL). The draft is checked again (its
+    verdicts stored, so a sentence that no longer passes leaves the page), the
+    correction stored, and the site published with a dated note on the story's page, on
+    ``corrections.html`` and in ``corrections.atom``. ``InputError`` for an empty field,
+    a story not on the site, or a source that is not one of the story's articles."""
+    wrong, right, source = (" ".join(v.split()) for v in (wrong, right, source))
+    if not (wrong and right and source):
+        raise InputError("say what was wrong, what is right, and the source it rests on")
+    with opened(config) as store:
+        draft = store.draft(story_id)
+        why = "no draft" if draft is None else withheld_because(config, store, story_id)
+        if draft is None or why is not None:
+            raise InputError(f"only a story on the site takes a correction; this one: {why}")
+        articles = _articles_of(store, draft)
+        found = next((a for a in articles if source in (a.id, a.url)), None)
+        if found is None:
+            raise InputError(f"{source!r} is not one of the story's articles (id or URL)")
+        verdicts = edits.recheck(draft, articles, config.verify)
+        if list(verdicts) != store.verdicts(story_id):
+            store.save_verdicts(draft, verdicts)
+        stored = store.save_correction(Correction(story_id, wrong, right, found.id, editor, _now()))
+    try:
+        published = publish(config)
+    except StoreBusy:
+        published = None
+    return Corrected(stored, published)
+
+
+def _approvable(config: Config, store: Store, draft: Draft) -> None:
+    """Refuses (``InputError``) a draft that may not be approved, saying why; stores the
+    checker's verdicts of now when they differ from those stored."""
+    verdicts = edits.recheck(draft, _articles_of(store, draft), config.verify)
+    if list(verdicts) != store.verdicts(draft.story_id):
+        store.save_verdicts(draft, verdicts)
+    failing = [v for v in verdicts if not v.supported]
+    if failing:
+        numbers = ", ".join(str(v.position + 1) for v in failing)
+        raise InputError(
+            f"cannot approve: sentence{'s' * (len(failing) > 1)} {numbers} did not pass"
+            " the checker; edit or remove it first"
+        )
+    publish_settings = config.publish
+    why = model.withheld_because(
+        draft, verdicts, publish_settings.min_outlets, None, publish_settings.language
+    )
+    if why is not None:
+        raise InputError(f"cannot approve: {why}")
+
+
+def _articles_of(store: Store, draft: Draft) -> list[Article]:
+    """The articles a draft is checked against: its story's, as the verify stage reads
+    them (those it cites when the story is gone)."""
+    story = store.story(draft.story_id)
+    cited = sorted({c.article_id for s in draft.sentences for c in s.citations})
+    return store.articles(story.article_ids if story else cited)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def check_story(config: Config, story_id: str) -> Report:

@@ -775,3 +775,58 @@ class AuditEntry:
     target: str = ""
     detail: str = ""
     id: int | None = None
+
+
+EditAction = Literal["edit", "remove"]
+Decision = Literal["approved", "rejected", "held"]
+
+
+@dataclass(frozen=True)
+class DraftEdit:
+    """One editor's change to a stored draft, kept forever: the draft's revision it made
+    (1, 2, … per story), the writer's ``version`` it was made to, the sentence's position
+    and kind, the text before and after (empty after a removal), and the checker's verdict
+    on the new text with its reason (``removed`` for a removal). ``at`` is ISO 8601 UTC."""
+
+    story_id: str
+    revision: int
+    version: int
+    position: int
+    kind: SentenceKind
+    action: EditAction
+    before: str
+    after: str
+    label: str
+    reason: str
+    editor: str
+    at: str
+
+
+@dataclass(frozen=True)
+class Review:
+    """An editor's decision on a version of a story's draft. ``approved`` clears a draft
+    the gate held; ``rejected`` and ``held`` keep it off the site whatever the gate said.
+    A story's latest review is the one that counts; an approval lapses when the writer
+    writes a new version (``version``), a rejection or hold does not."""
+
+    story_id: str
+    version: int
+    decision: Decision
+    reason: str
+    editor: str
+    at: str
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A correction an editor filed on a published story: what was wrong, what is right,
+    and the story's article it rests on (``source``, an article id), who and when (ISO
+    8601 UTC). Published on the story's page, the corrections page and its feed."""
+
+    story_id: str
+    wrong: str
+    right: str
+    source: str
+    editor: str
+    at: str
+    id: int | None = None

@@ -6,7 +6,9 @@ commands and the users page share it), ``passwords.py`` hashes with argon2id,
 ``auth.py`` keeps sessions, CSRF tokens and the sign-in limit, ``queue.py`` and
 ``story.py`` build what the queue and the story view show, ``app.py`` makes the
 FastAPI app from ``web.py`` (shared request plumbing) and the routes of
-``signin.py``, ``pages.py`` and ``admin.py``, and ``server.py`` runs it with uvicorn.
+``signin.py``, ``pages.py``, ``editing.py`` (edits and reviews, whose work is the
+library's: ``api.edit_draft``, ``api.review_story``) and ``admin.py``, and ``server.py``
+runs it with uvicorn.
 Templates (Jinja2, autoescaped) and static files (htmx, CSS) ship in the package:
 nothing is fetched at run time. No stage imports the desk.
 

@@ -23,7 +23,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from newsdesk.config import Config
-from newsdesk.desk import admin, pages, signin
+from newsdesk.desk import admin, editing, pages, signin
 from newsdesk.desk.auth import Signer, session_key
 from newsdesk.desk.web import Desk, Refused, SignInRequired, desk_of
 from newsdesk.errors import InputError
@@ -76,7 +76,7 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-ROUTERS = (signin.public, signin.private, pages.router, admin.router)
+ROUTERS = (signin.public, signin.private, pages.router, editing.router, admin.router)
 """Every router the app serves: only ``signin.public`` (the sign-in form) works without a
 session; the others depend on ``web.signed_in`` (and ``admin.router`` on ``admin_only``)."""
 

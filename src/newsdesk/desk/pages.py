@@ -62,4 +62,4 @@ def story(request: Request, story_id: str) -> Response:
         view = story_view(store, desk.config, story_id)
     if view is None:
         raise Refused(404, "No story or draft has this id.")
-    return desk.page(request, "story.html", story=view)
+    return desk.page(request, "story.html", story=view, notice="", partial=False)

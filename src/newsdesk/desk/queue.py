@@ -4,10 +4,9 @@ A story is queued when its stored draft was held by the verify gate (with the ga
 note), when the gate dropped sentences from it (how many, and by which checks), or
 when it is a new version of a story (``Draft.version`` > 1: new reporting rewrote
 it). With ``[desk] approve_before_publish`` every other gated draft is queued too, as
-a new article. The desk records no reviews yet (approving is the next part of the
-desk), so a rewritten story stays queued until a later version of the desk can mark
-it reviewed. The queue decides nothing about publishing: the gate and
-``publish/model.py`` do.
+a new article. A draft an editor approved or rejected leaves the queue until the writer
+makes a new version of it; one an editor held stays, saying so. The queue decides
+nothing about publishing: the gate, the reviews and ``publish/model.py`` do.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from newsdesk.errors import InputError, shown
-from newsdesk.records import CATEGORIES, Draft, GateRecord
+from newsdesk.records import CATEGORIES, Draft, GateRecord, Review
 from newsdesk.store import Store
 
 ReasonKind = Literal["held", "dropped", "updated", "new"]
@@ -81,12 +80,21 @@ class QueueFilter:
 
 
 def reasons(
-    draft: Draft, record: GateRecord | None, approve_before_publish: bool
+    draft: Draft,
+    record: GateRecord | None,
+    approve_before_publish: bool,
+    review: Review | None = None,
 ) -> tuple[Reason, ...]:
-    """Why ``draft`` needs an editor, if it does; a draft not gated yet needs none."""
+    """Why ``draft`` needs an editor, if it does; a draft not gated yet needs none, nor
+    one whose version an editor approved or rejected (``review``, the story's latest)."""
     if record is None:
         return ()
+    if review is not None and review.version == draft.version and review.decision != "held":
+        return ()
     found = []
+    if review is not None and review.decision == "held":
+        why = f": {review.reason}" if review.reason else ""
+        found.append(Reason("held", f"held on the desk by {review.editor}{why}"))
     if record.held:
         why = record.note or f"kept {record.kept} of {record.drafted} sentences"
         found.append(Reason("held", f"held by the gate: {why}"))
@@ -112,7 +120,8 @@ def build_queue(
         if not filters.admits(draft):
             continue
         record = store.gate_record(draft.story_id)
-        why = reasons(draft, record, approve_before_publish)
+        review = store.review(draft.story_id)
+        why = reasons(draft, record, approve_before_publish, review)
         if why:
             story = None if draft.headline else store.story(draft.story_id)
             title = draft.headline or (story.title if story else "") or "(no headline)"

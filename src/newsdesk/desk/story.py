@@ -2,7 +2,8 @@
 evidence, what the gate dropped and why, the story's articles, outlets and thread.
 
 Where the site shows readers only what passed, the desk shows an editor everything the
-gate saw. Sources are numbered as the site numbers them (``publish.model.article_ids``:
+gate saw, what editors changed (each revision's before and after, who and when) and
+what they decided. Sources are numbered as the site numbers them (``publish.model.article_ids``:
 the Sources list first), links are only ever http(s) (``publish.text.safe_url``), and
 each cited span is the exact slice ``text[start:end]`` (or of the title) of the stored
 article, with a link to the source that scrolls a browser to that passage (a text
@@ -20,7 +21,17 @@ from newsdesk import api
 from newsdesk.config import Config
 from newsdesk.publish.model import article_ids
 from newsdesk.publish.text import human_date, safe_url
-from newsdesk.records import Article, Citation, Draft, GateRecord, Story, Verdict
+from newsdesk.records import (
+    Article,
+    Citation,
+    Correction,
+    Draft,
+    DraftEdit,
+    GateRecord,
+    Review,
+    Story,
+    Verdict,
+)
 from newsdesk.store import Store
 
 FRAGMENT_WORDS = 4
@@ -98,6 +109,21 @@ class StoryView:
     outlets: tuple[str, ...]
     independent_sources: int
     thread: ThreadView | None
+    edits: tuple[DraftEdit, ...] = ()
+    """Every change editors made to the draft, oldest first: its revisions."""
+    reviews: tuple[Review, ...] = ()
+    """Every approval, rejection and hold, oldest first; the last one counts."""
+    corrections: tuple[Correction, ...] = ()
+    """Corrections filed on the published story, oldest first."""
+
+    @property
+    def review(self) -> Review | None:
+        return self.reviews[-1] if self.reviews else None
+
+    @property
+    def passes(self) -> bool:
+        """Whether every sentence passed the checker (what approving needs)."""
+        return bool(self.sentences) and all(s.label == "supported" for s in self.sentences)
 
     @property
     def date_label(self) -> str:
@@ -222,4 +248,7 @@ def story_view(store: Store, config: Config, story_id: str) -> StoryView | None:
         outlets=outlets,
         independent_sources=story.sources if story else len(outlets),
         thread=_thread(store, story_id),
+        edits=tuple(store.edits(story_id)),
+        reviews=tuple(store.reviews(story_id)),
+        corrections=tuple(store.corrections(story_id)),
     )

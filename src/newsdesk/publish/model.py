@@ -25,7 +25,16 @@ from newsdesk.language.detection import ENGLISH, language_name, other_language, 
 from newsdesk.language.text import word_count
 from newsdesk.publish.checking import Checking, summarise
 from newsdesk.publish.text import human_date, iso_day, safe_url, slugify, story_slug
-from newsdesk.records import Article, Citation, Draft, GateRecord, Sentence, Verdict
+from newsdesk.records import (
+    Article,
+    Citation,
+    Correction,
+    Draft,
+    GateRecord,
+    Review,
+    Sentence,
+    Verdict,
+)
 from newsdesk.store import ArticleStore, DraftStore, RoundupStore, StoryStore
 
 WORDS_PER_MINUTE = 265
@@ -189,6 +198,24 @@ class FurtherItem:
 
 
 @dataclass(frozen=True)
+class CorrectionNote:
+    """A dated correction as readers see it: what an earlier version said, what is right,
+    and the source it rests on (its link only when http(s))."""
+
+    id: int
+    day: str
+    at: str
+    wrong: str
+    right: str
+    outlet: str
+    url: str | None
+
+    @property
+    def day_label(self) -> str:
+        return human_date(self.day)
+
+
+@dataclass(frozen=True)
 class PublishedStory:
     """Everything the templates and the Jekyll writer need for one story."""
 
@@ -216,6 +243,8 @@ class PublishedStory:
     """The developing topic it belongs to, when that has other published stories."""
     roundup: RoundupRef | None = None
     """Set on a roundup: the article covers a week of a thread, a paragraph per story."""
+    corrections: tuple[CorrectionNote, ...] = ()
+    """Corrections editors filed on the story (``newsdesk desk``), oldest first."""
 
     @property
     def outlets(self) -> int:
@@ -412,10 +441,11 @@ def publishable(
     """The draft as readers will see it, or ``None`` when the gate held or blocks it.
 
     A draft stored without a gate record follows the per-sentence rules alone;
-    ``language`` is the edition's (see ``withheld_because``).
+    an editor's latest review can clear a held draft or keep any off the site
+    (``reviewed_off``); ``language`` is the edition's (see ``withheld_because``).
     """
     record = store.gate_record(draft.story_id)
-    if record is not None and record.held:
+    if reviewed_off(draft, record, store.review(draft.story_id)) is not None:
         return None
     verdicts = store.verdicts(draft.story_id)
     if not verdicts:
@@ -428,7 +458,32 @@ def publishable(
     if found is None:
         return None
     further = further_coverage(store, draft, language)
-    return replace(found, redirects=merged, further=further)
+    corrections = store.corrections(draft.story_id)
+    ids = sorted({c.source for c in corrections})
+    notes = correction_notes(corrections, {a.id: a for a in store.articles(ids)} if ids else {})
+    return replace(found, redirects=merged, further=further, corrections=notes)
+
+
+def correction_notes(
+    corrections: Sequence[Correction], articles: Mapping[str, Article]
+) -> tuple[CorrectionNote, ...]:
+    """The notes of ``corrections``, each naming its source from ``articles`` (the
+    source's id alone when it is not stored)."""
+    notes = []
+    for correction in corrections:
+        source = articles.get(correction.source)
+        notes.append(
+            CorrectionNote(
+                id=correction.id or 0,
+                day=correction.at[:10],
+                at=correction.at,
+                wrong=correction.wrong,
+                right=correction.right,
+                outlet=source.outlet if source else correction.source,
+                url=safe_url(source.url) if source else None,
+            )
+        )
+    return tuple(notes)
 
 
 def further_coverage(store: PublishStore, draft: Draft, language: str) -> tuple[FurtherItem, ...]:
@@ -460,23 +515,41 @@ def further_coverage(store: PublishStore, draft: Draft, language: str) -> tuple[
     return tuple(sorted(items, key=lambda i: (i.outlet.casefold(), i.title, i.url or "")))
 
 
+def reviewed_off(draft: Draft, record: GateRecord | None, review: Review | None) -> str | None:
+    """Why the desk or the gate keeps ``draft`` off the site, whatever its verdicts; None
+    when neither does. The story's latest ``review`` decides first: a rejection or a hold
+    keeps it off (every version, until an editor decides again); an approval of this
+    version clears a draft the gate held (the desk approves only when every sentence
+    passes the checker). A new version the writer makes needs a new approval."""
+    if review is not None and review.decision != "approved":
+        why = f": {review.reason}" if review.reason else ""
+        return f"{review.decision} by {review.editor} on the desk{why}"
+    approved = review is not None and review.version == draft.version
+    if record is not None and record.held and not approved:
+        return "the verify gate held it" + (f": {record.note}" if record.note else "")
+    return None
+
+
 def withheld_because(
     draft: Draft,
     verdicts: Sequence[Verdict],
     min_outlets: int = 1,
     record: GateRecord | None = None,
     language: str = ENGLISH,
+    review: Review | None = None,
 ) -> str | None:
     """Why readers do not see ``draft``, in one line; None when it is published.
 
-    The reasons, in the order they are tested: the verify gate held it (``record``),
+    The reasons, in the order they are tested: an editor rejected or held it, or the
+    verify gate held it and no editor approved this version (``reviewed_off``),
     it is not checked yet, it has fewer outlets than ``min_outlets``, its headline is
     in another language than the edition's ``language`` (``detection.other_language``),
     its headline or every body sentence failed the checker, or every body sentence that
     passed is in another language.
     """
-    if record is not None and record.held:
-        return "the verify gate held it" + (f": {record.note}" if record.note else "")
+    off = reviewed_off(draft, record, review)
+    if off is not None:
+        return off
     if not verdicts:
         return "not checked yet (`newsdesk write` checks it)"
     outlets = len({source.outlet for source in draft.sources})

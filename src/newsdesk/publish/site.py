@@ -136,10 +136,29 @@ def render_site(
     ]
     dated = [s for s in newest_first([*ordered, *weekly]) if iso_day(s.date)]  # needs <updated>
     files.append(_render("feed.atom", "feed.atom", top, stories=dated, updated=_updated(dated)))
+    files += _corrections(ordered, top, _updated(dated))
     files.append(_render("style.css", "style.css", {}))
     api = render_api(front, settings.site_title, base_url)
     files += [RenderedFile(path, data) for path, data in api]
     return files
+
+
+def _corrections(
+    stories: Sequence[PublishedStory], top: Mapping[str, Any], site_updated: str
+) -> list[RenderedFile]:
+    """The corrections page and its Atom feed: every correction of a published story,
+    newest first (both always exist, so their addresses never break; with no correction
+    the feed is as recent as the site's, ``site_updated``)."""
+    notes = sorted(
+        ((note, story) for story in stories for note in story.corrections),
+        key=lambda pair: (pair[0].at, pair[0].id),
+        reverse=True,
+    )
+    updated = max((note.at for note, _ in notes), default=site_updated)
+    return [
+        _render("corrections.html", "corrections.html", top, notes=notes),
+        _render("corrections.atom", "corrections.atom", top, notes=notes, updated=updated),
+    ]
 
 
 def _story_page(story: PublishedStory, common: Mapping[str, Any]) -> RenderedFile:

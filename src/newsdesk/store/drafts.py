@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Protocol
 
-from newsdesk.records import Draft, GateRecord, Publication, Story, Verdict
+from newsdesk.records import (
+    Correction,
+    Draft,
+    DraftEdit,
+    GateRecord,
+    Publication,
+    Review,
+    Story,
+    Verdict,
+)
 from newsdesk.store.base import Transactional
 
 
@@ -40,6 +49,35 @@ class DraftStore(Transactional, Protocol):
     def gate_record(self, story_id: str) -> GateRecord | None: ...
 
     def verdicts(self, story_id: str) -> list[Verdict]: ...
+
+    # the desk's edits and reviews
+    def save_edit(self, draft: Draft, verdicts: Sequence[Verdict], edit: DraftEdit) -> DraftEdit:
+        """Store an editor's change in one transaction: the draft's sentences and verdicts
+        replaced (the rest of its row, the checker that gated it included, kept) and the
+        edit added as the story's next revision, which the returned edit carries."""
+        ...
+
+    def edits(self, story_id: str) -> list[DraftEdit]:
+        """The story's edits, oldest first."""
+        ...
+
+    def save_review(self, review: Review) -> None: ...
+
+    def review(self, story_id: str) -> Review | None:
+        """The story's latest review: the one that counts."""
+        ...
+
+    def reviews(self, story_id: str) -> list[Review]:
+        """The story's reviews, oldest first."""
+        ...
+
+    def save_correction(self, correction: Correction) -> Correction:
+        """Store a correction; the returned one carries its id."""
+        ...
+
+    def corrections(self, story_id: str | None = None) -> list[Correction]:
+        """The story's corrections (every story's, without ``story_id``), oldest first."""
+        ...
 
     # publications
     def publication(self, path: str) -> Publication | None: ...

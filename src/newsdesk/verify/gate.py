@@ -136,7 +136,7 @@ def run_gate(
                 Dropped(sentence.kind, sentence.text, result.reason, rounds, failed(result))
             )
     headline_lost = not any(s.kind == "headline" for s in kept)
-    final = replace(draft, sentences=tuple(_renumber(kept)))
+    final = replace(draft, sentences=tuple(renumber(kept)))
     share = len(kept) / drafted if drafted else 0.0
     held = headline_lost or share < settings.min_kept
     if headline_lost:
@@ -192,7 +192,7 @@ def _dropped(
     ]
 
 
-def _renumber(sentences: Sequence[Sentence]) -> list[Sentence]:
+def renumber(sentences: Sequence[Sentence]) -> list[Sentence]:
     """Paragraph numbers without the gaps that dropped sentences leave."""
     numbers: dict[int, int] = {}
     out = []

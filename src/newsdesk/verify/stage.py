@@ -25,7 +25,7 @@ from newsdesk.language.entailment import SETTINGS_PATH as ENTAILMENT_SETTINGS
 from newsdesk.language.support import MODEL_PATH, check_support, combined_support
 from newsdesk.records import Draft, Roundup, StageRun
 from newsdesk.store import ArticleStore, DraftStore, RoundupStore, StoryStore
-from newsdesk.verify.gate import Support, run_gate
+from newsdesk.verify.gate import Gated, Support, run_gate
 from newsdesk.write.base import UsageMeter, Writer
 
 log = logging.getLogger("newsdesk.verify")
@@ -118,11 +118,7 @@ class VerifyStage:
         earlier = store.gate_record(draft.story_id)
         gated = run_gate(draft, articles, writer, settings, support=support, earlier=earlier)
         store.save_gated(gated.draft, gated.verdicts, gated.record, checker)
-        if gated.held:
-            record.skipped += 1
-            log.info("story %s held for review: %s", draft.story_id, gated.record.note)
-        else:
-            record.items_out += 1
+        _count(record, gated, "story")
 
     def _gate_roundup(
         self,
@@ -140,8 +136,13 @@ class VerifyStage:
         writer = self.writers.get(draft.writer, self.default)
         gated = run_gate(draft, store.articles(ids), writer, settings, support=support)
         store.save_gated_roundup(roundup.id, gated.draft, gated.verdicts, gated.record, checker)
-        if gated.held:
-            record.skipped += 1
-            log.info("roundup %s held for review: %s", roundup.id, gated.record.note)
-        else:
-            record.items_out += 1
+        _count(record, gated, "roundup")
+
+
+def _count(record: StageRun, gated: Gated, what: str) -> None:
+    """Count a gated draft as cleared (``items_out``) or held for review (``skipped``)."""
+    if gated.held:
+        record.skipped += 1
+        log.info("%s %s held for review: %s", what, gated.draft.story_id, gated.record.note)
+    else:
+        record.items_out += 1

@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, astuple, replace
 
 from newsdesk.records import (
     Citation,
+    Correction,
     Draft,
+    DraftEdit,
     Dropped,
     GateRecord,
     Publication,
+    Review,
     Sentence,
     SourceRef,
     Story,
@@ -63,31 +66,37 @@ class SQLiteDraftStore(SQLiteDatabase):
                     writer_version,
                 ),
             )
-            for position, sentence in enumerate(draft.sentences):
-                self.db.execute(
-                    "INSERT INTO sentences"
-                    " (story_id, position, kind, text, paragraph, speaker, outlet, date)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        draft.story_id,
-                        position,
-                        sentence.kind,
-                        sentence.text,
-                        sentence.paragraph,
-                        sentence.speaker,
-                        sentence.outlet,
-                        sentence.date,
-                    ),
-                )
-                self.db.executemany(
-                    "INSERT INTO citations"
-                    ' (story_id, position, ordinal, article_id, field, start, "end")'
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        (draft.story_id, position, n, c.article_id, c.field, c.start, c.end)
-                        for n, c in enumerate(sentence.citations)
-                    ],
-                )
+            self._save_sentences(draft)
+
+    def _save_sentences(self, draft: Draft) -> None:
+        """The draft's sentences and citations, replacing those stored (in a transaction)."""
+        self.db.execute("DELETE FROM sentences WHERE story_id = ?", (draft.story_id,))
+        self.db.execute("DELETE FROM citations WHERE story_id = ?", (draft.story_id,))
+        for position, sentence in enumerate(draft.sentences):
+            self.db.execute(
+                "INSERT INTO sentences"
+                " (story_id, position, kind, text, paragraph, speaker, outlet, date)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    draft.story_id,
+                    position,
+                    sentence.kind,
+                    sentence.text,
+                    sentence.paragraph,
+                    sentence.speaker,
+                    sentence.outlet,
+                    sentence.date,
+                ),
+            )
+            self.db.executemany(
+                "INSERT INTO citations"
+                ' (story_id, position, ordinal, article_id, field, start, "end")'
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (draft.story_id, position, n, c.article_id, c.field, c.start, c.end)
+                    for n, c in enumerate(sentence.citations)
+                ],
+            )
 
     def _draft(self, row: sqlite3.Row) -> Draft:
         story_id = row["story_id"]
@@ -192,6 +201,70 @@ class SQLiteDraftStore(SQLiteDatabase):
                 "SELECT * FROM verdicts WHERE story_id = ? ORDER BY position", (story_id,)
             )
         ]
+
+    # -- the desk's edits and reviews -------------------------------------
+
+    def save_edit(self, draft: Draft, verdicts: Sequence[Verdict], edit: DraftEdit) -> DraftEdit:
+        with self.transaction():
+            self._save_sentences(draft)
+            self.db.execute(
+                "UPDATE drafts SET hash = ? WHERE story_id = ?", (draft.hash, draft.story_id)
+            )
+            self.save_verdicts(draft, verdicts)
+            row = self._one(
+                "SELECT coalesce(max(revision), 0) + 1 AS next FROM draft_edits WHERE story_id = ?",
+                (draft.story_id,),
+            )
+            stored = replace(edit, revision=row["next"] if row else 1)
+            self.db.execute(
+                "INSERT INTO draft_edits (story_id, revision, version, position, kind, action,"
+                " before, after, label, reason, editor, at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                astuple(stored),
+            )
+        return stored
+
+    def edits(self, story_id: str) -> list[DraftEdit]:
+        rows = self._all(
+            "SELECT * FROM draft_edits WHERE story_id = ? ORDER BY revision", (story_id,)
+        )
+        return [DraftEdit(**dict(r)) for r in rows]
+
+    def save_review(self, review: Review) -> None:
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO reviews (story_id, version, decision, reason, editor, at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                astuple(review),
+            )
+
+    def review(self, story_id: str) -> Review | None:
+        found = self.reviews(story_id)
+        return found[-1] if found else None
+
+    def reviews(self, story_id: str) -> list[Review]:
+        rows = self._all(
+            "SELECT story_id, version, decision, reason, editor, at FROM reviews"
+            " WHERE story_id = ? ORDER BY id",
+            (story_id,),
+        )
+        return [Review(**dict(r)) for r in rows]
+
+    def save_correction(self, correction: Correction) -> Correction:
+        with self.transaction():
+            cursor = self.db.execute(
+                "INSERT INTO corrections (story_id, wrong, right, source, editor, at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                astuple(correction)[:6],
+            )
+        return replace(correction, id=cursor.lastrowid)
+
+    def corrections(self, story_id: str | None = None) -> list[Correction]:
+        rows = self._all(
+            "SELECT * FROM corrections WHERE ? IS NULL OR story_id = ? ORDER BY id",
+            (story_id, story_id),
+        )
+        return [Correction(**dict(r)) for r in rows]
 
     # -- publications -----------------------------------------------------
 

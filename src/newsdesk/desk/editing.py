@@ -1,0 +1,167 @@
+"""The editor's changes: edit or remove a sentence, approve, reject or hold a story, and
+file a correction on a published one.
+
+Each route is a POST on a router behind ``web.signed_in`` (a live session, the desk's
+origin and the session's CSRF token) and is audited. The work is the library's
+(``api.edit_draft``, ``api.review_story``, ``api.file_correction``): the desk passes
+on what the editor typed and shows what came back. An edit made with htmx answers with
+the story's sentences alone, checked again, swapped in place; without JavaScript the
+form posts and the browser is sent back to the story (303), so a reload never repeats a
+change. A change the library refuses (an approval while a sentence fails, a draft
+changed meanwhile, a correction of a story not on the site) shows the story again with
+the reason.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from newsdesk import api
+from newsdesk.desk.auth import SignedIn
+from newsdesk.desk.story import story_view
+from newsdesk.desk.web import Refused, desk_of, signed_in
+from newsdesk.errors import InputError
+from newsdesk.records import Decision
+
+router = APIRouter(dependencies=[Depends(signed_in)])
+Editor = Annotated[SignedIn, Depends(signed_in)]
+DECISIONS: dict[str, Decision] = {"approve": "approved", "reject": "rejected", "hold": "held"}
+
+
+def _story_page(
+    request: Request, story_id: str, status: int, notice: str, partial: bool
+) -> Response:
+    """The story view (or only its sentences, for htmx) with ``notice`` above it; run in
+    a worker thread, as the store is opened there (``web.Desk.store``)."""
+    desk = desk_of(request)
+    with desk.store() as store:
+        view = story_view(store, desk.config, story_id)
+    if view is None:
+        raise Refused(404, "No story or draft has this id.")
+    template = "_sentences.html" if partial else "story.html"
+    return desk.page(request, template, status=status, story=view, notice=notice, partial=partial)
+
+
+def _back(story_id: str, anchor: str = "") -> Response:
+    return RedirectResponse(f"/stories/{quote(story_id, safe='')}{anchor}", status_code=303)
+
+
+def _htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+async def _change(
+    request: Request,
+    found: SignedIn,
+    story_id: str,
+    position: int,
+    text: str | None,
+    expected: str | None,
+) -> Response:
+    """Edit (``text``) or remove (None) one sentence, audit it, show the result."""
+    desk = desk_of(request)
+    action = "story.remove" if text is None else "story.edit"
+    try:
+        edited = await run_in_threadpool(
+            api.edit_draft, desk.config, story_id, position, text, found.user.name, expected
+        )
+    except InputError as error:
+        await run_in_threadpool(
+            desk.audit, found.actor(), "refused", story_id, f"{action}: {error}"
+        )
+        partial = _htmx(request)  # htmx swaps only a 2xx answer in
+        return await run_in_threadpool(
+            _story_page, request, story_id, 200 if partial else 409, str(error), partial
+        )
+    edit = edited.edit
+    detail = f"revision {edit.revision}, sentence {position + 1} ({edit.kind}): {edit.label}"
+    await run_in_threadpool(desk.audit, found.actor(), action, story_id, detail)
+    if _htmx(request):
+        notice = f"Saved as revision {edit.revision}: {edit.label}."
+        return await run_in_threadpool(_story_page, request, story_id, 200, notice, True)
+    return _back(story_id, "#sentences")
+
+
+@router.post("/stories/{story_id}/sentences/{position}")
+async def edit_sentence(
+    request: Request,
+    found: Editor,
+    story_id: str,
+    position: int,
+    text: Annotated[str, Form(max_length=4000)],
+    expected: Annotated[str | None, Form(max_length=4000)] = None,
+) -> Response:
+    return await _change(request, found, story_id, position, text, expected)
+
+
+@router.post("/stories/{story_id}/sentences/{position}/remove")
+async def remove_sentence(
+    request: Request,
+    found: Editor,
+    story_id: str,
+    position: int,
+    expected: Annotated[str | None, Form(max_length=4000)] = None,
+) -> Response:
+    return await _change(request, found, story_id, position, None, expected)
+
+
+@router.post("/stories/{story_id}/review")
+async def review(
+    request: Request,
+    found: Editor,
+    story_id: str,
+    decision: Annotated[str, Form(max_length=20)],
+    reason: Annotated[str, Form(max_length=1000)] = "",
+) -> Response:
+    """Approve, reject or hold the story; the library then publishes the site."""
+    desk = desk_of(request)
+    decided = DECISIONS.get(decision)
+    if decided is None:
+        raise Refused(400, "Approve, reject or hold: there is no other decision.")
+    try:
+        reviewed = await run_in_threadpool(
+            api.review_story, desk.config, story_id, decided, reason, found.user.name
+        )
+    except InputError as error:
+        await run_in_threadpool(
+            desk.audit, found.actor(), "refused", story_id, f"story.{decision}: {error}"
+        )
+        return await run_in_threadpool(_story_page, request, story_id, 409, str(error), False)
+    published = "published" if reviewed.published else "publish waits for the running run"
+    detail = f"{decided}{': ' + reviewed.review.reason if reviewed.review.reason else ''}"
+    await run_in_threadpool(
+        desk.audit, found.actor(), f"story.{decision}", story_id, f"{detail}; {published}"
+    )
+    return _back(story_id)
+
+
+@router.post("/stories/{story_id}/corrections")
+async def correct(
+    request: Request,
+    found: Editor,
+    story_id: str,
+    wrong: Annotated[str, Form(max_length=1000)] = "",
+    right: Annotated[str, Form(max_length=1000)] = "",
+    source: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """File a correction on a published story; the library re-checks and republishes."""
+    desk = desk_of(request)
+    try:
+        corrected = await run_in_threadpool(
+            api.file_correction, desk.config, story_id, wrong, right, source, found.user.name
+        )
+    except InputError as error:
+        await run_in_threadpool(
+            desk.audit, found.actor(), "refused", story_id, f"story.correct: {error}"
+        )
+        return await run_in_threadpool(_story_page, request, story_id, 409, str(error), False)
+    note = corrected.correction
+    published = "published" if corrected.published else "publish waits for the running run"
+    detail = f"correction {note.id}: {note.right}; {published}"
+    await run_in_threadpool(desk.audit, found.actor(), "story.correct", story_id, detail)
+    return _back(story_id, "#corrections")
