@@ -61,6 +61,8 @@ def test_the_routes_that_change_state_are_known() -> None:
         "/stories/{story_id}/review",
         "/stories/{story_id}/sentences/{position}",
         "/stories/{story_id}/sentences/{position}/remove",
+        "/stories/{story_id}/sources",
+        "/stories/{story_id}/sources/fetch",
         "/users",
         "/users/{name}/disable",
     ]

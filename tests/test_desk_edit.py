@@ -25,66 +25,27 @@ from desk_support import (
     CLEAN,
     EDITOR,
     HELD,
+    PARAPHRASE,
     SCRIPT,
     UPDATED,
+    McHUGH,
     RunningDesk,
     Signed,
     cite,
     draft,
+    held_story,
     running,
     sample,
 )
 from newsdesk import api
 from newsdesk.config import Config
 from newsdesk.publish.model import page_slugs, reviewed_off
-from newsdesk.records import Citation, Decision, GateRecord, Review, Sentence, Verdict
-from newsdesk.store import SQLiteStore
+from newsdesk.records import Decision, GateRecord, Review
 from slices import THREE_EVENTS
 
 EDITED = "s-ed1700000001"
 FIXED = "s-ed1700000002"
-McHUGH = (
-    "Kerrie McHugh, a Deutsche Bank spokeswoman, said the company had intensified its"
-    " efforts to combat financial crime."
-)
-PARAPHRASE = f"According to The New York Times, {McHUGH}"
 WRONG_FIGURE = PARAPHRASE.replace("financial crime.", "financial crime 14 times.")
-
-
-def held_story(store: SQLiteStore, story_id: str) -> None:
-    """A held draft: an attributed headline and sentence the checker passes, and an
-    unattributed claim of one outlet (the newsroom's voice needs two) that it does not."""
-    articles = sample()
-    nyt, usa, townhall = (
-        replace(articles[i], id=f"{i}-{story_id}", url=f"{articles[i].url}?{story_id}")
-        for i in THREE_EVENTS[:3]
-    )
-    for article in (nyt, usa, townhall):
-        store.add_article(article, None)
-        store.assign(article, story_id, None)
-    tweets = usa.text.split(".")[0] + "."
-    made = draft(
-        story_id,
-        "Business",
-        "2019-05-20",
-        (
-            Sentence(
-                "headline", f"{nyt.title}, The New York Times reports", (Citation.title_of(nyt),)
-            ),
-            Sentence("body", PARAPHRASE, (cite(nyt, McHUGH),)),
-            Sentence("body", tweets, (cite(usa, tweets),)),
-        ),
-        [nyt, usa, townhall],
-    )
-    verdicts = [
-        Verdict(0, "supported", "", ("support",)),
-        Verdict(1, "supported", "", ("support",)),
-        Verdict(2, "unsupported", "only USA TODAY reports this"),
-    ]
-    record = GateRecord(
-        story_id, "extractive", rounds=1, drafted=3, kept=2, held=True, note="held for review"
-    )
-    store.save_gated(made, verdicts, record, "test-checker")
 
 
 @pytest.fixture(scope="module")

@@ -38,12 +38,14 @@ program fails the test.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
 import re
 import shlex
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -53,6 +55,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
 from click.testing import CliRunner
 from warcio.statusandheaders import StatusAndHeaders  # type: ignore[import-untyped]
@@ -114,6 +117,16 @@ STAND_INS = {
     "https://api.groq.com": "chat",
 }
 """Outside addresses the README names, and the local server that answers for each."""
+
+PROMPTED = {("users", "add"): "correct horse battery staple\n" * 2}
+"""What a command that asks a person something is answered (the password, twice)."""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
 
 PREPARE = {
     r"(^|\s)subscriptions\.opml(\s|$)": "opml",
@@ -347,8 +360,40 @@ class Walk:
 
     # running ---------------------------------------------------------------------------
 
-    def newsdesk(self, args: list[str]) -> subprocess.CompletedProcess[str]:
-        """Run the installed ``newsdesk`` in the clone, as a shell there would."""
+    def expanded(self, value: str) -> str:
+        """An ``export`` value as the shell would give it (quotes, ``$(...)``)."""
+        done = subprocess.run(
+            ["bash", "-c", f"printf %s {value}"], env=self.env, capture_output=True, text=True
+        )
+        return done.stdout
+
+    def serve_desk(self, args: list[str]) -> subprocess.CompletedProcess[str]:
+        """Start the desk (a server: it runs until stopped) on a free port, wait until its
+        sign-in page answers, then stop it; exit 0 when it served."""
+        port = free_port()
+        command = [*newsdesk_program(), *args, "--port", str(port)]
+        started = time.monotonic()
+        server = subprocess.Popen(
+            command, cwd=self.clone, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        served = False
+        try:
+            while time.monotonic() - started < 60 and server.poll() is None and not served:
+                with contextlib.suppress(httpx.HTTPError):
+                    served = httpx.get(f"http://127.0.0.1:{port}/signin").status_code == 200
+                time.sleep(0.2)
+        finally:
+            if server.poll() is None:
+                server.terminate()
+            out, err = server.communicate(timeout=30)
+        code = 0 if served else (server.returncode or 1)
+        seconds = time.monotonic() - started
+        self.log.append(f"$ newsdesk {shlex.join(args)}  -> served: {served}, {seconds:.0f}s")
+        return subprocess.CompletedProcess(command, code, out.decode(), err.decode())
+
+    def newsdesk(self, args: list[str], stdin: str = "") -> subprocess.CompletedProcess[str]:
+        """Run the installed ``newsdesk`` in the clone, as a shell there would; ``stdin``
+        answers what the command asks (a password)."""
         started = time.monotonic()
         done = subprocess.run(
             [*newsdesk_program(), *args],
@@ -356,6 +401,7 @@ class Walk:
             env=self.env,
             capture_output=True,
             text=True,
+            input=stdin,
             timeout=900,
         )
         seconds = time.monotonic() - started
@@ -379,8 +425,8 @@ class Walk:
     def shell(self, line: Line) -> None:
         program = line.words[0]
         if program == "export":
-            name, _, value = line.words[1].partition("=")
-            self.env[name] = value
+            name, _, value = line.command.split(maxsplit=1)[1].partition("=")
+            self.env[name] = self.expanded(value)
         if program != "newsdesk":
             return
         outcome = self.outcomes[line.lineno] = Outcome(line, expect_for(line))
@@ -394,7 +440,10 @@ class Walk:
             self.log.append(f"$ {line.command}  -> skipped: {why}")
             return
         before = len(self.chat.requests)
-        done = self.newsdesk(args[1:])
+        if args[1:2] == ["desk"]:
+            done = self.serve_desk(args[1:])
+        else:
+            done = self.newsdesk(args[1:], PROMPTED.get(tuple(args[1:3]), ""))
         outcome.returncode, outcome.output = done.returncode, (done.stdout, done.stderr)
         outcome.llm_requests = len(self.chat.requests) - before
         if outcome.llm_requests:

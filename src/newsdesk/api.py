@@ -11,7 +11,8 @@ only read (``check_story``, ``check_file``, ``evaluate_stories``,
 ``list_feeds``) or manage the feed list (``add_feed``, ``import_opml``).
 The editor's desk changes a stored draft with ``edit_draft`` (checked again by the
 gate's checker, stored as a new revision) and decides on it with ``review_story``
-(then a publish run), and files corrections with ``file_correction``.
+(then a publish run), files corrections with ``file_correction`` and adds a source to
+a story with ``add_source`` (pasted) or ``add_source_from_url`` (fetched).
 
 The stage packages are imported on first use, not with this module: they
 bring torch, scikit-learn, spaCy, trafilatura and their like (seconds), and
@@ -27,19 +28,23 @@ the module's ``__getattr__`` (PEP 562).
 from __future__ import annotations
 
 import functools
+import hashlib
 import importlib
+import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsdesk.config import Config, apply_overrides, load_config
 from newsdesk.engine import Engine, Progress, Stage
-from newsdesk.errors import InputError, StoreBusy
+from newsdesk.errors import InputError, NewsdeskError, StoreBusy
+from newsdesk.language import sanitise
 from newsdesk.records import (
     Article,
+    Citation,
     Correction,
     Decision,
     Draft,
@@ -348,7 +353,13 @@ def withheld_because(config: Config, store: Store, story_id: str) -> str | None:
     record = store.gate_record(story_id)
     publish = config.publish
     return model.withheld_because(
-        draft, verdicts, publish.min_outlets, record, publish.language, store.review(story_id)
+        draft,
+        verdicts,
+        publish.min_outlets,
+        record,
+        publish.language,
+        store.review(story_id),
+        config.desk.approve_before_publish,
     )
 
 
@@ -486,6 +497,166 @@ def file_correction(
     except StoreBusy:
         published = None
     return Corrected(stored, published)
+
+
+@dataclass(frozen=True)
+class SourceAdded:
+    """A source an editor added to a story, as stored (cleaned); the edit that made a
+    sentence cite it (None when none was asked for) and the checker's verdicts now."""
+
+    article: Article
+    edit: DraftEdit | None
+    verdicts: tuple[Verdict, ...]
+
+
+MAX_SOURCE_TEXT = 200_000
+"""The longest pasted source text the desk takes, in characters."""
+
+
+def add_source(
+    config: Config,
+    story_id: str,
+    *,
+    outlet: str,
+    url: str,
+    date: str,
+    title: str,
+    text: str,
+    editor: str,
+    position: int | None = None,
+    passage: str = "",
+) -> SourceAdded:
+    """Add a source an editor pasted (outlet, URL or none, date, title, text) to the story
+    as one of its articles, then check the draft again.
+
+    The article goes through the store's article path (``add_article``: cleaned at the
+    door like every article) and is assigned to the story (``assign``); who added it and
+    when are its ``extra`` (``added_by``, ``added_at``). The checker judges a sentence by
+    the spans it cites, so with ``position`` the sentence there cites ``passage`` (a
+    passage of the pasted text) as well, recorded as a ``cite`` revision of the edit
+    history. Nothing is stored on an ``InputError``: an empty field, a date that is not
+    ``YYYY-MM-DD``, a URL that is not http(s), a passage the text does not hold."""
+    outlet, title, url = (" ".join(v.split()) for v in (outlet, title, url))
+    date, passage = date.strip(), " ".join(passage.split())
+    if not (outlet and title and text.strip()):
+        raise InputError("give the source's outlet, title and text")
+    if len(text) > MAX_SOURCE_TEXT:
+        raise InputError(f"a source's text is at most {MAX_SOURCE_TEXT} characters")
+    problem = (
+        "is not a day written YYYY-MM-DD"
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date)
+        else sanitise.day_problem(date, datetime.now(UTC).date())
+    )
+    if problem is not None:
+        raise InputError(f"the date {date!r} {problem}")
+    if url and not re.fullmatch(r"https?://\S+", url, re.IGNORECASE):
+        raise InputError("a source's URL must start with http:// or https://")
+    key = "\n".join((story_id, outlet, url, title, text))
+    article = Article(
+        id="desk-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16],
+        url=url,
+        outlet=outlet,
+        title=title,
+        text=text,
+        published=date,
+        date_source="given",
+    )
+    return _store_source(config, story_id, article, editor, position, passage)
+
+
+def add_source_from_url(
+    config: Config,
+    story_id: str,
+    url: str,
+    editor: str,
+    position: int | None = None,
+    passage: str = "",
+) -> SourceAdded:
+    """Add the article of the page at ``url`` to the story, read as ingest reads a page
+    (``ingest.web.read_page``: the downloader with its SSRF guard and caps, the
+    extraction within ``[ingest]``'s limits), then as ``add_source`` does. ``InputError``
+    (nothing stored) for a URL that is not http(s), a fetch that fails or is refused, a
+    page with no article or no date."""
+    url = " ".join(url.split())
+    if not re.fullmatch(r"https?://\S+", url, re.IGNORECASE):
+        raise InputError("a source's URL must start with http:// or https://")
+    try:
+        article = web.read_page(url, config)
+    except NewsdeskError as error:
+        raise InputError(f"cannot add {url}: {error}") from None
+    if article.published is None:
+        raise InputError(f"cannot add {url}: the page gives no date; paste the source instead")
+    return _store_source(config, story_id, article, editor, position, " ".join(passage.split()))
+
+
+def _store_source(
+    config: Config,
+    story_id: str,
+    article: Article,
+    editor: str,
+    position: int | None,
+    passage: str,
+) -> SourceAdded:
+    """Store ``article`` (cleaned, marked as ``editor``'s) in the story, make the sentence
+    at ``position`` cite ``passage`` of it, and check the draft again."""
+    if position is not None and not passage:
+        raise InputError("give the passage of the source that the sentence rests on")
+    with opened(config) as store:
+        draft = store.draft(story_id)
+        if draft is None:
+            raise InputError(f"no draft for story {story_id!r}")
+        if position is not None and not 0 <= position < len(draft.sentences):
+            raise InputError(f"the draft has no sentence {position + 1}")
+        added = {**article.extra, "added_by": editor, "added_at": _now()}
+        article = sanitise.clean_article(replace(article, extra=added))
+        changed = draft
+        if position is not None:
+            span = _passage(article.text, passage)
+            sentence = draft.sentences[position]
+            cited = replace(
+                sentence, citations=(*sentence.citations, Citation(article.id, *span, "text"))
+            )
+            sentences = list(draft.sentences)
+            sentences[position] = cited
+            changed = replace(draft, sentences=tuple(sentences))
+        with store.transaction():
+            if not store.add_article(article, None):
+                raise InputError("this source is stored already")
+            store.assign(article, story_id, None)
+        verdicts = edits.recheck(changed, _articles_of(store, changed), config.verify)
+        edit = None
+        if position is not None:
+            before = draft.sentences[position]
+            edit = store.save_edit(
+                changed,
+                verdicts,
+                DraftEdit(
+                    story_id,
+                    0,
+                    draft.version,
+                    position,
+                    before.kind,
+                    "cite",
+                    before.text,
+                    before.text,
+                    verdicts[position].label,
+                    verdicts[position].reason,
+                    editor,
+                    _now(),
+                ),
+            )
+        elif list(verdicts) != store.verdicts(story_id):
+            store.save_verdicts(changed, verdicts)
+        return SourceAdded(article, edit, verdicts)
+
+
+def _passage(text: str, passage: str) -> tuple[int, int]:
+    """Where ``passage`` (its words, whatever the spaces between them) is in ``text``."""
+    pattern = r"\s+".join(re.escape(word) for word in passage.split())
+    found = re.search(pattern, text)
+    if found is None:
+        raise InputError("the passage is not in the source's text: copy it from the text")
+    return found.start(), found.end()
 
 
 def _approvable(config: Config, store: Store, draft: Draft) -> None:

@@ -228,8 +228,9 @@ class DeskSettings:
 
     The key that signs session cookies is never in a settings file: ``session_key_env``
     names the environment variable that holds it, as ``[llm] api_key_env`` does.
-    ``approve_before_publish`` lists every new article in the queue; publishing does
-    not wait for an approval yet.
+    ``approve_before_publish`` lists every new article in the queue, and publishing waits
+    for an editor's approval of each story's current version (the publish stage passes
+    it to ``publish.model.reviewed_off``).
     """
 
     host: str = "127.0.0.1"

@@ -777,7 +777,7 @@ class AuditEntry:
     id: int | None = None
 
 
-EditAction = Literal["edit", "remove"]
+EditAction = Literal["edit", "remove", "cite"]
 Decision = Literal["approved", "rejected", "held"]
 
 

@@ -1,19 +1,20 @@
-"""The editor's changes: edit or remove a sentence, approve, reject or hold a story, and
-file a correction on a published one.
+"""The editor's changes: edit or remove a sentence, approve, reject or hold a story,
+file a correction on a published one, and add a pasted source to a story.
 
 Each route is a POST on a router behind ``web.signed_in`` (a live session, the desk's
 origin and the session's CSRF token) and is audited. The work is the library's
-(``api.edit_draft``, ``api.review_story``, ``api.file_correction``): the desk passes
-on what the editor typed and shows what came back. An edit made with htmx answers with
-the story's sentences alone, checked again, swapped in place; without JavaScript the
-form posts and the browser is sent back to the story (303), so a reload never repeats a
-change. A change the library refuses (an approval while a sentence fails, a draft
+(``api.edit_draft``, ``api.review_story``, ``api.file_correction``, ``api.add_source``):
+the desk passes on what the editor typed and shows what came back. An edit made with
+htmx answers with the story's sentences alone, checked again, swapped in place; without
+JavaScript the form posts and the browser is sent back to the story (303), so a reload
+never repeats a change. A change the library refuses (an approval while a sentence fails, a draft
 changed meanwhile, a correction of a story not on the site) shows the story again with
 the reason.
 """
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated
 from urllib.parse import quote
 
@@ -165,3 +166,92 @@ async def correct(
     detail = f"correction {note.id}: {note.right}; {published}"
     await run_in_threadpool(desk.audit, found.actor(), "story.correct", story_id, detail)
     return _back(story_id, "#corrections")
+
+
+def _position(sentence: str) -> int | None:
+    """The draft position of the sentence number the editor typed (None: none typed)."""
+    number = sentence.strip()
+    if number and not number.isdigit():
+        raise InputError(f"the sentence is a number, not {number!r}")
+    return int(number) - 1 if number else None
+
+
+async def _adding(
+    request: Request, found: SignedIn, story_id: str, add: functools.partial[api.SourceAdded]
+) -> Response:
+    """Run ``add`` (``api.add_source`` or ``add_source_from_url``, the editor's name and
+    the sentence still to come), audit it, and show the story again."""
+    desk = desk_of(request)
+    try:
+        added = await run_in_threadpool(add, editor=found.user.name)
+    except InputError as error:
+        await run_in_threadpool(
+            desk.audit, found.actor(), "refused", story_id, f"story.add_source: {error}"
+        )
+        return await run_in_threadpool(_story_page, request, story_id, 409, str(error), False)
+    detail = f"{added.article.id} ({added.article.outlet})"
+    if added.edit is not None:
+        edit = added.edit
+        detail += f"; revision {edit.revision}, sentence {edit.position + 1} cites it: {edit.label}"
+    await run_in_threadpool(desk.audit, found.actor(), "story.add_source", story_id, detail)
+    return _back(story_id, "#add-source")
+
+
+@router.post("/stories/{story_id}/sources")
+async def add_source(
+    request: Request,
+    found: Editor,
+    story_id: str,
+    outlet: Annotated[str, Form(max_length=200)] = "",
+    url: Annotated[str, Form(max_length=2000)] = "",
+    date: Annotated[str, Form(max_length=40)] = "",
+    title: Annotated[str, Form(max_length=1000)] = "",
+    text: Annotated[str, Form(max_length=api.MAX_SOURCE_TEXT)] = "",
+    sentence: Annotated[str, Form(max_length=10)] = "",
+    passage: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    """Add a pasted source to the story; the library stores it and checks the draft again
+    (with a sentence number, that sentence cites the passage given)."""
+    try:
+        position = _position(sentence)
+    except InputError as error:
+        return await run_in_threadpool(_story_page, request, story_id, 409, str(error), False)
+    add = functools.partial(
+        api.add_source,
+        desk_of(request).config,
+        story_id,
+        outlet=outlet,
+        url=url,
+        date=date,
+        title=title,
+        text=text,
+        position=position,
+        passage=passage,
+    )
+    return await _adding(request, found, story_id, add)
+
+
+@router.post("/stories/{story_id}/sources/fetch")
+async def fetch_source(
+    request: Request,
+    found: Editor,
+    story_id: str,
+    url: Annotated[str, Form(max_length=2000)] = "",
+    sentence: Annotated[str, Form(max_length=10)] = "",
+    passage: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    """Add the article of a web page to the story, fetched as ingest fetches pages (its
+    SSRF guard and caps); then as a pasted source."""
+    try:
+        position = _position(sentence)
+    except InputError as error:
+        return await run_in_threadpool(_story_page, request, story_id, 409, str(error), False)
+    add = functools.partial(
+        api.add_source_from_url,
+        desk_of(request).config,
+        story_id,
+        url,
+        position=position,
+        passage=passage,
+    )
+    return await _adding(request, found, story_id, add)

@@ -78,6 +78,8 @@ class ArticleRow:
     published: str | None
     lang: str | None
     number: int | None
+    added_by: str | None = None
+    """The editor who added it on the desk (``api.add_source``); None for the pipeline's."""
 
 
 @dataclass(frozen=True)
@@ -218,7 +220,16 @@ def _articles(
     ids = list(dict.fromkeys([*(story.article_ids if story else ()), *numbers]))
     found = {a.id: a for a in store.articles(ids)}
     rows = [
-        ArticleRow(a.id, a.outlet, a.title, safe_url(a.url), a.published, a.lang, numbers.get(a.id))
+        ArticleRow(
+            a.id,
+            a.outlet,
+            a.title,
+            safe_url(a.url),
+            a.published,
+            a.lang,
+            numbers.get(a.id),
+            str(a.extra["added_by"]) if a.extra.get("added_by") else None,
+        )
         for a in (found[i] for i in ids if i in found)
     ]
     return rows, found

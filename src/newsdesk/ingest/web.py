@@ -485,6 +485,39 @@ def discover(
     return Discovered(feed, len(parsed.entries), alternatives)
 
 
+def read_page(url: str, config: Config, fetch: Fetcher = fetch_all) -> Article:
+    """The article of the page at ``url``, read as ingest reads a feed's pages: fetched by
+    the downloader (the SSRF guard on every hop, size caps, robots.txt: ``[fetch]``),
+    extracted within ``[ingest]``'s limits and dated by ``date_of``. It is not stored (the
+    desk's ``api.add_source_from_url`` stores it). ``FetchError`` or ``ExtractionError``
+    (one line each) when there is no article to read."""
+    fetched = _fetch_one(url, config.fetch, "page", fetch)
+    settings = config.ingest
+    extracted = extract_page(
+        fetched.body,
+        fetched.final_url,
+        content_type=fetched.content_type,
+        min_words=settings.min_words,
+        max_elements=settings.max_page_elements,
+        max_attributes=settings.max_attributes,
+    )
+    published, source = date_of(
+        extracted.url, extracted.text, datetime.now(UTC).date(), page=extracted.published
+    )
+    return Article(
+        id=article_id(extracted.url),
+        url=extracted.url,
+        outlet=extracted.site_name or _host(extracted.url),
+        title=extracted.title,
+        text=extracted.text,
+        published=published,
+        lang=extracted.lang,
+        extra={"fetched_url": url},
+        date_source=source,
+        published_at=extracted.published_at if source == "page" else None,
+    )
+
+
 def _fetch_one(url: str, settings: FetchSettings, kind: Kind, fetch: Fetcher) -> Fetched:
     request = FetchRequest(url, kind=kind)
     (result,) = fetch(settings, [request])

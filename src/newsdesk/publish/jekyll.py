@@ -56,14 +56,22 @@ def build_jekyll(
     settings: PublishSettings,
     directory: Path,
     progress: Progress | None = None,
+    *,
+    approval_required: bool = False,
 ) -> SiteResult:
-    """Write a post for every story the verify gate lets through into ``directory/_posts``.
+    """Write a post for every story the verify gate lets through into ``directory/_posts``
+    (with ``approval_required``: only those an editor approved, see ``build_site``).
 
     ``pages`` counts posts; ``written`` and ``unchanged`` list paths relative
     to ``directory``, so a second run over an unchanged store writes nothing.
     """
     selection = published_stories(
-        store, settings.min_outlets, progress, STAGE, language=settings.language
+        store,
+        settings.min_outlets,
+        progress,
+        STAGE,
+        language=settings.language,
+        approval_required=approval_required,
     )
     posts = Path(directory) / POSTS
     result = SiteResult(pages=len(selection.stories), drafts=selection.drafts)

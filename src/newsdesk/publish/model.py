@@ -337,15 +337,17 @@ def published_stories(
     progress: Progress | None = None,
     stage: str = "publish",
     language: str = ENGLISH,
+    approval_required: bool = False,
 ) -> Selection:
     """Every stored draft readers may see, in the edition's ``language``; ``withheld`` lets
-    an output retract earlier pages."""
+    an output retract earlier pages. ``approval_required`` (``[desk]
+    approve_before_publish``): only drafts an editor approved in their current version."""
     progress = progress or SilentProgress()
     drafts = list(store.drafts())
     progress.start(stage, len(drafts))
     stories, withheld = [], []
     for draft in drafts:
-        story = publishable(store, draft, min_outlets, language)
+        story = publishable(store, draft, min_outlets, language, approval_required)
         if story is not None:
             stories.append(story)
         else:
@@ -436,16 +438,22 @@ def page_slugs(store: StoryStore, story_id: str) -> tuple[str, tuple[str, ...]]:
 
 
 def publishable(
-    store: PublishStore, draft: Draft, min_outlets: int, language: str = ENGLISH
+    store: PublishStore,
+    draft: Draft,
+    min_outlets: int,
+    language: str = ENGLISH,
+    approval_required: bool = False,
 ) -> PublishedStory | None:
     """The draft as readers will see it, or ``None`` when the gate held or blocks it.
 
     A draft stored without a gate record follows the per-sentence rules alone;
-    an editor's latest review can clear a held draft or keep any off the site
+    an editor's latest review can clear a held draft or keep any off the site, and with
+    ``approval_required`` only an approval of this version lets it on
     (``reviewed_off``); ``language`` is the edition's (see ``withheld_because``).
     """
     record = store.gate_record(draft.story_id)
-    if reviewed_off(draft, record, store.review(draft.story_id)) is not None:
+    review = store.review(draft.story_id)
+    if reviewed_off(draft, record, review, approval_required) is not None:
         return None
     verdicts = store.verdicts(draft.story_id)
     if not verdicts:
@@ -515,16 +523,25 @@ def further_coverage(store: PublishStore, draft: Draft, language: str) -> tuple[
     return tuple(sorted(items, key=lambda i: (i.outlet.casefold(), i.title, i.url or "")))
 
 
-def reviewed_off(draft: Draft, record: GateRecord | None, review: Review | None) -> str | None:
+def reviewed_off(
+    draft: Draft,
+    record: GateRecord | None,
+    review: Review | None,
+    approval_required: bool = False,
+) -> str | None:
     """Why the desk or the gate keeps ``draft`` off the site, whatever its verdicts; None
     when neither does. The story's latest ``review`` decides first: a rejection or a hold
     keeps it off (every version, until an editor decides again); an approval of this
     version clears a draft the gate held (the desk approves only when every sentence
-    passes the checker). A new version the writer makes needs a new approval."""
+    passes the checker). A new version the writer makes needs a new approval. With
+    ``approval_required`` (``[desk] approve_before_publish``) a draft waits for an
+    approval of its current version whatever the gate said."""
     if review is not None and review.decision != "approved":
         why = f": {review.reason}" if review.reason else ""
         return f"{review.decision} by {review.editor} on the desk{why}"
     approved = review is not None and review.version == draft.version
+    if approval_required and not approved:
+        return "waiting for an editor's approval ([desk] approve_before_publish)"
     if record is not None and record.held and not approved:
         return "the verify gate held it" + (f": {record.note}" if record.note else "")
     return None
@@ -537,17 +554,19 @@ def withheld_because(
     record: GateRecord | None = None,
     language: str = ENGLISH,
     review: Review | None = None,
+    approval_required: bool = False,
 ) -> str | None:
     """Why readers do not see ``draft``, in one line; None when it is published.
 
     The reasons, in the order they are tested: an editor rejected or held it, or the
-    verify gate held it and no editor approved this version (``reviewed_off``),
+    verify gate held it (or ``approval_required`` asks for one) and no editor approved
+    this version (``reviewed_off``),
     it is not checked yet, it has fewer outlets than ``min_outlets``, its headline is
     in another language than the edition's ``language`` (``detection.other_language``),
     its headline or every body sentence failed the checker, or every body sentence that
     passed is in another language.
     """
-    off = reviewed_off(draft, record, review)
+    off = reviewed_off(draft, record, review, approval_required)
     if off is not None:
         return off
     if not verdicts:

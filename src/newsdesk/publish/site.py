@@ -89,16 +89,27 @@ class Section:
 
 
 def build_site(
-    store: PublishStore, settings: PublishSettings, progress: Progress | None = None
+    store: PublishStore,
+    settings: PublishSettings,
+    progress: Progress | None = None,
+    *,
+    approval_required: bool = False,
 ) -> SiteResult:
-    """Publish every draft the verify gate lets through into ``settings.site_dir``.
+    """Publish every draft the verify gate lets through into ``settings.site_dir``
+    (with ``approval_required``, ``[desk] approve_before_publish``: only those an editor
+    approved).
 
     Each file is written only when the file on disk is missing or differs, and
     recorded in the store only when its recorded hash differs, so a second run
     over an unchanged store writes nothing and changes no rows.
     """
     selection = published_stories(
-        store, settings.min_outlets, progress, STAGE, language=settings.language
+        store,
+        settings.min_outlets,
+        progress,
+        STAGE,
+        language=settings.language,
+        approval_required=approval_required,
     )
     result = SiteResult(pages=len(selection.stories), drafts=selection.drafts)
     for rendered in render_site(selection.stories, settings, selection.roundups):

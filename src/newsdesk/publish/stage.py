@@ -46,15 +46,25 @@ class PublishStage:
         if self.format == "site" and self.target is not None:
             settings = replace(settings, site_dir=self.target)
         folder = self.target if self.format == "jekyll" else settings.site_dir
+        # the desk's setting, read here and passed down: publishing imports nothing of the desk
+        approval = context.config.desk.approve_before_publish
         try:
             if self.format == "jekyll":
                 assert self.target is not None
                 remove_stale_temps(self.target, recursive=False)  # a starter _config.yml's
                 remove_stale_temps(self.target / POSTS, recursive=False)
-                self.result = build_jekyll(context.store, settings, self.target, context.progress)
+                self.result = build_jekyll(
+                    context.store,
+                    settings,
+                    self.target,
+                    context.progress,
+                    approval_required=approval,
+                )
             else:
                 remove_stale_temps(Path(settings.site_dir))
-                self.result = build_site(context.store, settings, context.progress)
+                self.result = build_site(
+                    context.store, settings, context.progress, approval_required=approval
+                )
         except OSError as exc:
             raise InputError(f"{exc.filename or folder}: cannot write: {exc.strerror}") from None
         return StageRun(
