@@ -31,7 +31,7 @@ from newsdesk.language.crosslingual import name_key, names, transliterate, withi
 from newsdesk.language.detection import other_language
 from newsdesk.language.encoder import DIMENSIONS
 from newsdesk.publish.model import publishable, withheld_because
-from newsdesk.records import Sentence
+from newsdesk.records import Draft, Sentence
 from newsdesk.store import Store, open_store
 from newsdesk.stories import StoriesStage
 from newsdesk.stories import stage as stories_stage
@@ -142,6 +142,14 @@ def story_of_event(store: Store, event: str, sample_records: list[dict[str, Any]
     return found.pop()
 
 
+def execution_draft(store: Store, sample_records: list[dict[str, Any]]) -> tuple[str, Draft]:
+    """The execution story's id and its stored draft."""
+    execution = story_of_event(store, EXECUTION, sample_records)
+    draft = store.draft(execution)
+    assert draft is not None
+    return execution, draft
+
+
 def test_a_report_that_shares_names_and_numbers_joins_the_story(
     built: tuple[Config, Store], sample_records: list[dict[str, Any]]
 ) -> None:
@@ -179,9 +187,7 @@ def test_the_writers_draft_only_from_english(
     built: tuple[Config, Store], sample_records: list[dict[str, Any]]
 ) -> None:
     _, store = built
-    execution = story_of_event(store, EXECUTION, sample_records)
-    draft = store.draft(execution)
-    assert draft is not None
+    _, draft = execution_draft(store, sample_records)
     cited = {c.article_id for s in draft.sentences for c in s.citations}
     listed = {source.article_id for source in draft.sources}
     assert not (cited | listed) & {"fr-1", RUSSIAN["id"]}
@@ -205,9 +211,7 @@ def test_a_draft_headlined_in_another_language_is_withheld_with_a_reason(
     built: tuple[Config, Store], sample_records: list[dict[str, Any]]
 ) -> None:
     _, store = built
-    execution = story_of_event(store, EXECUTION, sample_records)
-    draft = store.draft(execution)
-    assert draft is not None
+    execution, draft = execution_draft(store, sample_records)
     verdicts = store.verdicts(execution)
     assert withheld_because(draft, verdicts, 1) is None
     headline = next(n for n, s in enumerate(draft.sentences) if s.kind == "headline")
@@ -228,9 +232,7 @@ def test_a_body_sentence_in_another_language_is_left_out(
     built: tuple[Config, Store], sample_records: list[dict[str, Any]]
 ) -> None:
     _, store = built
-    execution = story_of_event(store, EXECUTION, sample_records)
-    draft = store.draft(execution)
-    assert draft is not None
+    _, draft = execution_draft(store, sample_records)
     shown = publishable(store, draft, 1)
     assert shown is not None
     body = next(n for n, s in enumerate(draft.sentences) if s.kind == "body")

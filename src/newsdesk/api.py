@@ -451,11 +451,7 @@ def review_story(
             _approvable(config, store, draft)
         review = Review(story_id, draft.version, decision, reason, editor, _now())
         store.save_review(review)
-    try:
-        published = publish(config)
-    except StoreBusy:
-        published = None
-    return Reviewed(review, published)
+    return Reviewed(review, _publish_unless_busy(config))
 
 
 @dataclass(frozen=True)
@@ -492,11 +488,7 @@ def file_correction(
         if list(verdicts) != store.verdicts(story_id):
             store.save_verdicts(draft, verdicts)
         stored = store.save_correction(Correction(story_id, wrong, right, found.id, editor, _now()))
-    try:
-        published = publish(config)
-    except StoreBusy:
-        published = None
-    return Corrected(stored, published)
+    return Corrected(stored, _publish_unless_busy(config))
 
 
 @dataclass(frozen=True)
@@ -657,6 +649,15 @@ def _passage(text: str, passage: str) -> tuple[int, int]:
     if found is None:
         raise InputError("the passage is not in the source's text: copy it from the text")
     return found.start(), found.end()
+
+
+def _publish_unless_busy(config: Config) -> Published | None:
+    """Publish now; None when another run holds the store (its publish, or the next,
+    carries the editor's decision)."""
+    try:
+        return publish(config)
+    except StoreBusy:
+        return None
 
 
 def _approvable(config: Config, store: Store, draft: Draft) -> None:
