@@ -17,62 +17,35 @@ person can look at them), else to pytest's temporary folder.
 
 from __future__ import annotations
 
-import functools
 import re
 import shutil
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import (
     Browser,
     BrowserContext,
     Page,
+    ViewportSize,
 )
 from playwright.sync_api import (
     TimeoutError as PlaywrightTimeout,
 )
 
-from browsing import Console
+from browsing import DESKTOP, Console, serve_site
 from newsdesk.api import run
 from newsdesk.config import load_config
 from slices import write_slice
 
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 375, "height": 812}
+PHONE: ViewportSize = {"width": 375, "height": 812}
 MIN_TARGET = 24
 """WCAG 2.2 success criterion 2.5.8 (target size, minimum): 24 by 24 CSS pixels."""
 
 
 # ---------------------------------------------------------------- serving and the browser
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    """Static files; a test reads the browser's console, not the server's log."""
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@contextmanager
-def serve(root: Path) -> Iterator[str]:
-    """Serve ``root`` over HTTP on 127.0.0.1 (a free port) and yield its base URL: a browser
-    treats file:// pages differently (origins, fetches), so the site is tested as served."""
-    handler = functools.partial(QuietHandler, directory=str(root))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 @contextmanager
@@ -122,7 +95,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     root = config.publish.site_dir
     stories = tuple(sorted(p.relative_to(root).as_posix() for p in root.glob("stories/*.html")))
     assert len(stories) >= 2, f"the sample slice published {len(stories)} story pages"
-    with serve(root) as base_url:
+    with serve_site(root) as base_url:
         yield Site(root, base_url, stories)
 
 
@@ -442,7 +415,7 @@ def test_a_console_error_on_a_copy_of_a_story_page_is_caught(
         html.replace("</head>", '<script>console.error("x")</script>\n</head>', 1), "utf-8"
     )
     console = Console()
-    with serve(copy) as base_url, desktop(browser) as context:
+    with serve_site(copy) as base_url, desktop(browser) as context:
         open_page(context, base_url + site.stories[0], console)
     assert [e for e in console.errors if ": x (" in e], console.errors
     with pytest.raises(AssertionError, match="1 console error"):
@@ -479,7 +452,7 @@ def test_the_console_check_catches_errors_throws_and_missing_files(
 ) -> None:
     (tmp_path / "broken.html").write_text(BROKEN, encoding="utf-8")
     console = Console()
-    with serve(tmp_path) as base_url, desktop(browser) as context:
+    with serve_site(tmp_path) as base_url, desktop(browser) as context:
         open_page(context, base_url + "broken.html", console)
     caught = "\n".join(console.errors)
     assert "console.error" in caught and ": x (" in caught, caught
@@ -493,7 +466,7 @@ def test_the_phone_checks_name_small_targets_and_what_sticks_out(
     browser: Browser, tmp_path: Path
 ) -> None:
     (tmp_path / "cramped.html").write_text(CRAMPED, encoding="utf-8")
-    with serve(tmp_path) as base_url, phone(browser) as context:
+    with serve_site(tmp_path) as base_url, phone(browser) as context:
         page = open_page(context, base_url + "cramped.html", Console())
         with pytest.raises(AssertionError) as small:
             assert_targets_at_least(page, ".masthead nav a")

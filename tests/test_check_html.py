@@ -458,3 +458,85 @@ def test_html_suffix_and_markdown_suffix_decide() -> None:
     markdown = "# Lee executed in Terre Haute\n\n<p>Raw HTML in Markdown stays Markdown.</p>\n"
     assert parse_article(markdown, "post.md").format == "markdown"
     assert parse_article("Lee was executed on Tuesday.", "post.html").format == "html"
+
+
+# Corrections: the site's ``aside.corrections`` ---------------------------------------------
+
+SITE_NOTE = (
+    '<p id="correction-1"><strong>Correction</strong> <time datetime="2024-05-07">7 May'
+    " 2024</time>. An earlier version of this article was wrong: {wrong} What is right:"
+    " {right} Source: {source}.</p>"
+)
+
+
+def corrected_page(*notes: str) -> str:
+    """A story page as the site renders one, with its correction notes."""
+    aside = '<aside class="corrections" aria-label="Corrections">' + "".join(notes) + "</aside>"
+    return (
+        "<html><head><title>Ferry budget</title></head><body><article>"
+        "<h1>Harbour council approves ferry budget</h1>"
+        f"{aside}<p>The council met on Monday evening in the harbour hall.</p>"
+        "</article></body></html>"
+    )
+
+
+def html_units(page: str) -> list[str]:
+    return [unit.clean for unit in parse_article(page, "story.html").units]
+
+
+@pytest.mark.parametrize(
+    ("note", "claims"),
+    [
+        (  # the site's note: what is right and the source's link are read, the error is not
+            SITE_NOTE.format(
+                wrong="It was 6 to 3.",
+                right="It was 7 to 2.",
+                source='<a href="https://harbour.example/ferry">Harbour Post</a>',
+            ),
+            ["It was 7 to 2.", "Harbour Post"],
+        ),
+        (  # an outlet with no link
+            SITE_NOTE.format(wrong="It was 6 to 3.", right="It was 7 to 2.", source="AP"),
+            ["It was 7 to 2."],
+        ),
+        (  # a link inside the quoted error must be checked: the whole note is read
+            SITE_NOTE.format(
+                wrong='It was <a href="https://times.example/x">6 to 3</a>.',
+                right="It was 7 to 2.",
+                source="AP",
+            ),
+            [
+                "Correction 7 May 2024.",
+                "An earlier version of this article was wrong: It was 6 to 3.",
+                "What is right: It was 7 to 2.",
+                "Source: AP.",
+            ],
+        ),
+        (  # an "outlet" that says something is no label: the whole note is read
+            SITE_NOTE.format(
+                wrong="It was 6 to 3.", right="It was 7 to 2.", source="The mayor resigned today"
+            ),
+            [
+                "Correction 7 May 2024.",
+                "An earlier version of this article was wrong: It was 6 to 3.",
+                "What is right: It was 7 to 2.",
+                "Source: The mayor resigned today.",
+            ],
+        ),
+        (  # anything else in the aside is a claim: the aside hides nothing
+            "<p>The mayor resigned on Monday after the vote.</p>",
+            ["The mayor resigned on Monday after the vote."],
+        ),
+    ],
+)
+def test_a_corrections_aside_hides_only_the_quoted_error(note: str, claims: list[str]) -> None:
+    units = html_units(corrected_page(note))
+    assert units[0] == "Harbour council approves ferry budget"
+    assert units[1:-1] == claims
+    assert units[-1] == "The council met on Monday evening in the harbour hall."
+
+
+def test_other_asides_are_still_skipped() -> None:
+    page = corrected_page().replace('class="corrections"', 'class="related"')
+    page = page.replace("</aside>", "<p>Read our other ferry stories this week.</p></aside>")
+    assert "Read our other ferry stories this week." not in html_units(page)

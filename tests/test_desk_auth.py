@@ -43,7 +43,10 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningDesk]:
 def post_routes() -> list[str]:
     """Every state-changing route of the app but the sign-in form, with its path filled."""
     paths = [
-        path.replace("{name}", EDITOR[0]).replace("{story_id}", HELD).replace("{position}", "1")
+        path.replace("{name}", EDITOR[0])
+        .replace("{story_id}", HELD)
+        .replace("{position}", "1")
+        .replace("{paragraph}", "1")
         for path, methods in routes()
         if methods - {"GET", "HEAD", "OPTIONS"}
     ]
@@ -58,6 +61,7 @@ def test_the_routes_that_change_state_are_known() -> None:
         "/signin",
         "/signout",
         "/stories/{story_id}/corrections",
+        "/stories/{story_id}/paragraphs/{paragraph}/move",
         "/stories/{story_id}/review",
         "/stories/{story_id}/sentences/{position}",
         "/stories/{story_id}/sentences/{position}/remove",

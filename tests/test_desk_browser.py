@@ -13,14 +13,13 @@ on eight sample articles first. Screenshots of the queue and the story view go t
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Dialog, Page
+from playwright.sync_api import Browser
 
-from browsing import Console
+from browsing import Watch, desk_context, desk_sign_in
 from desk_support import (
     ADMIN,
     EDITOR,
@@ -40,8 +39,6 @@ from newsdesk.config import load_config
 from newsdesk.records import Dropped
 from newsdesk.store import SQLiteStore
 from slices import write_slice
-
-DESKTOP = {"width": 1280, "height": 900}
 
 INERT = """() => {
   const handlers = [];
@@ -70,60 +67,11 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningDesk]:
         yield found
 
 
-@dataclass
-class Watch:
-    """Dialogs (each one an ``alert`` that ran) and console errors of the watched pages."""
-
-    console: Console = field(default_factory=Console)
-    dialogs: list[str] = field(default_factory=list)
-    expected: list[tuple[str, str]] = field(default_factory=list)
-    """Refusals a test asks for (a 401 for a wrong password): chromium logs each."""
-
-    def expect(self, status: int, url: str) -> None:
-        self.expected.append((f"status of {status} ", f"({url})"))
-
-    def page(self, context: BrowserContext) -> Page:
-        page = self.console.watch(context.new_page())
-        page.on("dialog", self._dialog)
-        return page
-
-    def _dialog(self, dialog: Dialog) -> None:
-        self.dialogs.append(f"{dialog.type}: {dialog.message}")
-        dialog.dismiss()
-
-    def assert_quiet(self, where: str) -> None:
-        assert not self.dialogs, f"{where}: dialogs opened: {self.dialogs}"
-        errors = [
-            e
-            for e in self.console.errors
-            if not any(status in e and url in e for status, url in self.expected)
-        ]
-        assert not errors, f"{where}: console errors:\n" + "\n".join(errors)
-
-
-@contextmanager
-def context(browser: Browser, address: str) -> Iterator[BrowserContext]:
-    """A desktop browser context that comes from ``address`` (see ``desk_support``)."""
-    made = browser.new_context(viewport=DESKTOP, extra_http_headers={"X-Forwarded-For": address})
-    try:
-        yield made
-    finally:
-        made.close()
-
-
-def sign_in(page: Page, base_url: str, user: tuple[str, str]) -> None:
-    page.goto(base_url + "/signin")
-    page.fill("input[name=name]", user[0])
-    page.fill("input[name=password]", user[1])
-    page.click("button[type=submit]")
-    page.wait_for_url(base_url + "/queue")
-
-
 def test_sign_in_with_a_wrong_password_then_the_right_one_then_sign_out(
     browser: Browser, desk: RunningDesk
 ) -> None:
     watch = Watch()
-    with context(browser, "10.7.0.1") as made:
+    with desk_context(browser, "10.7.0.1") as made:
         page = watch.page(made)
         page.goto(desk.base_url + "/queue")
         assert page.url == desk.base_url + "/signin?next=/queue"
@@ -153,9 +101,9 @@ def test_sign_in_with_a_wrong_password_then_the_right_one_then_sign_out(
 
 def test_the_queue_filter_swaps_the_rows_with_htmx(browser: Browser, desk: RunningDesk) -> None:
     watch = Watch()
-    with context(browser, "10.7.0.2") as made:
+    with desk_context(browser, "10.7.0.2") as made:
         page = watch.page(made)
-        sign_in(page, desk.base_url, EDITOR)
+        desk_sign_in(page, desk.base_url, EDITOR)
         assert page.locator("a.headline").count() == 2
         page.evaluate("() => { window.sameDocument = true; }")
         page.select_option("select[name=section]", "Business")
@@ -172,7 +120,7 @@ def test_source_text_with_script_and_handlers_renders_inert_in_every_view(
     browser: Browser, desk: RunningDesk, screenshots: Path
 ) -> None:
     watch = Watch()
-    with context(browser, "10.7.0.3") as made:
+    with desk_context(browser, "10.7.0.3") as made:
         page = watch.page(made)
         page.goto(desk.base_url + "/signin")
         page.fill("input[name=name]", IMG)  # lands in the audit log as the name tried
@@ -180,7 +128,7 @@ def test_source_text_with_script_and_handlers_renders_inert_in_every_view(
         watch.expect(401, desk.base_url + "/signin")
         page.click("button[type=submit]")
         page.locator("p.error").wait_for()
-        sign_in(page, desk.base_url, ADMIN)
+        desk_sign_in(page, desk.base_url, ADMIN)
         views = [
             "/queue",
             f"/stories/{HELD}",
@@ -222,9 +170,9 @@ def test_an_edit_is_checked_and_swapped_in_and_a_failing_story_cannot_be_approve
     ``edit.png`` (after the save), ``approve-refused.png``."""
     watch = Watch()
     story = f"{desk.base_url}/stories/{HELD}"
-    with context(browser, "10.7.0.4") as made:
+    with desk_context(browser, "10.7.0.4") as made:
         page = watch.page(made)
-        sign_in(page, desk.base_url, EDITOR)
+        desk_sign_in(page, desk.base_url, EDITOR)
         page.goto(story)
         page.click("#sentence-3 details.edit summary")
         page.fill("#text-3", "Officials said 14 transactions were flagged in 2016.")
@@ -298,9 +246,9 @@ def test_the_pipeline_store_in_the_desk(
     browser: Browser, pipeline_desk: RunningDesk, screenshots: Path
 ) -> None:
     watch = Watch()
-    with context(browser, "10.7.1.1") as made:
+    with desk_context(browser, "10.7.1.1") as made:
         page = watch.page(made)
-        sign_in(page, pipeline_desk.base_url, ADMIN)
+        desk_sign_in(page, pipeline_desk.base_url, ADMIN)
         rows = page.locator("a.headline")
         assert rows.count() >= 1
         page.screenshot(path=screenshots / "pipeline-queue.png", full_page=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import html
+import json
 import re
 import shutil
 import subprocess
@@ -21,8 +22,19 @@ from newsdesk.publish import build_site
 from newsdesk.publish.jekyll import build_jekyll
 from newsdesk.publish.markdown import md_text, md_url
 from newsdesk.publish.text import story_slug
-from newsdesk.records import Article, FurtherCoverage, GateRecord, Verdict
+from newsdesk.records import (
+    Article,
+    Correction,
+    Draft,
+    FurtherCoverage,
+    GateRecord,
+    Sentence,
+    SourceRef,
+    Verdict,
+)
 from newsdesk.store import SQLiteStore
+from newsdesk.verify.articles.parse import strip_inline
+from newsdesk.verify.articles.reading import parse_article
 from published_store import (
     BLOCKED,
     BUDGET,
@@ -33,6 +45,7 @@ from published_store import (
     UNSUPPORTED,
     blocked_draft,
     budget_draft,
+    cite,
 )
 from test_publish import (
     BOLD,
@@ -393,6 +406,35 @@ def test_real_jekyll_build(store: SQLiteStore, settings: PublishSettings, tmp_pa
     assert SCRIPT not in pages[BUDGET_SLUG]
 
 
+@pytest.mark.skipif(
+    shutil.which("jekyll") is None, reason="jekyll is not installed (apt-get install jekyll)"
+)
+def test_real_jekyll_build_of_a_corrected_post(
+    store: SQLiteStore, settings: PublishSettings, tmp_path: Path
+) -> None:
+    """kramdown renders the note as the page shows it; the error's markup stays text."""
+    correct(store)
+    source, built = tmp_path / "blog", tmp_path / "built"
+    jekyll_site(source)
+    build_jekyll(store, settings, source)
+    run = subprocess.run(
+        ["jekyll", "build", "--safe", "--source", str(source), "--destination", str(built)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    page = (built / "stories" / f"{BUDGET_SLUG}.html").read_text("utf-8")
+    note = (
+        "<p><strong>Correction</strong> 7 March 2024. An earlier version of this article was"
+        " wrong: The budget was {{ site.title }} &lt;b&gt;$9m&lt;/b&gt;. What is right:"
+        f' {RIGHT_TEXT} Source: <a href="{html.escape(BUDGET.url)}">Example Times</a>.</p>'
+    )
+    assert note in page
+    assert SITE_TITLE not in page and "<b>" not in page
+
+
 def test_an_empty_folder_gets_a_starter_config_that_is_never_overwritten(
     tmp_path: Path, invoke: Callable[..., Result]
 ) -> None:
@@ -443,3 +485,233 @@ def test_the_stock_minima_theme_shows_titles_escaped_once(
     for page in pages.values():
         assert "&amp;#" not in page and "&amp;lt;" not in page and "&amp;amp;" not in page
         assert "<script" not in page.replace('<script type="application/ld+json">', "")
+
+
+# Corrections ------------------------------------------------------------------------------
+
+WRONG_TEXT = "The budget was {{ site.title }} <b>$9m</b>."
+RIGHT_TEXT = "The city council approved a $5m budget on Monday."
+FILED = "2024-03-07T09:30:00+00:00"
+
+
+def correct(db: SQLiteStore, at: str = FILED, right: str = RIGHT_TEXT) -> Correction:
+    """File a correction on the budget story, resting on its first source."""
+    return db.save_correction(Correction(STORY, WRONG_TEXT, right, BUDGET.id, "eve", at))
+
+
+def test_a_corrected_post_carries_its_corrections(
+    store: SQLiteStore, settings: PublishSettings, tmp_path: Path
+) -> None:
+    """Front matter for a layout (``corrections``, ``last_modified_at``) and a Corrections
+    section in the words and order of the story page's note; only that post changes."""
+    blog = tmp_path / "blog"
+    build_jekyll(store, settings, blog)
+    correct(store)
+    correct(store, "2024-03-08T10:00:00+00:00", "Residents packed the hall on Monday evening.")
+    result = build_jekyll(store, settings, blog)
+    assert result.written == [BUDGET_POST] and result.unchanged == [HEARING_POST]
+    matter, body = post(blog, BUDGET_POST)
+    assert matter["last_modified_at"] == datetime.datetime(2024, 3, 8, 10, tzinfo=datetime.UTC)
+    source = {"outlet": BUDGET.outlet, "url": BUDGET.url}
+    assert matter["corrections"] == [
+        {
+            "date": datetime.date(2024, 3, 7),
+            "wrong": "The budget was {{ site.title }} ‹b›$9m‹/b›.",
+            "right": RIGHT_TEXT,
+            "source": source,
+        },
+        {
+            "date": datetime.date(2024, 3, 8),
+            "wrong": "The budget was {{ site.title }} ‹b›$9m‹/b›.",
+            "right": "Residents packed the hall on Monday evening.",
+            "source": source,
+        },
+    ]
+    assert "&id0" not in (blog / BUDGET_POST).read_text("utf-8"), "no YAML aliases"
+    notes = body.split("\n## Corrections\n\n", 1)[1].rstrip("\n").split("\n\n")
+    assert notes[0] == (
+        "**Correction** 7 March 2024. An earlier version of this article was wrong:"
+        " The budget was &#123;&#123; site.title &#125;&#125; &lt;b&gt;\\$9m&lt;/b&gt;."
+        " What is right: The city council approved a \\$5m budget on Monday."
+        f" Source: [Example Times]({md_url(BUDGET.url)})."
+    )
+    build_site(store, settings)
+    page = (settings.site_dir / "stories" / f"{BUDGET_SLUG}.html").read_text("utf-8")
+    shown = re.findall(r'<p id="correction-\d+">(.*?)</p>', page)
+    assert [html.unescape(re.sub(r"<[^>]+>", "", note)) for note in shown] == [
+        strip_inline(note) for note in notes
+    ], "the post says what the page says, in the same order"
+    again = build_jekyll(store, settings, blog)
+    assert not again.written, "a post is a pure function of the store"
+    uncorrected, other = post(blog, HEARING_POST)
+    assert "Corrections" not in other
+    assert not {"corrections", "last_modified_at"} & set(uncorrected)
+
+
+FERRY = "s-feedbeef0042"
+TIMES = Article(
+    id="v1",
+    url="https://times.example/harbour/ferry-vote",
+    outlet="Harbour Times",
+    title="Harbour council approves ferry budget",
+    text=(
+        "The Harbour city council approved a $12m ferry budget on Monday. The council voted"
+        " 7 to 2 after a four-hour debate. The new ferry will enter service in 2026."
+    ),
+    published="2024-05-06",
+)
+POST = Article(
+    id="v2",
+    url="https://post.example/ferry",
+    outlet="Harbour Post",
+    title="Ferry budget passes",
+    text=(
+        "On Monday the Harbour city council approved a $12m ferry budget. Members voted 7 to 2."
+        " The new ferry will enter service in 2026, officials said."
+    ),
+    published="2024-05-06",
+)
+FERRY_WRONG = "The council voted 6 to 3."
+
+
+def ferry_post(tmp_path: Path, right: str) -> Path:
+    """A story two outlets report alike, corrected with ``right``; its post's path. The
+    sources are written beside it as ``sources.jsonl`` for ``newsdesk check``."""
+    db = SQLiteStore(tmp_path / "ferry.db")
+    for article in (TIMES, POST):
+        db.add_article(article, None)
+        db.assign(article, FERRY, None)
+    approved = "The Harbour city council approved a $12m ferry budget on Monday."
+    sentences = (
+        Sentence("headline", TIMES.title, (cite(TIMES, TIMES.title, "title"),)),
+        Sentence("body", approved, (cite(TIMES, approved), cite(POST, "approved a $12m"))),
+        Sentence(
+            "body",
+            "The new ferry will enter service in 2026.",
+            (cite(TIMES, "The new ferry will enter service in 2026."), cite(POST, "2026")),
+        ),
+    )
+    sources = tuple(SourceRef(a.id, a.outlet, a.title, a.url, a.published) for a in (TIMES, POST))
+    draft = Draft(FERRY, "hash", "Politics", "2024-05-06", sentences, sources)
+    db.save_draft(draft)
+    db.save_verdicts(draft, all_supported_but(draft))
+    db.save_correction(Correction(FERRY, FERRY_WRONG, right, POST.id, "eve", FILED))
+    build_jekyll(db, PublishSettings(tmp_path / "site", min_outlets=1), tmp_path / "blog")
+    db.close()
+    lines = [
+        {"id": a.id, "url": a.url, "outlet": a.outlet, "date": a.published}
+        | {"title": a.title, "text": a.text}
+        for a in (TIMES, POST)
+    ]
+    (tmp_path / "sources.jsonl").write_text("".join(json.dumps(x) + "\n" for x in lines))
+    (found,) = (tmp_path / "blog" / "_posts").glob("*.md")
+    return found
+
+
+def test_a_corrected_post_passes_newsdesk_check_and_an_unsupported_right_is_caught(
+    tmp_path: Path,
+) -> None:
+    """What is right is a claim, checked against the sources; what was wrong is quoted as
+    wrong and is no claim (it would fail: 6 to 3 is not what the sources say)."""
+    config = load_config(database=tmp_path / "ferry.db")
+    path = ferry_post(tmp_path / "good", "The council voted 7 to 2.")
+    report = api.check_file(config, path, tmp_path / "good" / "sources.jsonl")
+    claims = {claim.unit.clean: claim for claim in report.claims}
+    assert report.exit_code == 0, [(c, x.result.reason) for c, x in claims.items()]
+    assert claims["The council voted 7 to 2."].verdict == "supported"
+    assert claims["Harbour Post"].unit.url == POST.url  # the source's link is checked
+    assert not [text for text in claims if "6 to 3" in text]
+    planted = ferry_post(tmp_path / "planted", FERRY_WRONG)
+    report = api.check_file(config, planted, tmp_path / "planted" / "sources.jsonl")
+    flagged = [c for c in report.claims if c.verdict != "supported"]
+    assert report.exit_code == 1
+    assert [(c.unit.clean, c.kind) for c in flagged] == [(FERRY_WRONG, "number")]
+    assert planted.read_text("utf-8").index("\n## Corrections\n") < flagged[0].unit.start
+
+
+NOTE = (
+    "**Correction** 7 May 2024. An earlier version of this article was wrong: {wrong}"
+    " What is right: {right} Source: {source}."
+)
+
+
+def units_of(corrections: str, heading: str = "## Corrections") -> list[str]:
+    text = f"# Harbour council approves ferry budget\n\nThe council met.\n\n{heading}\n\n"
+    return [unit.clean for unit in parse_article(text + corrections, "post.md").units]
+
+
+@pytest.mark.parametrize(
+    ("corrections", "claims"),
+    [
+        (  # a post's note: what is right and the source's link are read, the error is not
+            NOTE.format(
+                wrong="It was 6 to 3.", right="It was 7 to 2.", source=f"[Post]({POST.url})"
+            ),
+            ["It was 7 to 2.", "Post"],
+        ),
+        (  # as a list item, with an outlet that has no link (a label, as short headings are)
+            "- " + NOTE.format(wrong="It was 6 to 3.", right="It was 7 to 2.", source="AP"),
+            ["It was 7 to 2."],
+        ),
+        (  # the earliest "What is right:" splits: words quoted past it are checked
+            NOTE.format(
+                wrong="It was 6 to 3. What is right: The mayor resigned.",
+                right="It was 7 to 2.",
+                source="AP",
+            ),
+            ["The mayor resigned.", "What is right: It was 7 to 2."],
+        ),
+        (  # an "outlet" that says something is no label: the whole note is read
+            NOTE.format(
+                wrong="It was 6 to 3.", right="It was 7 to 2.", source="The mayor resigned today"
+            ),
+            [
+                "Correction 7 May 2024.",
+                "An earlier version of this article was wrong: It was 6 to 3.",
+                "What is right: It was 7 to 2.",
+                "Source: The mayor resigned today.",
+            ],
+        ),
+        (  # a link in the quoted error must still be checked: the whole note is read
+            NOTE.format(
+                wrong=f"It was [6 to 3]({TIMES.url}).", right="It was 7 to 2.", source="AP"
+            ),
+            [
+                "Correction 7 May 2024.",
+                "An earlier version of this article was wrong: It was 6 to 3.",
+                "What is right: It was 7 to 2.",
+                "Source: AP.",
+            ],
+        ),
+        (  # raw HTML or Liquid in the quoted error could show something else: all is read
+            NOTE.format(wrong="It was {{ page.x }}.", right="It was 7 to 2.", source="AP")
+            + "\n\n"
+            + NOTE.format(wrong="It was <b>6</b>.", right="It was 7 to 2.", source="AP"),
+            [
+                "Correction 7 May 2024.",
+                "An earlier version of this article was wrong: It was {{ page.x }}.",
+                "What is right: It was 7 to 2.",
+                "Source: AP.",
+                "Correction 7 May 2024.",
+                "An earlier version of this article was wrong: It was 6.",
+                "What is right: It was 7 to 2.",
+                "Source: AP.",
+            ],
+        ),
+        (  # other lines under the heading are claims: the heading hides nothing
+            "The mayor resigned on Monday.\n\n- The ferry sank.",
+            ["The mayor resigned on Monday.", "The ferry sank."],
+        ),
+    ],
+)
+def test_a_corrections_heading_hides_only_the_quoted_error(
+    corrections: str, claims: list[str]
+) -> None:
+    assert units_of(corrections)[2:] == claims
+
+
+def test_a_correction_outside_a_corrections_section_is_read_as_prose() -> None:
+    note = NOTE.format(wrong="It was 6 to 3.", right="It was 7 to 2.", source="AP")
+    assert "An earlier version of this article was wrong: It was 6 to 3." in units_of(
+        note, "## Reaction"
+    )

@@ -16,6 +16,7 @@ from newsdesk.config import PublishSettings
 from newsdesk.publish import build_site
 from newsdesk.publish.json_api import story_path
 from newsdesk.publish.model import Line, PublishedStory
+from newsdesk.records import Correction
 from newsdesk.store import SQLiteStore
 from published_store import BUDGET, REACTION, SCRIPT, STORY, UNSUPPORTED, fill
 
@@ -148,3 +149,68 @@ def test_unsafe_story_ids_get_a_file_name_of_their_own() -> None:
     for odd in ("../../etc/passwd", "a/b", "..", ""):
         path = story_path(story(odd))
         assert path.startswith("api/stories/story-") and ".." not in path.removeprefix("api/")
+
+
+WRONG = "The budget was <b>$9m</b>."
+RIGHT = "The city council approved a $5m budget on Monday."
+
+
+def test_corrections_are_in_both_documents_and_follow_the_schemas(tmp_path: Path) -> None:
+    """Every story carries ``corrections`` (empty when none); a correction names its day,
+    time, what was wrong, what is right and its source, numbered as in ``sources``."""
+    db = SQLiteStore(tmp_path / "db.sqlite")
+    fill(db)
+    settings = PublishSettings(tmp_path / "site", base_url="https://news.test", min_outlets=1)
+    build_site(db, settings)
+    api = settings.site_dir / "api"
+    before = load(api / "stories" / f"{STORY}.json")
+    assert (
+        before["corrections"] == []
+        and load(api / "stories.json")["stories"][0]["corrections"] == []
+    )
+    first = db.save_correction(
+        Correction(STORY, WRONG, RIGHT, BUDGET.id, "eve", "2024-03-07T09:30:00+00:00")
+    )
+    second = db.save_correction(
+        Correction(
+            STORY, "Nobody came.", "Residents came.", "gone", "eve", "2024-03-08T10:00:00+00:00"
+        )
+    )
+    build_site(db, settings)
+    db.close()
+    document = load(api / "stories" / f"{STORY}.json")
+    index = load(api / "stories.json")
+    validator("story.schema.json").validate(document)
+    validator("stories.schema.json").validate(index)
+    expected = [
+        {
+            "id": first.id,
+            "date": "2024-03-07",
+            "at": "2024-03-07T09:30:00+00:00",
+            "wrong": WRONG,
+            "right": RIGHT,
+            "source": {"id": BUDGET.id, "number": 1, "outlet": BUDGET.outlet, "url": BUDGET.url},
+        },
+        {  # a source that is not stored is named by its id, and not numbered
+            "id": second.id,
+            "date": "2024-03-08",
+            "at": "2024-03-08T10:00:00+00:00",
+            "wrong": "Nobody came.",
+            "right": "Residents came.",
+            "source": {"id": "gone", "number": None, "outlet": "gone", "url": None},
+        },
+    ]
+    assert document["corrections"] == expected
+    assert index["stories"][0]["corrections"] == expected
+    raw = (api / "stories" / f"{STORY}.json").read_text("utf-8")
+    assert "<b>" not in raw and "\\u003cb\\u003e$9m" in raw
+    schema = validator("story.schema.json")
+    broken = [
+        {**expected[0], "right": ""},
+        {**expected[0], "date": "7 March 2024"},
+        {k: v for k, v in expected[0].items() if k != "source"},
+        {**expected[0], "source": {"outlet": BUDGET.outlet}},
+    ]
+    for bad in broken:
+        with pytest.raises(jsonschema.ValidationError):
+            schema.validate({**document, "corrections": [bad]})

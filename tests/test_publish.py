@@ -20,12 +20,13 @@ from newsdesk.config import Config, PublishSettings
 from newsdesk.engine import Context
 from newsdesk.publish import PublishStage, build_site
 from newsdesk.publish.files import is_stale_temp
-from newsdesk.publish.model import withheld_because
+from newsdesk.publish.model import page_slugs, withheld_because
 from newsdesk.publish.text import slugify, story_slug
 from newsdesk.records import (
     Article,
     Draft,
     GateRecord,
+    Review,
     Run,
     Sentence,
     SourceRef,
@@ -476,6 +477,40 @@ def test_gate_held_story_is_listed_nowhere(store: SQLiteStore, settings: Publish
     assert sorted(p for p in site if p.startswith("stories/")) == sorted([STORY_PATH, HEARING_PATH])
     assert all("A held story headline" not in text for text in site.values())
     assert store.gate_record(HEARING) is not None  # gated and not held: published
+
+
+def test_a_story_rejected_after_publication_leaves_a_withdrawal_notice(
+    store: SQLiteStore, settings: PublishSettings
+) -> None:
+    """Its page says the editors withdrew it, when and why, instead of the article; the
+    index and feed no longer list it; a story rejected before it was ever published gets
+    no page at all; approved again, its article comes back at the same address."""
+    add_hearing(store)
+    build_site(store, settings)
+    assert "Senate weighs" in (settings.site_dir / HEARING_PATH).read_text("utf-8")
+    store.save_review(
+        Review(HEARING, 1, "rejected", "the hearing was postponed", "eve", "2024-03-09T10:00:00")
+    )
+    again = build_site(store, settings)
+    assert HEARING_PATH in again.written
+    notice = (settings.site_dir / HEARING_PATH).read_text("utf-8")
+    assert "This article has been withdrawn" in notice
+    assert (
+        'on <time datetime="2024-03-09">9 March 2024</time>: the hearing was postponed.' in notice
+    )
+    assert 'content="noindex"' in notice and "Senate weighs" in notice  # named, not told
+    assert not lxml.html.fromstring(notice).xpath("//a[@data-article-id]")
+    site = pages(settings.site_dir)
+    assert HEARING_PATH not in site["index.html"] and HEARING_PATH not in site["feed.atom"]
+    assert store.publication(HEARING_PATH) is not None
+    assert build_site(store, settings).written == []  # a second run writes nothing
+    store.save_review(Review(HELD, 1, "rejected", "one outlet", "eve", "2024-03-09T10:00:00"))
+    held_path = f"stories/{page_slugs(store, HELD)[0]}.html"
+    assert not any(path == held_path for path in build_site(store, settings).written)
+    assert not (settings.site_dir / held_path).exists()  # never published: no notice
+    store.save_review(Review(HEARING, 1, "approved", "", "eve", "2024-03-10T10:00:00"))
+    build_site(store, settings)
+    assert "withdrawn" not in (settings.site_dir / HEARING_PATH).read_text("utf-8")
 
 
 def test_rewrite_keeps_the_page_url(store: SQLiteStore, settings: PublishSettings) -> None:

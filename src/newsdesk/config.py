@@ -230,7 +230,8 @@ class DeskSettings:
     names the environment variable that holds it, as ``[llm] api_key_env`` does.
     ``approve_before_publish`` lists every new article in the queue, and publishing waits
     for an editor's approval of each story's current version (the publish stage passes
-    it to ``publish.model.reviewed_off``).
+    it to ``publish.model.reviewed_off``). The queue lists ``queue_page_size`` stories a
+    page (``/queue?page=N``).
     """
 
     host: str = "127.0.0.1"
@@ -238,6 +239,7 @@ class DeskSettings:
     session_key_env: str = "NEWSDESK_SESSION_KEY"
     session_hours: int = 12
     approve_before_publish: bool = False
+    queue_page_size: int = 50
     max_failed_signins: int = 5
     signin_window_minutes: int = 15
     trusted_proxies: tuple[str, ...] = ()
@@ -246,9 +248,14 @@ class DeskSettings:
         """Refuse values the desk cannot run with, at load time."""
         if not 0 <= self.port <= 65535:
             raise ConfigError(f"setting [desk] 'port' must be 0 to 65535, not {self.port}")
-        for name in ("session_hours", "max_failed_signins", "signin_window_minutes"):
+        for name in (
+            "session_hours",
+            "queue_page_size",
+            "max_failed_signins",
+            "signin_window_minutes",
+        ):
             if getattr(self, name) <= 0:
-                raise ConfigError(f"setting [desk] {name!r} must be > 0")
+                raise ConfigError(f"setting [desk] {name!r} must be > 0, not {getattr(self, name)}")
         if not _ENV_NAME.fullmatch(self.session_key_env):
             raise ConfigError(
                 "setting [desk] 'session_key_env' must name an environment variable"

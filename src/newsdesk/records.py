@@ -777,7 +777,7 @@ class AuditEntry:
     id: int | None = None
 
 
-EditAction = Literal["edit", "remove", "cite"]
+EditAction = Literal["edit", "remove", "cite", "move"]
 Decision = Literal["approved", "rejected", "held"]
 
 

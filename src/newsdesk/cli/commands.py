@@ -23,6 +23,7 @@ import click
 from rich.text import Text
 
 from newsdesk import api
+from newsdesk.api._lazy import OnFirstUse
 from newsdesk.cli import render
 from newsdesk.cli.options import config_options, wait_option
 from newsdesk.cli.render import console, fail, progress_bars, reported_errors
@@ -34,8 +35,8 @@ from newsdesk.store import Store
 if TYPE_CHECKING:
     from newsdesk.desk import accounts, server
 else:  # the desk brings FastAPI, uvicorn and argon2: loaded only by the commands that use them
-    accounts = api._OnFirstUse("newsdesk.desk.accounts")
-    server = api._OnFirstUse("newsdesk.desk.server")
+    accounts = OnFirstUse("newsdesk.desk.accounts")
+    server = OnFirstUse("newsdesk.desk.server")
 
 
 @contextmanager

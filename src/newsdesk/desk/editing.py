@@ -1,5 +1,5 @@
-"""The editor's changes: edit or remove a sentence, approve, reject or hold a story,
-file a correction on a published one, and add a pasted source to a story.
+"""The editor's changes: edit or remove a sentence, move a paragraph, approve, reject or
+hold a story, file a correction on a published one, and add a source to a story.
 
 Each route is a POST on a router behind ``web.signed_in`` (a live session, the desk's
 origin and the session's CSRF token) and is audited. The work is the library's
@@ -15,6 +15,7 @@ the reason.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import Annotated
 from urllib.parse import quote
 
@@ -27,7 +28,7 @@ from newsdesk.desk.auth import SignedIn
 from newsdesk.desk.story import story_view
 from newsdesk.desk.web import Refused, desk_of, signed_in
 from newsdesk.errors import InputError
-from newsdesk.records import Decision
+from newsdesk.records import Decision, DraftEdit
 
 router = APIRouter(dependencies=[Depends(signed_in)])
 Editor = Annotated[SignedIn, Depends(signed_in)]
@@ -56,21 +57,19 @@ def _htmx(request: Request) -> bool:
     return request.headers.get("hx-request") == "true"
 
 
-async def _change(
+async def _revise(
     request: Request,
     found: SignedIn,
     story_id: str,
-    position: int,
-    text: str | None,
-    expected: str | None,
+    action: str,
+    revise: Callable[[], api.Edited],
+    saved: Callable[[DraftEdit], str],
 ) -> Response:
-    """Edit (``text``) or remove (None) one sentence, audit it, show the result."""
+    """Run ``revise`` (a library call that stores a new revision of the draft), audit it
+    as ``action`` and show the result; ``saved`` says what the revision did."""
     desk = desk_of(request)
-    action = "story.remove" if text is None else "story.edit"
     try:
-        edited = await run_in_threadpool(
-            api.edit_draft, desk.config, story_id, position, text, found.user.name, expected
-        )
+        edited = await run_in_threadpool(revise)
     except InputError as error:
         await run_in_threadpool(
             desk.audit, found.actor(), "refused", story_id, f"{action}: {error}"
@@ -80,12 +79,39 @@ async def _change(
             _story_page, request, story_id, 200 if partial else 409, str(error), partial
         )
     edit = edited.edit
-    detail = f"revision {edit.revision}, sentence {position + 1} ({edit.kind}): {edit.label}"
+    detail = f"revision {edit.revision}, {saved(edit)}: {edit.label}"
     await run_in_threadpool(desk.audit, found.actor(), action, story_id, detail)
     if _htmx(request):
-        notice = f"Saved as revision {edit.revision}: {edit.label}."
+        verdict = "" if edit.label == "removed" else f", {edit.label}"
+        notice = f"Saved as revision {edit.revision}: {saved(edit)}{verdict}."
         return await run_in_threadpool(_story_page, request, story_id, 200, notice, True)
     return _back(story_id, "#sentences")
+
+
+async def _change(
+    request: Request,
+    found: SignedIn,
+    story_id: str,
+    position: int,
+    text: str | None,
+    expected: str | None,
+) -> Response:
+    """Edit (``text``) or remove (None) one sentence."""
+    revise = functools.partial(
+        api.edit_draft,
+        desk_of(request).config,
+        story_id,
+        position,
+        text,
+        found.user.name,
+        expected,
+    )
+    action, done = ("story.remove", "removed") if text is None else ("story.edit", "edited")
+
+    def saved(edit: DraftEdit) -> str:
+        return f"sentence {position + 1} ({edit.kind}) {done}"
+
+    return await _revise(request, found, story_id, action, revise, saved)
 
 
 @router.post("/stories/{story_id}/sentences/{position}")
@@ -109,6 +135,39 @@ async def remove_sentence(
     expected: Annotated[str | None, Form(max_length=4000)] = None,
 ) -> Response:
     return await _change(request, found, story_id, position, None, expected)
+
+
+DIRECTIONS = {"up": -1, "down": 1}
+
+
+@router.post("/stories/{story_id}/paragraphs/{paragraph}/move")
+async def move_paragraph(
+    request: Request,
+    found: Editor,
+    story_id: str,
+    paragraph: int,
+    direction: Annotated[str, Form(max_length=10)],
+    expected: Annotated[str | None, Form(max_length=40_000)] = None,
+) -> Response:
+    """Move a body paragraph one place up or down; the whole draft is checked again (a
+    sentence's context is what precedes it) and swapped in, as an edit is."""
+    offset = DIRECTIONS.get(direction)
+    if offset is None:
+        raise Refused(400, "A paragraph moves up or down: there is no other direction.")
+    revise = functools.partial(
+        api.move_paragraph,
+        desk_of(request).config,
+        story_id,
+        paragraph,
+        offset,
+        found.user.name,
+        expected,
+    )
+
+    def saved(edit: DraftEdit) -> str:
+        return f"paragraph {paragraph} moved {direction}"
+
+    return await _revise(request, found, story_id, f"story.move_{direction}", revise, saved)
 
 
 @router.post("/stories/{story_id}/review")

@@ -33,6 +33,7 @@ from newsdesk.records import (
     Verdict,
 )
 from newsdesk.store import Store
+from newsdesk.verify import edits
 
 FRAGMENT_WORDS = 4
 """Words at each end of a long span that its text fragment names (start,end)."""
@@ -65,6 +66,11 @@ class SentenceRow:
     reason: str
     checks: tuple[str, ...]
     citations: tuple[CitedSpan, ...]
+    paragraph: int | None = None
+    """The body paragraph it belongs to, 1 for the lead (None for other kinds)."""
+    paragraph_text: str = ""
+    """On the first sentence of a paragraph (what the move buttons stand on): the
+    paragraph's whole text, as the move form sends it back; else empty."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +127,11 @@ class StoryView:
     @property
     def review(self) -> Review | None:
         return self.reviews[-1] if self.reviews else None
+
+    @property
+    def paragraphs(self) -> int:
+        """How many body paragraphs the draft has (the last one cannot move down)."""
+        return max((s.paragraph or 0 for s in self.sentences), default=0)
 
     @property
     def passes(self) -> bool:
@@ -185,6 +196,9 @@ def sentence_rows(
     articles: Mapping[str, Article],
 ) -> tuple[SentenceRow, ...]:
     by_position = {v.position: v for v in verdicts}
+    groups = edits.paragraphs(draft)
+    paragraph_of = {p: n for n, group in enumerate(groups, start=1) for p in group}
+    opening = {group[0]: " ".join(draft.sentences[p].text for p in group) for group in groups}
     rows = []
     for position, sentence in enumerate(draft.sentences):
         verdict = by_position.get(position)
@@ -197,6 +211,8 @@ def sentence_rows(
                 reason=verdict.reason if verdict else "",
                 checks=verdict.checks if verdict else (),
                 citations=tuple(cited_span(c, numbers, articles) for c in sentence.citations),
+                paragraph=paragraph_of.get(position),
+                paragraph_text=opening.get(position, ""),
             )
         )
     return tuple(rows)

@@ -17,6 +17,13 @@ A rewritten story keeps its post: the slug never changes, a post already on
 disk for the story keeps its file name (a second file would make Jekyll list
 the story twice), and ``permalink`` pins the URL to the site's story path, so
 a new date or category does not move the page either.
+
+A corrected story's post carries its corrections as the page does: a dated
+"Corrections" section at the end of the body, and in the front matter a
+``corrections`` list (date, wrong, right, source outlet and URL) and
+``last_modified_at`` (when the latest was filed, the key jekyll-seo-tag,
+jekyll-feed and jekyll-sitemap read); both come from the store, so the post's
+bytes change only when a correction is filed.
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ from newsdesk.language.attribution import attribute
 from newsdesk.publish.files import write_if_changed
 from newsdesk.publish.markdown import front_matter_text, md_link, md_text, md_url
 from newsdesk.publish.model import (
+    CorrectionNote,
     FurtherItem,
     Line,
     PublishedStory,
@@ -170,6 +178,20 @@ def front_matter(story: PublishedStory, author: str) -> dict[str, Any]:
         if day is not None:
             matter["updated"] = datetime.date.fromisoformat(day)  # a copy: no YAML alias
         matter["changes"] = [front_matter_text(change) for change in story.changes]
+    if story.corrections:
+        matter["last_modified_at"] = _moment(max(story.corrections, key=lambda note: note.at))
+        matter["corrections"] = [
+            {
+                "date": datetime.date.fromisoformat(note.day),  # a new object each: no alias
+                "wrong": front_matter_text(note.wrong),
+                "right": front_matter_text(note.right),
+                "source": {
+                    "outlet": front_matter_text(note.outlet),
+                    "url": md_url(note.url) if note.url else None,
+                },
+            }
+            for note in story.corrections
+        ]
     if story.redirects:
         matter["redirect_from"] = [f"/stories/{slug}.html" for slug in story.redirects]
     matter["sources"] = [
@@ -183,6 +205,16 @@ def front_matter(story: PublishedStory, author: str) -> dict[str, Any]:
     return matter
 
 
+def _moment(note: CorrectionNote) -> datetime.datetime | datetime.date:
+    """When a correction was filed, as a YAML timestamp (``last_modified_at``, which
+    jekyll-seo-tag, jekyll-feed and jekyll-sitemap read as the post's modification time);
+    its day when the stored time does not parse."""
+    try:
+        return datetime.datetime.fromisoformat(note.at)
+    except ValueError:
+        return datetime.date.fromisoformat(note.day)
+
+
 def _dump(matter: dict[str, Any]) -> str:
     """YAML through ``safe_dump`` only, on one line per value so no value can end the block."""
     return yaml.safe_dump(
@@ -191,7 +223,8 @@ def _dump(matter: dict[str, Any]) -> str:
 
 
 def markdown_body(story: PublishedStory) -> str:
-    """Dek, paragraphs, key quotes, coverage, timeline, Sources and Further coverage.
+    """Dek, paragraphs, key quotes, coverage, timeline, Sources, Further coverage and
+    Corrections.
 
     The body holds only checkable prose: every sentence is a published,
     cited claim that ``newsdesk check`` can verify against the sources, and
@@ -199,8 +232,12 @@ def markdown_body(story: PublishedStory) -> str:
     labels. The update log is metadata, so it lives in the front matter
     (``updated``, ``changes``) for the layout to show. The one list that is no
     claim is Further coverage, the story's reporting in other languages, listed as
-    the site's page lists it and never quoted; ``newsdesk check``, which skips that
-    list on a page (an ``<aside>``), still reads its items in a post as claims.
+    the site's page lists it and never quoted; ``newsdesk check`` reads its linked
+    items in a post as pointers (and skips that list on a page, an ``<aside>``).
+    Corrections come last, in the words of the page's note; what an earlier version
+    got wrong is quoted as wrong, and ``newsdesk check`` reads only what is right, and
+    the source's link, as claims. They are in the front matter too (``corrections``,
+    and ``last_modified_at``: when the latest was filed) for a layout to show.
     """
     blocks: list[str] = []
     if story.dek:
@@ -221,7 +258,23 @@ def markdown_body(story: PublishedStory) -> str:
     if story.further:
         blocks.append("## Further coverage")
         blocks.append(_items(_further_item(item) for item in story.further))
+    if story.corrections:
+        blocks.append("## Corrections")
+        blocks += [correction_md(note) for note in story.corrections]
     return "\n\n".join(blocks) + "\n"
+
+
+def correction_md(note: CorrectionNote) -> str:
+    """A correction in the words of the story page's note, one paragraph each, oldest
+    first: the day, what an earlier version said, what is right, and the source linked.
+    ``newsdesk check`` reads the part after "What is right:" as a claim and the quoted
+    error as no claim of the article (``verify/articles/parse.py``, ``CORRECTION``)."""
+    source = md_link(md_text(note.outlet), note.url)
+    return (
+        f"**Correction** {md_text(note.day_label)}."
+        f" An earlier version of this article was wrong: {md_text(note.wrong)}"
+        f" What is right: {md_text(note.right)} Source: {source}."
+    )
 
 
 def line_md(line: Line, text: str | None = None) -> str:

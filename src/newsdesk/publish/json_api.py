@@ -6,7 +6,9 @@ each with its verdict, the checks it passed and its citations (source, URL,
 the exact character span and the quoted words), key quotes with speaker and
 link, where outlets differ, the timeline, the sources with outlet, domain,
 lean, date and time (with the source's UTC offset, when it gave one), further
-coverage in other languages (listed, never quoted) and what the checker did.
+coverage in other languages (listed, never quoted), the corrections editors filed
+(dated: what was wrong, what is right, the source; the index carries them too) and
+what the checker did.
 The documents follow the JSON Schemas shipped beside them (``api/story.schema.json``,
 ``api/stories.schema.json``; in the repository under
 ``src/newsdesk/publish/schemas``), which ``docs/API.md`` explains.
@@ -61,6 +63,7 @@ def story_document(story: PublishedStory, base_url: str) -> Document:
         "date": story.date,
         "version": story.version,
         "changes": list(story.changes),
+        "corrections": _corrections(story),
         "thread": _thread(story, base_url),
         "read_minutes": story.minutes,
         "outlets": story.outlets,
@@ -143,6 +146,7 @@ def _teaser(story: PublishedStory, base_url: str) -> Document:
         "leans": dict(story.leans),
         "read_minutes": story.minutes,
         "thread": _thread(story, base_url),
+        "corrections": _corrections(story),
     }
 
 
@@ -150,6 +154,29 @@ def _thread(story: PublishedStory, base_url: str) -> Document | None:
     if story.thread is None:
         return None
     return {"id": story.thread.id, "title": story.thread.name, "url": base_url + story.thread.path}
+
+
+def _corrections(story: PublishedStory) -> list[Document]:
+    """The corrections editors filed on the story, oldest first, as its page shows them:
+    the day and time filed, what an earlier version said, what is right, and the source
+    (its number in ``sources`` when it is listed there)."""
+    numbers = {source.article_id: source.number for source in story.sources}
+    return [
+        {
+            "id": note.id,
+            "date": note.day,
+            "at": note.at,
+            "wrong": note.wrong,
+            "right": note.right,
+            "source": {
+                "id": note.source_id or None,
+                "number": numbers.get(note.source_id),
+                "outlet": note.outlet,
+                "url": note.url,
+            },
+        }
+        for note in story.corrections
+    ]
 
 
 def _sentence(line: Line) -> Document:

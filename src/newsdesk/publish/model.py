@@ -209,6 +209,8 @@ class CorrectionNote:
     right: str
     outlet: str
     url: str | None
+    source_id: str = ""
+    """The stored article the correction rests on (one of the story's articles)."""
 
     @property
     def day_label(self) -> str:
@@ -321,6 +323,20 @@ class PublishStore(ArticleStore, StoryStore, DraftStore, RoundupStore, Protocol)
 
 
 @dataclass(frozen=True)
+class Withdrawn:
+    """A story an editor rejected: its page's slug, its headline and the decision, for an
+    output that puts a notice where the page was (``site.py``)."""
+
+    slug: str
+    headline: str
+    review: Review
+
+    @property
+    def path(self) -> str:
+        return f"stories/{self.slug}.html"
+
+
+@dataclass(frozen=True)
 class Selection:
     """The stories readers may see, and the page slugs of stored drafts they may not."""
 
@@ -329,6 +345,8 @@ class Selection:
     drafts: int
     roundups: list[PublishedStory] = field(default_factory=list)
     """Weekly roundups of threads (``[write] roundups``), each linked from its thread's page."""
+    withdrawn: list[Withdrawn] = field(default_factory=list)
+    """The stories an editor rejected (``withheld`` holds their slugs too)."""
 
 
 def published_stories(
@@ -345,7 +363,7 @@ def published_stories(
     progress = progress or SilentProgress()
     drafts = list(store.drafts())
     progress.start(stage, len(drafts))
-    stories, withheld = [], []
+    stories, withheld, withdrawn = [], [], []
     for draft in drafts:
         story = publishable(store, draft, min_outlets, language, approval_required)
         if story is not None:
@@ -353,10 +371,13 @@ def published_stories(
         else:
             slug, merged = page_slugs(store, draft.story_id)
             withheld += [slug, *merged]
+            review = store.review(draft.story_id)
+            if review is not None and review.decision == "rejected":
+                withdrawn.append(Withdrawn(slug, draft.headline, review))
         progress.advance(stage)
     stories = threaded(store, stories)
     roundups = published_roundups(store, stories, min_outlets, language)
-    return Selection(stories, withheld, len(drafts), roundups)
+    return Selection(stories, withheld, len(drafts), roundups, withdrawn)
 
 
 def threaded(store: StoryStore, stories: Sequence[PublishedStory]) -> list[PublishedStory]:
@@ -489,6 +510,7 @@ def correction_notes(
                 right=correction.right,
                 outlet=source.outlet if source else correction.source,
                 url=safe_url(source.url) if source else None,
+                source_id=correction.source,
             )
         )
     return tuple(notes)

@@ -11,7 +11,11 @@ A story page keeps its path when the story is rewritten (see
 joined another becomes a redirect to the surviving story's page. Files from
 earlier runs whose story is no longer published (the verify gate now blocks
 or holds it) are left in place: removing files is a decision for the
-operator, and the index, category pages and feed no longer link to them.
+operator, and the index, category pages and feed no longer link to them. The
+page of a story an editor rejected after it was published (the store records
+the page) becomes a notice that the editors withdrew it, saying why and when:
+links to it, and readers who saw it, learn that it was withdrawn rather than
+reading it still.
 """
 
 from __future__ import annotations
@@ -31,7 +35,13 @@ from newsdesk.config import PublishSettings
 from newsdesk.engine import Progress
 from newsdesk.publish.files import write_if_changed
 from newsdesk.publish.json_api import render_api
-from newsdesk.publish.model import PublishedStory, PublishStore, ThreadRef, published_stories
+from newsdesk.publish.model import (
+    PublishedStory,
+    PublishStore,
+    ThreadRef,
+    Withdrawn,
+    published_stories,
+)
 from newsdesk.publish.ranking import ranked
 from newsdesk.publish.text import human_date, iso_day
 from newsdesk.records import CATEGORIES, Publication
@@ -112,7 +122,8 @@ def build_site(
         approval_required=approval_required,
     )
     result = SiteResult(pages=len(selection.stories), drafts=selection.drafts)
-    for rendered in render_site(selection.stories, settings, selection.roundups):
+    withdrawn = [w for w in selection.withdrawn if store.publication(w.path) is not None]
+    for rendered in render_site(selection.stories, settings, selection.roundups, withdrawn):
         _emit(store, Path(settings.site_dir), rendered, result)
     return result
 
@@ -121,10 +132,12 @@ def render_site(
     stories: Iterable[PublishedStory],
     settings: PublishSettings,
     roundups: Sequence[PublishedStory] = (),
+    withdrawn: Sequence[Withdrawn] = (),
 ) -> list[RenderedFile]:
     """Every file of the site, in a fixed order, rendered from ``stories`` and the weekly
     ``roundups`` of their threads (linked from the thread pages and in the feed, not
-    ranked on the front page, whose stories they retell)."""
+    ranked on the front page, whose stories they retell), with a notice in place of the
+    page of each ``withdrawn`` story."""
     ordered = newest_first(stories)
     front = ranked(ordered)
     sections = _sections(front)
@@ -139,6 +152,7 @@ def render_site(
     files = [_render("index.html", "index.html", top, stories=front)]
     files += [_story_page(story, nested) for story in ordered]
     files += [page for story in ordered for page in _redirect_pages(story, nested)]
+    files += [_withdrawn_page(notice, nested) for notice in withdrawn]
     files += [_category_page(section, nested) for section in sections]
     weekly = newest_first(roundups)
     files += [_story_page(roundup, nested) for roundup in weekly]
@@ -177,6 +191,13 @@ def _story_page(story: PublishedStory, common: Mapping[str, Any]) -> RenderedFil
     context = {**common, "current_section": story.category_slug, "story": story}
     page = _render("story.html", story.path, context)
     return RenderedFile(page.path, page.data, story.story_id)
+
+
+def _withdrawn_page(notice: Withdrawn, common: Mapping[str, Any]) -> RenderedFile:
+    """The notice that takes the place of a rejected story's page."""
+    context = {**common, "current_section": "", "notice": notice}
+    page = _render("withdrawn.html", notice.path, context)
+    return RenderedFile(page.path, page.data, notice.review.story_id)
 
 
 def _redirect_pages(story: PublishedStory, common: Mapping[str, Any]) -> list[RenderedFile]:

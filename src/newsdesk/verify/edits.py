@@ -48,6 +48,39 @@ def removed(draft: Draft, position: int) -> Draft:
     return replace(draft, sentences=tuple(renumber(kept)))
 
 
+def paragraphs(draft: Draft) -> list[list[int]]:
+    """The positions of the draft's body sentences, grouped by paragraph, in reading
+    order: ``paragraphs(draft)[0]`` is the lead paragraph."""
+    groups: dict[int, list[int]] = {}
+    for position, sentence in enumerate(draft.sentences):
+        if sentence.kind == "body":
+            groups.setdefault(sentence.paragraph, []).append(position)
+    return list(groups.values())
+
+
+def moved(draft: Draft, paragraph: int, offset: int) -> Draft:
+    """``draft`` with its body paragraph ``paragraph`` (1 is the lead) swapped with the
+    one ``offset`` places away (-1: the one above, 1: the one below), paragraphs
+    numbered again. The other sentences (headline, dek, quotes, figures) keep their
+    places; the body sentences fill the places body sentences held, in the new order.
+    ``InputError`` for a paragraph the draft lacks or a move past either end."""
+    groups = paragraphs(draft)
+    if not 1 <= paragraph <= len(groups):
+        raise InputError(f"the draft has no paragraph {paragraph}")
+    target = paragraph + offset
+    if not 1 <= target <= len(groups):
+        end = "first" if target < 1 else "last"
+        raise InputError(f"paragraph {paragraph} is the {end} already")
+    order = list(range(len(groups)))
+    order[paragraph - 1], order[target - 1] = order[target - 1], order[paragraph - 1]
+    slots = [position for group in groups for position in group]
+    body = [draft.sentences[p] for index in order for p in groups[index]]
+    sentences = list(draft.sentences)
+    for slot, sentence in zip(slots, body, strict=True):
+        sentences[slot] = sentence
+    return replace(draft, sentences=tuple(renumber(sentences)))
+
+
 def recheck(
     draft: Draft,
     articles: Sequence[Article],

@@ -6,7 +6,8 @@ it came from: a unit's ``text`` is ``html[start:end]`` (markup inside it
 included) and its ``clean`` is the decoded text without tags. Pages carry far
 more than the story, so only the blocks that hold it are read (``<p>``,
 ``<li>``, ``<tr>``, ``<blockquote>``, headings); navigation, scripts, forms,
-asides, footers, ads and sharing widgets are skipped, and bylines and dates
+asides, footers, ads and sharing widgets are skipped (but for an ``aside.corrections``,
+whose notes are read as ``_correction`` says), and bylines and dates
 are page furniture, not claims, and so are section labels set as paragraphs
 (``<p><strong>Key figures</strong></p>``) and empty headings. The tree is
 tracked loosely, as browsers do: a new paragraph closes an open one, a stray
@@ -26,6 +27,7 @@ from newsdesk.language.urls import normalize_url
 from newsdesk.verify.articles.parse import (
     BARE_URL,
     CITATION_MARK,
+    CORRECTION_TEXT,
     SOURCE_HEADINGS,
     TITLED,
     Link,
@@ -228,6 +230,7 @@ class _Element:
     tag: str
     junk: bool = False
     furniture: bool = False
+    corrections: bool = False
     block: _Block | None = None
     anchor: _Anchor | None = None
 
@@ -259,6 +262,8 @@ class _Reader(HTMLParser):
         self.junk = 0
         self.heads = 0
         self.furniture = 0
+        self.corrections = 0
+        """Open ``aside.corrections`` elements: their paragraphs are correction notes."""
         self.italic = 0
         self.articles = 0
         self.head_rows = 0
@@ -325,7 +330,9 @@ class _Reader(HTMLParser):
             return
         if tag == "link" and "canonical" in (attrs.get("rel") or "").lower().split():
             self.own_urls.add(normalize_url(attrs.get("href") or ""))
-        if tag == "time" and not self.junk:
+        if tag == "time" and not (
+            self.junk or self.corrections
+        ):  # a correction's day is not the story's
             self._time(attrs, start)
         if tag not in _INLINE:
             self._end_loose()
@@ -336,7 +343,13 @@ class _Reader(HTMLParser):
             if tag in {"br", "hr", "img"}:
                 self._separator(start)
             return
-        element = _Element(tag, junk=_is_junk(tag, attrs), furniture=_is_furniture(attrs))
+        corrections = tag == "aside" and "corrections" in _words(attrs.get("class"))
+        element = _Element(
+            tag,
+            junk=_is_junk(tag, attrs) and not corrections,
+            furniture=_is_furniture(attrs),
+            corrections=corrections,
+        )
         if tag not in _INLINE:
             self._separator(start)
         self.stack.append(element)
@@ -417,6 +430,7 @@ class _Reader(HTMLParser):
         self.furniture += step * element.furniture
         self.italic += step * (element.tag in _ITALIC)
         self.articles += step * (element.tag in {"article", "main"})
+        self.corrections += step * element.corrections
         self.head_rows += step * (element.tag == "thead")
 
     def _close_head(self) -> None:
@@ -514,6 +528,8 @@ class _Reader(HTMLParser):
         elif heading:
             if not is_label(clean):
                 self._unit(text, block.anchors, 0, len(text), "heading")
+        elif self.corrections and block.tag in {"p", "li"} and self._correction(text, block):
+            return
         elif not self._is_furniture(clean, start, end):
             if block.tag != "li" and not block.anchors and is_standalone_label(clean):
                 return
@@ -522,6 +538,32 @@ class _Reader(HTMLParser):
             else:
                 for first, last in cited_sentences(str(text)):
                     self._unit(text, block.anchors, first, last, "sentence")
+
+    def _correction(self, text: _Text, block: _Block) -> bool:
+        """Read a correction note (``parse.CORRECTION_TEXT``) as the Markdown reader reads
+        one: what is right as sentences, the source's link as a link that must lead to a
+        source; what was wrong is quoted as wrong and the date is furniture. False, reading
+        nothing, when the note is not one: then it is read as claims, so the aside hides
+        nothing. A link or web address anywhere but on the outlet, or an outlet that does
+        not read as a label, makes it no note."""
+        clean = str(text)
+        match = CORRECTION_TEXT.fullmatch(clean)
+        if match is None or iso_date(match.group("date")) is None:
+            return False
+        outlet = match.group("outlet")
+        first, last = match.span("outlet")
+        links = [a for a in block.anchors if len(a.label)]
+        on_outlet = [a for a in links if text.span(first, last)[0] <= a.label.starts[0]]
+        if len(on_outlet) != len(links) or len(links) > 1 or not is_label(outlet):
+            return False
+        if BARE_URL.search(clean):
+            return False
+        right_first, right_last = match.span("right")
+        for begin, end in cited_sentences(clean[right_first:right_last]):
+            self._unit(text, [], right_first + begin, right_first + end, "sentence")
+        if links and self._cites(links[0].href):
+            self._source_link(links[0])
+        return True
 
     def _is_furniture(self, clean: str, start: int, end: int) -> bool:
         """Bylines, read times, labels of one word ("Politics") and ad labels; a date line is

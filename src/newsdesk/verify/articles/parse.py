@@ -146,6 +146,39 @@ FURTHER_HEADINGS = frozenset({"further coverage", "further coverage in other lan
 """Sections that list reporting elsewhere (in other languages) without quoting it: a list
 item there that links somewhere is a pointer, not a claim. Other lines are read as usual,
 so the heading cannot hide a claim."""
+CORRECTION_HEADINGS = frozenset({"corrections", "correction"})
+"""Sections of dated corrections, as newsdesk's posts write them (``CORRECTION``)."""
+CORRECTION = re.compile(
+    r"(?:\*\*|__)?Correction(?:\*\*|__)?:?\s+(?P<date>[^.\n]{1,40}?)\.\s+"
+    r"An earlier version of this article was wrong:\s+(?P<wrong>.+?)\s+"
+    r"What is right:\s+(?P<right>.+)\s+"
+    r"Source:\s+(?:(?P<link>\[(?P<label>(?:\\.|[^\]\\\n])+)\]\(\s*<?(?P<url>[^)\s>]+)>?"
+    r"(?:\s+\"[^\"\n]*\")?\s*\))|(?P<outlet>[^\[\]()<>\n]+?))\.?",
+    re.DOTALL,
+)
+"""A correction as a paragraph or list item under a Corrections heading: "**Correction**
+5 March 2024. An earlier version of this article was wrong: WRONG What is right: RIGHT
+Source: [Outlet](url)." What is right is read as claims, the source's link as a link
+that must lead to a source; what was wrong is quoted as wrong, so it is no claim of the
+article. The rule hides nothing else: the date must read as one, the quote may hold no
+link, HTML or Liquid, an outlet without a link must read as a label (fewer than four
+words), the
+earliest "What is right:" and the latest "Source:" split the text (so a quote that holds
+the words is checked past them), and anything else under the heading is read as usual."""
+CORRECTION_TEXT = re.compile(
+    r"Correction:?\s+(?P<date>[^.]{1,40}?)\.\s+"
+    r"An earlier version of this article was wrong:\s+(?P<wrong>.+?)\s+"
+    r"What is right:\s+(?P<right>.+)\s+"
+    r"Source:\s+(?P<outlet>[^\s.][^.]*?)\.?",
+    re.DOTALL,
+)
+"""The same correction as a web page shows it, read as text (the source's link is an
+``<a>`` around the outlet): what an HTML page's ``aside.corrections`` must match to be
+read as a correction rather than as claims (``verify/articles/html.py``)."""
+_MARKUP = re.compile(r"<[A-Za-z/!?]|\{[{%]|(?:https?:)?//", re.IGNORECASE)
+"""What the parts of a correction read as no claim may not hold: raw HTML or Liquid, which
+could show a reader something else than the quoted text, or a web address (the source's
+link is read, and checked, apart)."""
 MIN_HEADING_WORDS = 4
 """Shorter headings ("Background", "What happened") are section labels, not claims."""
 SECTION_LABELS = frozenset(
@@ -719,6 +752,7 @@ class _MarkdownReader:
         self.fence: str | None = None
         self.in_sources = False
         self.in_further = False
+        self.in_corrections = False
 
     def read(self, start: int) -> None:
         for line in _lines(self.units.source, start):
@@ -783,6 +817,7 @@ class _MarkdownReader:
         folded = clean.lower().rstrip(":").strip()
         self.in_sources = folded in SOURCE_HEADINGS
         self.in_further = folded in FURTHER_HEADINGS
+        self.in_corrections = folded in CORRECTION_HEADINGS
         if self.in_sources or not clean:
             return
         if not self.has_title and self.title is None and level == 1:
@@ -817,10 +852,40 @@ class _MarkdownReader:
             return
         start, end = self.block[0].start, self.block[-1].end
         self.block = []
+        if self.in_corrections and self._correction(start, end):
+            return
         if self.block_is_item:
             self._list_item(start, end)
         else:
             self._paragraph(start, end)
+
+    def _correction(self, start: int, end: int) -> bool:
+        """Read a correction (``CORRECTION``): what is right as sentences, the source's link
+        as a link; False, reading nothing, when the block is not one."""
+        source = self.units.source
+        marker = _LIST_ITEM.match(source, start, end) if self.block_is_item else None
+        match = CORRECTION.fullmatch(source, marker.end() if marker else start, end)
+        if match is None or iso_date(strip_inline(match.group("date"))) is None:
+            return False
+        references = self.units.references
+        link_start, link_end = match.span("link") if match.group("link") else (end, end)
+        unread = source[match.start() : match.start("right")]
+        unread += source[match.end("right") : link_start] + source[link_end:end]
+        label = match.group("label") or ""
+        wrong = match.group("wrong")
+        if _MARKUP.search(unread + label) or markdown_links(wrong, None, references):
+            return False
+        outlet = match.group("outlet")
+        if outlet is not None and (
+            not is_label(strip_inline(outlet)) or markdown_links(outlet, None, references)
+        ):
+            return False
+        self.units.sentences(match.start("right"), match.end("right"))
+        url = match.group("url")
+        if url is not None:
+            label = strip_inline(label) or url
+            self.units.add(match.start("link"), match.end("link"), "source_link", label, url=url)
+        return True
 
     def _list_item(self, start: int, end: int) -> None:
         marker = _LIST_ITEM.match(self.units.source, start, end)
