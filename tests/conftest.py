@@ -19,6 +19,7 @@ from newsdesk.cli import cli
 from newsdesk.config import SAMPLE_DUMP, Config, load_config
 from newsdesk.ingest import parse_article
 from newsdesk.records import Article
+from postgres import postgres_server, postgres_url  # noqa: F401 (fixtures of the store tests)
 
 # Hypothesis profiles, chosen by HYPOTHESIS_PROFILE: "default" (``make test``) runs a few
 # examples per property; "ci" (``make test-fuzz``, and CI) runs many. Both are derandomized,

@@ -11,7 +11,17 @@ import newsdesk
 
 PACKAGE = Path(newsdesk.__file__).resolve().parent
 STAGES = {"ingest", "stories", "write", "verify", "publish"}
-SHARED = {"language", "records", "store", "config", "errors", "engine", "dumps", "retrying"}
+SHARED = {
+    "language",
+    "records",
+    "store",
+    "config",
+    "errors",
+    "engine",
+    "compute",
+    "dumps",
+    "retrying",
+}
 TOP = {"api", "cli", "desk", "__init__", "__main__"}
 ALLOWED = {("verify", "newsdesk.write.base")}
 """The one sanctioned crossing: the gate sends flagged sentences back through the writer's

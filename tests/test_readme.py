@@ -41,6 +41,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import logging
 import os
 import re
 import shlex
@@ -106,6 +107,7 @@ NOT_NEWSDESK = {
     "ollama": "the local model server the chat server stands in for",
     "llama-server": "the local model server the chat server stands in for",
     "export": "sets the variable for the commands after it",
+    "dask": "starts a Dask scheduler and workers: the walk starts a real LocalCluster there",
 }
 """Programs of README lines that are not newsdesk commands, and why they are not run."""
 
@@ -132,6 +134,8 @@ PREPARE = {
     r"(^|\s)subscriptions\.opml(\s|$)": "opml",
     r"(^|\s)crawl\.warc\.gz(\s|$)": "warc",
     r"(^|\s)\.\./shared/": "shared",
+    r"--scheduler\s+tcp://": "scheduler",
+    r"postgresql://": "postgres",
 }
 """What a command naming a file from outside the repository needs first: ``Walk.<value>``."""
 
@@ -344,6 +348,10 @@ class Walk:
         self.outcomes: dict[int, Outcome] = {}
         self.log: list[str] = []
         self.pages, self.articles = mini_web(root / "outside", web.base_url)
+        self.cluster: Any = None
+        self.server: Any = None
+        self.databases: dict[str, str] = {}
+        """The README's PostgreSQL URLs, each a database of the walk's own server."""
         self.web.routes.update(
             {
                 "/robots.txt": text(ROBOTS),
@@ -457,7 +465,7 @@ class Walk:
         for pattern, step in PREPARE.items():
             if re.search(pattern, line.command):
                 getattr(self, step)(line)
-        words = [self.rewrite(w) for w in line.words]
+        words = [self.databases.get(w) or self.rewrite(w) for w in line.words]
         for word in words[1:]:
             if not word.startswith("-") and "://" not in word:
                 self.provide(word)
@@ -561,6 +569,51 @@ class Walk:
                 )
                 writer.write_record(record)
 
+    def scheduler(self, line: Line) -> None:
+        """The Dask cluster the README starts (``dask scheduler``, ``dask worker``): a real
+        ``LocalCluster`` with worker processes on the address the command names."""
+        if self.cluster is not None:
+            return
+        distributed = pytest.importorskip("distributed", reason="Dask is the [cluster] extra")
+        address = next(w for w in line.words if w.startswith("tcp://"))
+        host, port = urlsplit(address).hostname, urlsplit(address).port
+        with socket.socket() as probe:
+            if probe.connect_ex((host or "127.0.0.1", port or 8786)) == 0:
+                pytest.skip(f"{address} is taken by another program on this machine")
+        self.cluster = distributed.LocalCluster(
+            host=host,
+            scheduler_port=port,
+            n_workers=1,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
+
+    def postgres(self, line: Line) -> None:
+        """A throwaway PostgreSQL server (as the store tests start one), with a database
+        for each URL the README names."""
+        from postgres import Cluster, database_url
+
+        psycopg = pytest.importorskip("psycopg", reason="PostgreSQL needs psycopg")
+        if self.server is None:
+            try:
+                self.server = Cluster()
+            except (RuntimeError, OSError, subprocess.SubprocessError) as why:
+                pytest.skip(f"PostgreSQL not available: {why}")
+        for word in line.words:
+            if word.startswith("postgresql://") and word not in self.databases:
+                name = f"readme_{len(self.databases)}"
+                with psycopg.connect(self.server.url, autocommit=True) as admin:
+                    admin.execute(f'CREATE DATABASE "{name}"')
+                self.databases[word] = database_url(self.server.url, name)
+
+    def close(self) -> None:
+        if self.cluster is not None:
+            self.cluster.close()
+        if self.server is not None:
+            self.server.stop()
+
     def shared(self, line: Line) -> None:
         if "needs the ../shared data" not in line.comment:
             raise Unhandled("the README must say this example needs the ../shared data")
@@ -596,8 +649,11 @@ def walked(tmp_path_factory: pytest.TempPathFactory) -> Walked:
     with serve() as web, running() as chat:
         walk = Walk(root, web, chat)
         demo = walk.demo()
-        if demo.returncode == 0:
-            walk.follow_readme()
+        try:
+            if demo.returncode == 0:
+                walk.follow_readme()
+        finally:
+            walk.close()
         status = walk.newsdesk(["status"])
         print("\n".join(walk.log))
         llm = walk.settings.get("write", {}).get("writer") == "llm"

@@ -1,3 +1,7 @@
+"""The store, on both backends: the tests taking ``database`` or ``store`` run against
+SQLite and against a real PostgreSQL (``tests/postgres.py`` starts a throwaway one, or
+skips those with the reason where none can be started); the rest are SQLite's own."""
+
 import gzip
 import os
 import sqlite3
@@ -5,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
@@ -13,10 +18,35 @@ import pytest
 
 from newsdesk.errors import StoreBusy, StoreError
 from newsdesk.records import Article
-from newsdesk.store import SQLiteStore, open_store
+from newsdesk.store import SQLiteStore, Store, open_store
 from newsdesk.store.runs import lease_held, this_host
 
 SCHEMA4 = Path(__file__).parent / "fixtures" / "schema4"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a store is: a SQLite file, or an empty PostgreSQL database of its own."""
+    if request.param == "sqlite":
+        return str(tmp_path / "db.sqlite")
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+@pytest.fixture
+def store(database: str) -> Iterator[Store]:
+    opened = open_store(database)
+    yield opened
+    opened.close()
+
+
+def integrity_error(database: str) -> type[Exception]:
+    """What the backend of ``database`` raises for a broken constraint."""
+    if database.startswith("postgresql:"):
+        import psycopg
+
+        return psycopg.IntegrityError
+    return sqlite3.IntegrityError
 
 
 def article(n: int, text: str = "Lawmakers voted on the budget.") -> Article:
@@ -35,11 +65,11 @@ def test_new_database_is_migrated_with_wal_and_foreign_keys(tmp_path: Path) -> N
     again.close()
 
 
-def test_an_article_keeps_the_time_and_offset_its_source_gave(tmp_path: Path) -> None:
+def test_an_article_keeps_the_time_and_offset_its_source_gave(database: str) -> None:
     timed = replace(article(1), published="2025-12-02", published_at="2025-12-02T23:30:00-05:00")
     naive = replace(article(2), published="2025-12-02", published_at="2025-12-02T23:30:00")
     dated = replace(article(3), published="2025-12-02")
-    store = SQLiteStore(tmp_path / "db.sqlite")
+    store = open_store(database)
     for one in (timed, naive, dated):
         assert store.add_article(one, None)
     assert store.articles() == [timed, naive, dated]
@@ -50,7 +80,7 @@ def test_an_article_keeps_the_time_and_offset_its_source_gave(tmp_path: Path) ->
         "a3": None,
     }
     store.close()
-    again = SQLiteStore(tmp_path / "db.sqlite")
+    again = open_store(database)
     assert [a.published_at for a in again.articles()] == [
         "2025-12-02T23:30:00-05:00",
         "2025-12-02T23:30:00",
@@ -83,31 +113,34 @@ def test_an_old_database_is_migrated_and_keeps_its_days(tmp_path: Path) -> None:
         latest.close()
 
 
-def test_foreign_keys_refuse_story_of_unknown_article(tmp_path: Path) -> None:
-    store = SQLiteStore(tmp_path / "db.sqlite")
-    with pytest.raises(sqlite3.IntegrityError):
+def test_foreign_keys_refuse_story_of_unknown_article(database: str, store: Store) -> None:
+    with pytest.raises(integrity_error(database)):
         store.assign(article(1), "s-1", None)
     assert store.counts()["stories"] == 0
-    store.close()
 
 
-def test_transaction_rolls_back_everything_on_error(tmp_path: Path) -> None:
-    store = SQLiteStore(tmp_path / "db.sqlite")
+def test_transaction_rolls_back_everything_on_error(store: Store) -> None:
     with pytest.raises(RuntimeError), store.transaction():
         store.add_article(article(1), None)
         raise RuntimeError("boom")
     assert store.counts()["articles"] == 0
-    store.close()
 
 
-def test_full_text_search(tmp_path: Path) -> None:
-    store = SQLiteStore(tmp_path / "db.sqlite")
+def test_full_text_search(store: Store) -> None:
     store.add_article(article(1, "The Senate passed the infrastructure bill."), None)
     store.add_article(article(2, "A storm hit the coast."), None)
+    store.add_article(article(3, "The storm passed; the Senate met."), None)
     assert [a.id for a in store.search("infrastructure")] == ["a1"]
+    assert [a.id for a in store.search("INFRASTRUCTURE")] == ["a1"]  # case folded
+    assert [a.id for a in store.search("Title 2")] == ["a2"]  # titles are searched too
+    assert sorted(a.id for a in store.search('"senate" OR "coast"')) == ["a1", "a2", "a3"]
+    assert [a.id for a in store.search("storm senate")] == ["a3"]  # every word
+    assert [a.id for a in store.search('"the storm passed"')] == ["a3"]  # a phrase
+    assert [a.id for a in store.search("storm NOT senate")] == ["a2"]
+    assert len(store.search('"senate" OR "coast"', limit=2)) == 2
+    assert store.search("nowhere") == []
     with pytest.raises(StoreError, match="bad search query"):
         store.search('"unbalanced')
-    store.close()
 
 
 def test_not_a_database_is_a_one_line_error(tmp_path: Path) -> None:
@@ -118,9 +151,12 @@ def test_not_a_database_is_a_one_line_error(tmp_path: Path) -> None:
     assert "\n" not in str(info.value)
 
 
-def test_postgres_urls_are_refused_clearly() -> None:
-    with pytest.raises(Exception, match=r"PostgreSQL is not supported yet"):
-        open_store("postgresql://localhost/news")
+def test_an_unreachable_postgres_is_a_one_line_error() -> None:
+    pytest.importorskip("psycopg")
+    url = "postgresql://newsdesk:secret@127.0.0.1:1/news?connect_timeout=1"
+    with pytest.raises(StoreError, match=r"cannot connect to PostgreSQL") as info:
+        open_store(url)
+    assert "secret" not in str(info.value)
 
 
 # -- the run lease: one run at a time per store ---------------------------------------------
@@ -133,8 +169,8 @@ def dead_pid() -> int:
     return process.pid
 
 
-def test_only_one_connection_can_take_the_lease(tmp_path: Path) -> None:
-    first, second = SQLiteStore(tmp_path / "db.sqlite"), SQLiteStore(tmp_path / "db.sqlite")
+def test_only_one_connection_can_take_the_lease(database: str) -> None:
+    first, second = open_store(database), open_store(database)
     run = first.start_run(lease_s=60)
     with pytest.raises(StoreBusy, match=r"^another run \(pid \d+, started .+\) holds this store$"):
         second.start_run(lease_s=60)
@@ -153,9 +189,9 @@ def test_only_one_connection_can_take_the_lease(tmp_path: Path) -> None:
 
 
 def test_an_expired_lease_is_taken_over_and_its_run_reads_as_interrupted(
-    tmp_path: Path,
+    database: str,
 ) -> None:
-    store = SQLiteStore(tmp_path / "db.sqlite")
+    store = open_store(database)
     killed = store.start_run(lease_s=60)
     (running,) = store.runs()
     assert running.status == "running" and running.lease is not None
@@ -165,7 +201,7 @@ def test_an_expired_lease_is_taken_over_and_its_run_reads_as_interrupted(
     assert store.lease() is None
     (interrupted,) = store.runs()
     assert (interrupted.status, interrupted.lease) == ("interrupted", None)
-    other = SQLiteStore(tmp_path / "db.sqlite")
+    other = open_store(database)
     taker = other.start_run(lease_s=60)
     assert [(r.id, r.status) for r in other.runs()] == [
         (taker.id, "running"),
@@ -180,10 +216,9 @@ def test_an_expired_lease_is_taken_over_and_its_run_reads_as_interrupted(
     other.close()
 
 
-def test_a_lease_whose_process_is_gone_is_free_at_once_on_its_host(tmp_path: Path) -> None:
+def test_a_lease_whose_process_is_gone_is_free_at_once_on_its_host(store: Store) -> None:
     """A ``kill -9``ed run on this machine does not make the next run wait out the lease;
     one on another machine does, because its process cannot be checked from here."""
-    store = SQLiteStore(tmp_path / "db.sqlite")
     run = store.start_run(lease_s=60)
     store.db.execute("UPDATE run_lease SET pid = ?", (dead_pid(),))
     assert store.lease() is None
@@ -194,11 +229,9 @@ def test_a_lease_whose_process_is_gone_is_free_at_once_on_its_host(tmp_path: Pat
     assert not lease_held(elsewhere, now=elsewhere.expires + 1)
     taken = store.start_run(lease_s=60)
     assert taken.id != run.id and store.lease() is not None
-    store.close()
 
 
-def test_the_heartbeat_renews_from_another_thread(tmp_path: Path) -> None:
-    store = SQLiteStore(tmp_path / "db.sqlite")
+def test_the_heartbeat_renews_from_another_thread(store: Store) -> None:
     run = store.start_run(lease_s=1)
     before = store.lease()
     assert before is not None
@@ -211,11 +244,10 @@ def test_the_heartbeat_renews_from_another_thread(tmp_path: Path) -> None:
     assert after.expires > before.expires + 500
     store.finish_run(run)
     assert not store.renew_lease(run.id, 600)
-    store.close()
 
 
-def test_two_connections_storing_one_article_never_collide(tmp_path: Path) -> None:
-    first, second = SQLiteStore(tmp_path / "db.sqlite"), SQLiteStore(tmp_path / "db.sqlite")
+def test_two_connections_storing_one_article_never_collide(database: str) -> None:
+    first, second = open_store(database), open_store(database)
     assert first.add_article(article(1), None) is True
     assert second.add_article(article(1), None) is False  # insert-or-ignore, no IntegrityError
     assert second.add_article(article(1, "Other text under the same id."), None) is False

@@ -37,7 +37,22 @@ def write_settings(path: Path) -> Path:
 
 @dataclass(frozen=True)
 class StoreSettings:
-    database: Path = Path("newsdesk.db")
+    """Where the store is: a SQLite file (``database``, the embedded default), or a
+    PostgreSQL server (``url``, ``postgresql://user@host/db``, which wins when set; a URL
+    given as ``database`` is taken as ``url``)."""
+
+    database: Path | str = Path("newsdesk.db")
+    url: str = ""
+
+    @property
+    def location(self) -> Path | str:
+        """What ``store.open_store`` opens: the URL when one is set, else the file."""
+        return self.url or self.database
+
+    @property
+    def is_server(self) -> bool:
+        """Whether the store is a server's (PostgreSQL), not a file this machine holds."""
+        return "://" in str(self.location)
 
 
 @dataclass(frozen=True)
@@ -271,6 +286,15 @@ class DeskSettings:
 
 
 @dataclass(frozen=True)
+class ComputeSettings:
+    """Where the stages' heavy, independent work runs (``compute.py``): in the run's own
+    process when ``scheduler`` is empty, else on the Dask cluster whose scheduler has that
+    address (``tcp://host:8786``); the run still stores every result itself."""
+
+    scheduler: str = ""
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything a run needs to know. Build one with ``load_config`` or by hand."""
 
@@ -283,6 +307,7 @@ class Config:
     verify: VerifySettings = field(default_factory=VerifySettings)
     publish: PublishSettings = field(default_factory=PublishSettings)
     desk: DeskSettings = field(default_factory=DeskSettings)
+    compute: ComputeSettings = field(default_factory=ComputeSettings)
 
     feeds: tuple[Feed, ...] = ()
 
@@ -309,7 +334,8 @@ def _value(cls: type, name: str, key: str, value: Any, base: Path | None) -> Any
         if isinstance(default, Path):
             if not isinstance(value, str | PathLike):
                 raise TypeError
-            value = Path(value) if base is None else base / Path(value)
+            if not (isinstance(value, str) and "://" in value):  # a URL is no path
+                value = Path(value) if base is None else base / Path(value)
         elif isinstance(default, tuple):
             paths = "Path" in str(known[key].type)
             kinds: tuple[type, ...] = (str, PathLike) if paths else (str,)

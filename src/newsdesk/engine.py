@@ -28,6 +28,7 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Protocol
 
+from newsdesk.compute import Executor, InProcess
 from newsdesk.config import Config
 from newsdesk.errors import NewsdeskError, StoreBusy, StoreError, one_line
 from newsdesk.records import Lease, Quarantined, Run, StageRun
@@ -75,12 +76,15 @@ class SilentProgress:
 
 @dataclass
 class Context:
-    """What every stage gets: the store, the settings, the run and a progress sink."""
+    """What every stage gets: the store, the settings, the run, a progress sink, and where
+    its heavy, independent work runs (``compute.py``: in process unless a Dask scheduler
+    is configured)."""
 
     store: Store
     config: Config
     run: Run
     progress: Progress = field(default_factory=SilentProgress)
+    executor: Executor = field(default_factory=InProcess)
 
 
 class Quarantine:
@@ -203,16 +207,18 @@ class Engine:
         *,
         wait: bool = False,
         lease_s: float = LEASE_S,
+        executor: Executor | None = None,
     ) -> None:
         self.store = store
         self.config = config
         self.progress = progress or SilentProgress()
         self.wait = wait
         self.lease_s = lease_s
+        self.executor = executor or InProcess()
 
     def run(self, stages: Sequence[Stage]) -> Run:
         run = self._start()
-        context = Context(self.store, self.config, run, self.progress)
+        context = Context(self.store, self.config, run, self.progress, self.executor)
         try:
             with Heartbeat(self.store, run.id, self.lease_s, self.lease_s / 6) as heartbeat:
                 for position, stage in enumerate(stages):

@@ -26,6 +26,7 @@ from newsdesk.api._lazy import (
     web,
     write,
 )
+from newsdesk.compute import executor_for
 from newsdesk.config import Config, apply_overrides, load_config
 from newsdesk.engine import Engine, Progress, Stage
 from newsdesk.errors import InputError
@@ -103,7 +104,7 @@ def run(
             if isinstance(stage, ingest_stage.IngestStage):
                 with _existing(config) as existing:
                     stage.check(config, existing)
-        store = open_store(config.store.database)
+        store = open_store(config.store.location)
     except BaseException:
         _close(chosen)
         raise
@@ -114,8 +115,8 @@ def run(
 def _existing(config: Config) -> Iterator[Store | None]:
     """The configured store when its database exists, else ``None``: a check before a run
     must not leave an empty database behind when it refuses the run."""
-    database = config.store.database
-    if str(database) == ":memory:" or not Path(database).exists():
+    database = config.store.location
+    if not config.store.is_server and (str(database) == ":memory:" or not Path(database).exists()):
         yield None
         return
     with opened(config) as store:
@@ -130,15 +131,22 @@ def run_stages(
     wait: bool = False,
 ) -> Run:
     """Run ``stages`` through the ``Engine`` over the configured store, then close both."""
-    return _run_and_close(open_store(config.store.database), config, stages, progress, wait)
+    return _run_and_close(open_store(config.store.location), config, stages, progress, wait)
 
 
 def _run_and_close(
     store: Store, config: Config, stages: Sequence[Stage], progress: Progress | None, wait: bool
 ) -> Run:
     try:
-        return Engine(store, config, progress, wait=wait).run(stages)
+        executor = executor_for(config.compute.scheduler)
+    except BaseException:
+        _close(stages)
+        store.close()
+        raise
+    try:
+        return Engine(store, config, progress, wait=wait, executor=executor).run(stages)
     finally:
+        executor.close()
         _close(stages)
         store.close()
 
@@ -264,7 +272,7 @@ def site_index(config: Config) -> Path:
 @contextmanager
 def opened(config: Config) -> Iterator[Store]:
     """The configured store, closed when the block ends."""
-    store = open_store(config.store.database)
+    store = open_store(config.store.location)
     try:
         yield store
     finally:

@@ -55,7 +55,9 @@ def require_database(config: Config) -> None:
     a command that reads the store, run in the wrong folder, would otherwise
     create an empty database there and report nothing, or publish an empty site.
     """
-    database = config.store.database
+    database = config.store.location
+    if config.store.is_server:
+        return  # a server's database: opening it says when it cannot be reached
     if str(database) != ":memory:" and not Path(database).exists():
         fail(
             f"no newsdesk database at {database}: run `newsdesk run` or "
@@ -146,9 +148,20 @@ def cli() -> None:
     " into a database that holds nothing else.",
 )
 @click.option("--site", type=click.Path(file_okay=False, path_type=Path), help="Site folder.")
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Dask scheduler (tcp://host:8786) to run the heavy work on"
+    " (default: [compute] scheduler; empty: in this process).",
+)
 @wait_option
 def run(
-    config: Config, dumps: tuple[Path, ...], sample: bool, site: Path | None, wait: bool
+    config: Config,
+    dumps: tuple[Path, ...],
+    sample: bool,
+    site: Path | None,
+    scheduler: str | None,
+    wait: bool,
 ) -> None:
     """Run every stage: ingest, stories, write, verify, publish.
 
@@ -160,7 +173,10 @@ def run(
     come from. Each stage does only what is new since the last run, so
     running twice does no work the second time, and a run that was killed
     resumes. One run at a time writes a database: while another holds it,
-    this run exits with status 2, or with --wait waits for it to end.
+    this run exits with status 2, or with --wait waits for it to end. With
+    --scheduler the stories are written and gated on that Dask cluster's
+    workers; the run stores every result itself, so the database and the
+    site are the same.
 
     Example:
 
@@ -168,10 +184,11 @@ def run(
         newsdesk run --sample
         newsdesk run --dump news.jsonl --database news.db --site public
         newsdesk run --config newsdesk.toml --wait
+        newsdesk run --sample --scheduler tcp://127.0.0.1:8786
     """
     if sample and dumps:
         fail("give --dump or --sample, not both: the sample never joins other articles")
-    config = apply_overrides(config, dumps=tuple(dumps) or None, site_dir=site)
+    config = apply_overrides(config, dumps=tuple(dumps) or None, site_dir=site, scheduler=scheduler)
     result = run_and_show(config, api.STAGE_NAMES, sample=sample, wait=wait)
     render.site(api.site_index(config))
     warn_local_base_url(config)

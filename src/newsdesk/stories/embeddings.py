@@ -5,8 +5,10 @@ embedded exactly once: its title with the start of its text (what names the
 event), and its title alone. Texts are embedded in batches (the encoder's
 per-call overhead dwarfs one short text) and cached by content, so a text that
 arrives twice (a syndicated copy, a replayed dump) costs nothing the second
-time. The model is the packaged all-MiniLM-L6-v2 (never downloaded) on the CPU
-by default; ``device="cuda"`` moves it to a GPU where one is present.
+time. The model is the packaged all-MiniLM-L6-v2 (never downloaded): on the CPU
+its 8-bit ONNX export on onnxruntime where installed (``encoder.backend_for``),
+1.6 times PyTorch's rate; ``device="cuda"`` runs PyTorch on a GPU where one
+is present. ``Embedder.model_name`` says which backend made the vectors.
 """
 
 from __future__ import annotations
@@ -21,7 +23,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from newsdesk.language.encoder import DIMENSIONS, check_device, load_encoder
+from newsdesk.language.encoder import (
+    DIMENSIONS,
+    Backend,
+    backend_for,
+    check_device,
+    load_encoder,
+    model_name,
+)
 from newsdesk.records import Article
 
 Vectors = npt.NDArray[np.float32]
@@ -44,9 +53,9 @@ def title_text(article: Article) -> str:
 
 
 @functools.cache
-def _encoder(device: str) -> Any:
-    """all-MiniLM-L6-v2 from the pinned package, loaded once per device."""
-    encoder = load_encoder(MAX_TOKENS)
+def _encoder(device: str, backend: Backend) -> Any:
+    """all-MiniLM-L6-v2 from the pinned package, loaded once per device and backend."""
+    encoder = load_encoder(MAX_TOKENS, backend)
     if device != "cpu":
         encoder = encoder.to(device)
     return encoder
@@ -56,9 +65,19 @@ class Embedder:
     """Unit-length MiniLM vectors for texts, batched and cached by content."""
 
     def __init__(
-        self, device: str = "cpu", batch_size: int = 64, capacity: int = CACHE_SIZE
+        self,
+        device: str = "cpu",
+        batch_size: int = 64,
+        capacity: int = CACHE_SIZE,
+        backend: Backend | None = None,
     ) -> None:
         self.device = device
+        self.backend: Backend = backend or backend_for(device)
+        """``"onnx"`` or ``"torch"``; by default ONNX on the CPU where installed."""
+        if self.backend == "onnx" and device != "cpu":
+            raise ValueError(f"the ONNX encoder runs on the CPU only, not {device!r}")
+        self.model_name = model_name(self.backend)
+        """Stored with the vectors: those of the other backend are recomputed, never mixed."""
         self.batch_size = batch_size
         self._cache: OrderedDict[bytes, Vectors] = OrderedDict()
         self._lock = threading.Lock()
@@ -90,7 +109,7 @@ class Embedder:
                     missing[key] = text
             if missing:
                 check_device(self.device)
-                encoded = _encoder(self.device).encode(
+                encoded = _encoder(self.device, self.backend).encode(
                     list(missing.values()),
                     batch_size=self.batch_size,
                     normalize_embeddings=True,

@@ -44,11 +44,12 @@ class Features:
     sections: tuple[tuple[str, int], ...] = ()
     shingles: Shingles | None = None
 
-    def to_stored(self, article_hash: str) -> StoredFeatures:
+    def to_stored(self, article_hash: str, model: str = MODEL_NAME) -> StoredFeatures:
+        """``model``: the name of the encoder that made the vectors (``Embedder.model_name``)."""
         return StoredFeatures(
             article_id=self.article_id,
             article_hash=article_hash,
-            model=MODEL_NAME,
+            model=model,
             lead=self.lead.astype("<f4").tobytes(),
             title=self.title.astype("<f4").tobytes(),
             term_indices=self.words.indices.astype("<i4").tobytes(),

@@ -30,7 +30,6 @@ from typing import Protocol
 from newsdesk.engine import Context
 from newsdesk.errors import shown
 from newsdesk.language.detection import language_name
-from newsdesk.language.encoder import MODEL_NAME
 from newsdesk.language.sanitise import plausible_day
 from newsdesk.language.text import content_words
 from newsdesk.records import (
@@ -254,7 +253,7 @@ class StoriesStage:
             usable = (
                 row is not None
                 and row.article_hash == article.hash
-                and row.model == MODEL_NAME
+                and row.model == embedder.model_name
                 and (row.names is not None or not names)
             )
             if row is not None and usable:
@@ -271,7 +270,10 @@ class StoriesStage:
             chunk = missing[start : start + CHUNK]
             computed = featurize(chunk, embedder, counts, names=names)
             store.save_features(
-                [f.to_stored(a.hash) for a, f in zip(chunk, computed, strict=True)],
+                [
+                    f.to_stored(a.hash, embedder.model_name)
+                    for a, f in zip(chunk, computed, strict=True)
+                ],
                 WordCounts(counts.documents, counts.to_bytes()),
             )
             found.update((f.article_id, f) for f in computed)

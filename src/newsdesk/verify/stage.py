@@ -6,6 +6,10 @@ that wrote them, what still fails is dropped, and the result is stored with
 its verdicts and the gate's record. Drafts are keyed on the checker's version
 (``checker_version``): when the rules, the support model or the ``[verify]``
 settings change, every stored draft is judged again, published ones included.
+
+Gating a draft is pure work on what the stage reads for it (``GateTask``), so it runs
+on the run's executor (``compute.py``: in process, or on a Dask cluster); the stage stores
+each outcome in draft order, as it comes back.
 """
 
 from __future__ import annotations
@@ -14,16 +18,17 @@ import hashlib
 import json
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from functools import partial
 from typing import Protocol
 
+from newsdesk.compute import InProcess, Outcome
 from newsdesk.config import VerifySettings
 from newsdesk.engine import Context, Quarantine
 from newsdesk.language.entailment import MODEL_PATH as ENTAILMENT_PATH
 from newsdesk.language.entailment import SETTINGS_PATH as ENTAILMENT_SETTINGS
 from newsdesk.language.support import MODEL_PATH, check_support, combined_support
-from newsdesk.records import Draft, Roundup, StageRun
+from newsdesk.records import Article, Draft, GateRecord, Roundup, StageRun
 from newsdesk.store import ArticleStore, DraftStore, RoundupStore, StoryStore
 from newsdesk.verify.gate import Gated, Support, run_gate
 from newsdesk.write.base import UsageMeter, Writer
@@ -85,11 +90,19 @@ class VerifyStage:
         meter = UsageMeter(self.writers.values())
         support = combined_support(check_support, settings.min_coverage)
         quarantine = Quarantine(context, self.name, record)
+        todo = []
         for draft in drafts:
-            key = f"{draft.story_hash}/{checker}"
-            if not quarantine.held(draft.story_id, key):
-                gate = partial(self._gate, store, draft, settings, support, checker, record)
-                quarantine.attempt(draft.story_id, key, gate)
+            if quarantine.held(draft.story_id, f"{draft.story_hash}/{checker}"):
+                context.progress.advance(self.name)
+            else:
+                todo.append(draft)
+        tasks = (self._task(store, draft, settings, support) for draft in todo)
+        local = all(getattr(w, "local", False) for w in self.writers.values())
+        executor = context.executor if local else InProcess()  # see ExtractiveWriter.local
+        outcomes = executor.map(gate_one, tasks)
+        for draft, outcome in zip(todo, outcomes, strict=True):
+            save = partial(self._save, store, outcome, checker, record)
+            quarantine.attempt(draft.story_id, f"{draft.story_hash}/{checker}", save)
             context.progress.advance(self.name)
         for roundup, draft in store.roundups_to_gate(checker):
             record.items_in += 1
@@ -102,21 +115,21 @@ class VerifyStage:
         meter.charge(record)
         return record
 
-    def _gate(
-        self,
-        store: GateStore,
-        draft: Draft,
-        settings: VerifySettings,
-        support: Support,
-        checker: str,
-        record: StageRun,
-    ) -> None:
+    def _task(
+        self, store: GateStore, draft: Draft, settings: VerifySettings, support: Support
+    ) -> GateTask:
+        """What gating ``draft`` needs, read from the store: its story's articles (those it
+        cites when the story is gone), its writer and its earlier gate record."""
         story = store.story(draft.story_id)
         cited = sorted({c.article_id for s in draft.sentences for c in s.citations})
         articles = store.articles(story.article_ids if story else cited)
         writer = self.writers.get(draft.writer, self.default)
         earlier = store.gate_record(draft.story_id)
-        gated = run_gate(draft, articles, writer, settings, support=support, earlier=earlier)
+        return GateTask(draft, tuple(articles), writer, settings, support, earlier)
+
+    @staticmethod
+    def _save(store: GateStore, outcome: Outcome[Gated], checker: str, record: StageRun) -> None:
+        gated = outcome.get()
         store.save_gated(gated.draft, gated.verdicts, gated.record, checker)
         _count(record, gated, "story")
 
@@ -137,6 +150,31 @@ class VerifyStage:
         gated = run_gate(draft, store.articles(ids), writer, settings, support=support)
         store.save_gated_roundup(roundup.id, gated.draft, gated.verdicts, gated.record, checker)
         _count(record, gated, "roundup")
+
+
+@dataclass(frozen=True)
+class GateTask:
+    """One draft's gating, as a worker runs it (``gate_one``): everything it reads."""
+
+    draft: Draft
+    articles: tuple[Article, ...]
+    writer: Writer
+    settings: VerifySettings
+    support: Support
+    earlier: GateRecord | None
+
+
+def gate_one(task: GateTask) -> Gated:
+    """Gate one draft: pure work on its inputs, so it may run in another process (a Dask
+    worker, ``compute.py``) while the stage stores the outcomes in order."""
+    return run_gate(
+        task.draft,
+        task.articles,
+        task.writer,
+        task.settings,
+        support=task.support,
+        earlier=task.earlier,
+    )
 
 
 def _count(record: StageRun, gated: Gated, what: str) -> None:

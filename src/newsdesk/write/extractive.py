@@ -146,6 +146,9 @@ class ExtractiveWriter:
     """
 
     name = "extractive"
+    local = True
+    """It computes from its settings alone, so the gate may revise with it on a Dask worker
+    (``compute.py``); an LLM writer, with its connection and token budget, stays in the run."""
     version = "5"
     """2: page furniture left out, its own headline, timeline lines in headline style.
     3: relative dates pinned, "Where outlets differ". 4: no sentence that holds part of

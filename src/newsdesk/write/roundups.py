@@ -205,6 +205,9 @@ class RoundupWriter:
     from their stories' drafts, never written from articles, so ``write`` refuses."""
 
     name = ROUNDUP_WRITER
+    local = True
+    """It computes from its settings alone, so the gate may revise with it on a Dask worker
+    (``compute.py``); an LLM writer, with its connection and token budget, stays in the run."""
     version = ROUNDUP_VERSION
 
     def __init__(self) -> None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Protocol
 
+from newsdesk.compute import InProcess, Outcome
 from newsdesk.config import Config
 from newsdesk.engine import Context, Quarantine
 from newsdesk.errors import ConfigError
@@ -91,11 +92,18 @@ class WriteStage:
         meter = UsageMeter(self.writers)
         quarantine = Quarantine(context, self.name, record)
         language = context.config.publish.language
+        todo = []
         for story in stories:
-            save = partial(self._save, store, story, version, language)
-            if not quarantine.held(story.id, story.hash) and quarantine.attempt(
-                story.id, story.hash, save
-            ):
+            if quarantine.held(story.id, story.hash):
+                context.progress.advance(self.name)
+            else:
+                todo.append(story)
+        local = getattr(self.writer, "local", False) and getattr(self.fallback, "local", False)
+        executor = context.executor if local else InProcess()  # see ExtractiveWriter.local
+        tasks = (self._task(store, story, language) for story in todo)
+        for story, outcome in zip(todo, executor.map(write_one, tasks), strict=True):
+            save = partial(self._save, store, story, version, language, outcome)
+            if quarantine.attempt(story.id, story.hash, save):
                 record.items_out += 1
             context.progress.advance(self.name)
         if context.config.write.roundups:
@@ -134,16 +142,24 @@ class WriteStage:
         for stale in sorted(set(stored) - wanted):
             store.remove_roundup(stale)
 
-    def _save(self, store: WriteStore, story: Story, version: str, language: str) -> None:
-        """Write ``story`` from its articles in the edition's ``language`` only: the
-        edition never drafts from reporting in another one. Those stay in the story as
-        evidence for the checker, which reads every article of it."""
+    def _task(self, store: WriteStore, story: Story, language: str) -> WriteTask:
+        """What writing ``story`` needs: its articles in the edition's ``language`` only
+        (the edition never drafts from reporting in another one; those stay in the story
+        as evidence for the checker, which reads every article of it) and the writers."""
+        found = store.articles(story.article_ids)
+        articles = tuple(a for a in found if other_language_of(a, language) is None)
+        return WriteTask(story, articles, language, self.writer, self.fallback)
+
+    @staticmethod
+    def _save(
+        store: WriteStore, story: Story, version: str, language: str, outcome: Outcome[Draft]
+    ) -> None:
+        """Store the draft written for ``story`` as the next version of the one it replaces
+        (its change log names the outlets new in the edition's ``language``)."""
+        written = outcome.get()
         found = store.articles(story.article_ids)
         articles = [a for a in found if other_language_of(a, language) is None]
-        if not articles:
-            raise LookupError(f"no article in {language_name(language)} to write from")
-        draft = _versioned(self._write(story, articles), store.draft(story.id), articles)
-        store.save_draft(draft, version)
+        store.save_draft(_versioned(written, store.draft(story.id), articles), version)
 
     @staticmethod
     def _save_roundup(
@@ -168,13 +184,31 @@ class WriteStage:
         (a roundup with the roundup writer, which credits or drops)."""
         return (self.writer, self.fallback, self.roundup_writer)
 
-    def _write(self, story: Story, articles: Sequence[Article]) -> Draft:
-        try:
-            return self.writer.write(story, articles)
-        except WriterError as error:
-            note = f"{self.writer.name} writer failed ({error}); the extractive writer took over"
-            log.warning("story %s: %s", story.id, note)
-            return replace(self.fallback.write(story, articles), note=note)
+
+@dataclass(frozen=True)
+class WriteTask:
+    """One story's writing, as a worker runs it (``write_one``): everything it reads."""
+
+    story: Story
+    articles: tuple[Article, ...]
+    language: str
+    writer: Writer
+    fallback: Writer
+
+
+def write_one(task: WriteTask) -> Draft:
+    """Write one story: pure work on its inputs, so it may run in another process (a Dask
+    worker, ``compute.py``) while the stage stores the drafts in order. A writer that
+    fails hands the story to ``fallback``, and the draft's note says so."""
+    if not task.articles:
+        raise LookupError(f"no article in {language_name(task.language)} to write from")
+    try:
+        return task.writer.write(task.story, task.articles)
+    except WriterError as error:
+        name = task.writer.name
+        note = f"{name} writer failed ({error}); the extractive writer took over"
+        log.warning("story %s: %s", task.story.id, note)
+        return replace(task.fallback.write(task.story, task.articles), note=note)
 
 
 def _versioned(draft: Draft, previous: Draft | None, articles: Sequence[Article]) -> Draft:

@@ -1,27 +1,30 @@
-"""SQLite implementation of the store (the default backend): one class per part of the
-store over one connection (``base.py``), combined into ``SQLiteStore``."""
+"""SQLite implementation of the store (the default backend): the store's logic
+(``store/sql/``) over one ``sqlite3`` connection (``base.py``), with FTS5 search
+(``articles.py``) and the run lease's heartbeat (``runs.py``), combined into
+``SQLiteStore``."""
 
 from __future__ import annotations
 
+from newsdesk.store.sql.desk import SQLDeskStore
+from newsdesk.store.sql.drafts import SQLDraftStore
+from newsdesk.store.sql.feeds import SQLFeedStore
+from newsdesk.store.sql.roundups import SQLRoundupStore
+from newsdesk.store.sql.stories import SQLStoryStore
 from newsdesk.store.sqlite.articles import SQLiteArticleStore
 from newsdesk.store.sqlite.base import SQLiteDatabase
-from newsdesk.store.sqlite.desk import SQLiteDeskStore
-from newsdesk.store.sqlite.drafts import SQLiteDraftStore
-from newsdesk.store.sqlite.feeds import SQLiteFeedStore
-from newsdesk.store.sqlite.roundups import SQLiteRoundupStore
 from newsdesk.store.sqlite.runs import SQLiteRunStore
-from newsdesk.store.sqlite.stories import SQLiteStoryStore
 
 __all__ = ["SQLiteDatabase", "SQLiteStore"]
 
 
 class SQLiteStore(
     SQLiteArticleStore,
-    SQLiteStoryStore,
-    SQLiteDraftStore,
-    SQLiteRoundupStore,
-    SQLiteFeedStore,
+    SQLStoryStore,
+    SQLDraftStore,
+    SQLRoundupStore,
+    SQLFeedStore,
     SQLiteRunStore,
-    SQLiteDeskStore,
+    SQLDeskStore,
+    SQLiteDatabase,
 ):
     """A ``Store`` in one SQLite file (or ``:memory:``)."""

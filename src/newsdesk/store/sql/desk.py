@@ -1,15 +1,13 @@
-"""The editor's desk part of the SQLite store (``DeskStore``): users, sessions, sign-in
+"""The editor's desk part of the SQL store (``DeskStore``): users, sessions, sign-in
 attempts and the audit log (migration 0016)."""
 
 from __future__ import annotations
 
-import sqlite3
-
 from newsdesk.records import AuditEntry, DeskSession, DeskUser, SignInAttempt
-from newsdesk.store.sqlite.base import SQLiteDatabase
+from newsdesk.store.sql.base import Row, SQLDatabase
 
 
-class SQLiteDeskStore(SQLiteDatabase):
+class SQLDeskStore(SQLDatabase):
     """The desk's tables, one row per user, session, attempt and audit entry."""
 
     # -- users ------------------------------------------------------------
@@ -52,7 +50,7 @@ class SQLiteDeskStore(SQLiteDatabase):
 
     def add_session(self, session: DeskSession) -> None:
         self.db.execute(
-            "INSERT INTO sessions (token_hash, user, csrf, created, expires, last_seen, address)"
+            'INSERT INTO sessions (token_hash, "user", csrf, created, expires, last_seen, address)'
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
                 session.token_hash,
@@ -89,7 +87,7 @@ class SQLiteDeskStore(SQLiteDatabase):
         return cursor.rowcount == 1
 
     def end_sessions_of(self, name: str) -> int:
-        return self.db.execute("DELETE FROM sessions WHERE user = ?", (name,)).rowcount
+        return self.db.execute('DELETE FROM sessions WHERE "user" = ?', (name,)).rowcount
 
     def end_expired_sessions(self, now: str) -> int:
         return self.db.execute("DELETE FROM sessions WHERE expires <= ?", (now,)).rowcount
@@ -128,7 +126,7 @@ class SQLiteDeskStore(SQLiteDatabase):
 
     def audit(self, entry: AuditEntry) -> None:
         self.db.execute(
-            "INSERT INTO audit_log (at, user, address, action, target, detail)"
+            'INSERT INTO audit_log (at, "user", address, action, target, detail)'
             " VALUES (?, ?, ?, ?, ?, ?)",
             (entry.at, entry.user, entry.address, entry.action, entry.target, entry.detail),
         )
@@ -143,7 +141,7 @@ class SQLiteDeskStore(SQLiteDatabase):
     ) -> list[AuditEntry]:
         rows = self._all(
             "SELECT * FROM audit_log WHERE (? IS NULL OR id < ?)"
-            " AND (? IS NULL OR user = ? COLLATE NOCASE) AND (? IS NULL OR action = ?)"
+            ' AND (? IS NULL OR "user" = ? COLLATE NOCASE) AND (? IS NULL OR action = ?)'
             " ORDER BY id DESC LIMIT ?",
             (before, before, user, user, action, action, limit),
         )
@@ -161,7 +159,7 @@ class SQLiteDeskStore(SQLiteDatabase):
         ]
 
 
-def _user(row: sqlite3.Row) -> DeskUser:
+def _user(row: Row) -> DeskUser:
     return DeskUser(
         name=row["name"],
         role=row["role"],

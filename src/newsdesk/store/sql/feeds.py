@@ -1,4 +1,4 @@
-"""The feeds part of the SQLite store (``FeedStore``)."""
+"""The feeds part of the SQL store (``FeedStore``)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from dataclasses import asdict
 
 from newsdesk.records import EntryStatus, Feed, FeedEntry, FeedState, PendingEntry
-from newsdesk.store.sqlite.base import SQLiteDatabase, utc_now
+from newsdesk.store.sql.base import SQLDatabase, utc_now
 
 
-class SQLiteFeedStore(SQLiteDatabase):
+class SQLFeedStore(SQLDatabase):
     """Feeds, feed state, feed entries."""
 
     def add_feed(self, feed: Feed) -> bool:

@@ -1,9 +1,8 @@
-"""The drafts part of the SQLite store (``DraftStore``)."""
+"""The drafts part of the SQL store (``DraftStore``)."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, astuple, replace
 
@@ -21,16 +20,16 @@ from newsdesk.records import (
     Story,
     Verdict,
 )
-from newsdesk.store.sqlite.base import SQLiteDatabase
+from newsdesk.store.sql.base import Row, SQLDatabase
 
 
-class SQLiteDraftStore(SQLiteDatabase):
+class SQLDraftStore(SQLDatabase):
     """Drafts, verdicts, gate records and publications."""
 
     def stories_to_write(self, writer_version: str | None = None) -> list[Story]:
         rows = self._all(
             "SELECT s.* FROM stories s LEFT JOIN drafts d ON d.story_id = s.id"
-            " WHERE d.story_id IS NULL OR d.story_hash != s.hash OR d.sources_changed"
+            " WHERE d.story_id IS NULL OR d.story_hash != s.hash OR d.sources_changed != 0"
             " OR (? IS NOT NULL AND d.writer_version IS NOT ?)"
             " ORDER BY s.id",
             (writer_version, writer_version),
@@ -98,7 +97,7 @@ class SQLiteDraftStore(SQLiteDatabase):
                 ],
             )
 
-    def _draft(self, row: sqlite3.Row) -> Draft:
+    def _draft(self, row: Row) -> Draft:
         story_id = row["story_id"]
         citations: dict[int, list[Citation]] = {}
         for c in self._all(
@@ -253,7 +252,7 @@ class SQLiteDraftStore(SQLiteDatabase):
     def save_correction(self, correction: Correction) -> Correction:
         with self.transaction():
             cursor = self.db.execute(
-                "INSERT INTO corrections (story_id, wrong, right, source, editor, at)"
+                'INSERT INTO corrections (story_id, wrong, "right", source, editor, at)'
                 " VALUES (?, ?, ?, ?, ?, ?)",
                 astuple(correction)[:6],
             )

@@ -1,4 +1,4 @@
-"""The stories part of the SQLite store (``StoryStore``).
+"""The stories part of the SQL store (``StoryStore``).
 
 The store writes what the stories stage decided (see ``Placement``): which
 story an article joins, merges and moves, sections and versions; it only
@@ -7,7 +7,6 @@ recomputes what follows from the rows, a story's dates and hash.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 
 from newsdesk.records import (
@@ -21,10 +20,10 @@ from newsdesk.records import (
     WordCounts,
     content_hash,
 )
-from newsdesk.store.sqlite.base import SQLiteDatabase
+from newsdesk.store.sql.base import Row, SQLDatabase
 
 
-class SQLiteStoryStore(SQLiteDatabase):
+class SQLStoryStore(SQLDatabase):
     """Stories, placements, redirects, skips, clustering features and word counts."""
 
     def unassigned_articles(self) -> list[Article]:
@@ -255,8 +254,8 @@ class SQLiteStoryStore(SQLiteDatabase):
             self.db.execute(
                 "INSERT INTO threads (id, name, first_seen, last_seen) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (id) DO UPDATE SET name = excluded.name,"
-                " first_seen = min(first_seen, excluded.first_seen),"
-                " last_seen = max(last_seen, excluded.last_seen)",
+                " first_seen = min(threads.first_seen, excluded.first_seen),"
+                " last_seen = max(threads.last_seen, excluded.last_seen)",
                 (thread_id, name, day, day),
             )
             self.db.execute(
@@ -264,7 +263,7 @@ class SQLiteStoryStore(SQLiteDatabase):
                 (story_id, thread_id, day),
             )
 
-    def _thread_row(self, row: sqlite3.Row) -> Thread:
+    def _thread_row(self, row: Row) -> Thread:
         members = self._all(
             "SELECT s.story_id FROM thread_stories s JOIN stories ON stories.id = s.story_id"
             " WHERE s.thread_id = ? ORDER BY s.day, s.story_id",

@@ -1,4 +1,4 @@
-"""The roundups part of the SQLite store (``RoundupStore``).
+"""The roundups part of the SQL store (``RoundupStore``).
 
 A roundup's drafts are kept as JSON in its own row: it is one article over
 several stories, and the ``drafts`` tables belong to stories.
@@ -7,7 +7,6 @@ several stories, and the ``drafts`` tables belong to stories.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
@@ -23,10 +22,10 @@ from newsdesk.records import (
     SourceRef,
     Verdict,
 )
-from newsdesk.store.sqlite.base import SQLiteDatabase
+from newsdesk.store.sql.base import Row, SQLDatabase
 
 
-class SQLiteRoundupStore(SQLiteDatabase):
+class SQLRoundupStore(SQLDatabase):
     """Roundups, one row each."""
 
     def roundup_keys(self) -> dict[str, tuple[str, str | None]]:
@@ -94,7 +93,7 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _roundup(row: sqlite3.Row) -> Roundup:
+def _roundup(row: Row) -> Roundup:
     return Roundup(
         id=row["id"],
         thread_id=row["thread_id"],

@@ -1,0 +1,1 @@
+"""The store's logic in SQL, one implementation for both backends (see ``base.py``)."""
