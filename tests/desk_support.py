@@ -30,6 +30,7 @@ import httpx
 import uvicorn
 from click.testing import CliRunner
 
+from newsdesk.api import run
 from newsdesk.cli import cli
 from newsdesk.config import SAMPLE_DUMP, Config, load_config
 from newsdesk.desk.server import uvicorn_config
@@ -44,7 +45,7 @@ from newsdesk.records import (
     Verdict,
 )
 from newsdesk.store import SQLiteStore
-from slices import THREE_EVENTS
+from slices import THREE_EVENTS, write_slice
 
 KEY = b"a test key that is long enough to sign cookies"
 ADMIN = ("ada", "correct horse battery staple")
@@ -396,3 +397,19 @@ def held_story(store: SQLiteStore, story_id: str) -> None:
         story_id, "extractive", rounds=1, drafted=3, kept=2, held=True, note="held for review"
     )
     store.save_gated(made, verdicts, record, "test-checker")
+
+
+def gated_pipeline(folder: Path) -> Config:
+    """``newsdesk run`` to the gate (ingest, stories, write, verify) on the eight sample
+    articles of ``slices.THREE_EVENTS`` in ``folder``; its config, the desk trusting
+    127.0.0.1 as a proxy."""
+    dump = write_slice(folder / "dump.jsonl")
+    config = load_config(
+        database=folder / "news.db",
+        site_dir=folder / "site",
+        dumps=(dump,),
+        overrides={"desk.trusted_proxies": ["127.0.0.1"]},
+    )
+    finished = run(config, stages=("ingest", "stories", "write", "verify"))
+    assert finished.status == "finished"
+    return config

@@ -31,3 +31,20 @@ def write_slice(path: Path, ids: tuple[str, ...] = THREE_EVENTS) -> Path:
     by_id = {json.loads(line)["id"]: line for line in lines}
     path.write_text("".join(by_id[i] + "\n" for i in ids), encoding="utf-8")
     return path
+
+
+# The USMCA story of the sample: McConnell said the Senate would wait, and "He said"
+# means him only while it follows him (the context check's and the desk's paragraph moves).
+USMCA = ("baly-PXMbmWFrtBskfPp9", "baly-X3xfy4Z2TspQTotq", "baly-ypQF4LX8KHXOtPNZ")
+HE_SAID = (
+    "He said consideration of USMCA will “happen in all likelihood right after” the "
+    "impeachment trial."
+)
+MCCONNELL = (
+    "Senate Majority Leader Mitch McConnell told reporters the upper chamber will not take up "
+    "the trade deal this month."
+)
+PELOSI = (
+    "Behind closed doors, Pelosi insisted that Democrats had the upper hand in the trade deal "
+    "and had outstrategized the GOP."
+)

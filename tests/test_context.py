@@ -17,20 +17,8 @@ from newsdesk.verify import check_article, check_claim
 from newsdesk.verify.checker import page_contexts
 from newsdesk.verify.checks import Check, ClaimResult
 from newsdesk.verify.gate import check_draft_sentences
+from slices import HE_SAID, MCCONNELL, PELOSI, USMCA
 
-USMCA = ("baly-PXMbmWFrtBskfPp9", "baly-X3xfy4Z2TspQTotq", "baly-ypQF4LX8KHXOtPNZ")
-HE_SAID = (
-    "He said consideration of USMCA will “happen in all likelihood right after” the "
-    "impeachment trial."
-)
-MCCONNELL = (
-    "Senate Majority Leader Mitch McConnell told reporters the upper chamber will not take up "
-    "the trade deal this month."
-)
-PELOSI = (
-    "Behind closed doors, Pelosi insisted that Democrats had the upper hand in the trade deal "
-    "and had outstrategized the GOP."
-)
 DEBT_DEAL = "baly-DpWF8ZNmaPMlimZz"
 UNSPOKEN = "“Many of the supporters of this debt deal ran around their states for years"
 

@@ -31,14 +31,12 @@ from desk_support import (
     SCRIPT,
     RunningDesk,
     add_user,
+    gated_pipeline,
     running,
     serve,
 )
-from newsdesk.api import run
-from newsdesk.config import load_config
 from newsdesk.records import Dropped
 from newsdesk.store import SQLiteStore
-from slices import write_slice
 
 INERT = """() => {
   const handlers = [];
@@ -207,15 +205,7 @@ def pipeline_desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningD
     the planted article joins the first story, whose gate record is saved as held with a
     dropped sentence quoting it. Users are added with ``newsdesk users add``."""
     folder = tmp_path_factory.mktemp("desk-pipeline")
-    dump = write_slice(folder / "dump.jsonl")
-    config = load_config(
-        database=folder / "news.db",
-        site_dir=folder / "site",
-        dumps=(dump,),
-        overrides={"desk.trusted_proxies": ["127.0.0.1"]},
-    )
-    finished = run(config, stages=("ingest", "stories", "write", "verify"))
-    assert finished.status == "finished"
+    config = gated_pipeline(folder)
     store = SQLiteStore(config.store.database)
     try:
         first = next(iter(store.drafts()))

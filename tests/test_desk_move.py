@@ -18,21 +18,9 @@ from newsdesk.errors import InputError
 from newsdesk.records import Article, Citation, Draft, GateRecord, Sentence, Verdict
 from newsdesk.store.sqlite import SQLiteStore
 from newsdesk.verify.edits import moved, paragraphs
+from slices import HE_SAID, MCCONNELL, PELOSI, USMCA
 
 STORY = "s-move1700000001"
-USMCA = ("baly-PXMbmWFrtBskfPp9", "baly-X3xfy4Z2TspQTotq", "baly-ypQF4LX8KHXOtPNZ")
-HE_SAID = (
-    "He said consideration of USMCA will “happen in all likelihood right after” the "
-    "impeachment trial."
-)
-MCCONNELL = (
-    "Senate Majority Leader Mitch McConnell told reporters the upper chamber will not take up "
-    "the trade deal this month."
-)
-PELOSI = (
-    "Behind closed doors, Pelosi insisted that Democrats had the upper hand in the trade deal "
-    "and had outstrategized the GOP."
-)
 
 
 def cited(article: Article, text: str, paragraph: int) -> Sentence:

@@ -46,16 +46,16 @@ from markupsafe import escape
 from playwright.sync_api import Browser, Page
 
 from browsing import Watch, desk_context, desk_sign_in, serve_site
-from desk_support import EDITOR, KEY, RunningDesk, add_user, serve
+from desk_support import EDITOR, KEY, RunningDesk, add_user, gated_pipeline, serve
 from newsdesk.api import run
 from newsdesk.cli import cli
-from newsdesk.config import Config, load_config
+from newsdesk.config import Config
 from newsdesk.publish.model import page_slugs
 from newsdesk.records import Draft, Verdict
 from newsdesk.store import SQLiteStore
 from newsdesk.verify.edits import recheck
 from newsdesk.verify.stage import checker_version
-from slices import THREE_EVENTS, write_slice
+from slices import THREE_EVENTS
 
 pytestmark = pytest.mark.slow
 
@@ -145,15 +145,7 @@ def held(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Held]:
     """The pipeline to the gate on the slice, the bank story held (``plant``), the site
     published without it, an editor added, and the desk served."""
     folder = tmp_path_factory.mktemp("desk-publish-flow")
-    dump = write_slice(folder / "dump.jsonl")
-    config = load_config(
-        database=folder / "news.db",
-        site_dir=folder / "site",
-        dumps=(dump,),
-        overrides={"desk.trusted_proxies": ["127.0.0.1"]},
-    )
-    finished = run(config, stages=("ingest", "stories", "write", "verify"))
-    assert finished.status == "finished"
+    config = gated_pipeline(folder)
     store = SQLiteStore(config.store.database)
     try:
         planted, position, faithful, figure = plant(store, config)
@@ -170,7 +162,7 @@ def held(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Held]:
         try:
             yield Held(
                 desk=desk,
-                dump=dump,
+                dump=folder / "dump.jsonl",
                 story_id=planted.story_id,
                 wrong_at=position,
                 faithful=faithful,
