@@ -77,8 +77,8 @@ def replicated(records: Sequence[dict[str, Any]], total: int) -> Iterator[dict[s
     """``total`` articles: ``records`` again and again, each replica under new ids and URLs
     and ``REPLICA_SHIFT_DAYS`` further back."""
     for n in range(total):
-        replica, record = divmod(n, len(records))
-        record = dict(records[record])
+        replica, index = divmod(n, len(records))
+        record = dict(records[index])
         if replica:
             record["id"] = f"{record['id']}-r{replica}"
             record["url"] = f"{record['url']}#r{replica}"
@@ -128,7 +128,7 @@ def run_config(name: str, dump: Path, folder: Path, postgres: str | None) -> dic
         from distributed import LocalCluster
 
         workers = int(name.rsplit("-", 1)[1])
-        cluster = LocalCluster(
+        cluster = LocalCluster(  # type: ignore[no-untyped-call]
             n_workers=workers,
             threads_per_worker=1,
             processes=True,
@@ -157,7 +157,7 @@ def run_config(name: str, dump: Path, folder: Path, postgres: str | None) -> dic
 def workers_peak_rss(cluster: Any) -> list[float]:
     from distributed import Client
 
-    with Client(cluster) as client:
+    with Client(cluster) as client:  # type: ignore[no-untyped-call]
         peaks = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     return sorted(round(float(p), 1) for p in peaks.values())
 
@@ -180,7 +180,7 @@ def postgres_server(given: str | None) -> tuple[str | None, Any]:
         return given, None
     sys.path.insert(0, str(REPO / "tests"))
     try:
-        from postgres import Cluster
+        from postgres import Cluster  # type: ignore[import-not-found]
 
         cluster = Cluster()
     except Exception as error:  # no server here: the PostgreSQL configs are skipped

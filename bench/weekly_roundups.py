@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         if finished.status != "finished":
             print(f"error: the run ended {finished.status}", file=sys.stderr)
             return 1
-        figures = _figures(config.store.database, gold)
+        figures = _figures(Path(config.store.database), gold)
         figures["published"] = len(list((Path(folder) / "site" / "roundups").glob("*.html")))
     figures["data"] = str(args.data)
     figures["articles"] = len(articles)
