@@ -154,7 +154,7 @@ def test_the_pipeline_on_a_cluster_over_postgresql_gives_the_in_process_sqlite_s
         done = CliRunner().invoke(cli, ["run", "--dump", str(dump), *args])
         assert done.exit_code == 0, done.output
     prefixes = cluster.scheduler.task_prefixes
-    assert {"write_one", "gate_one"} <= set(prefixes)  # the stories were written and gated there
+    assert {"embed_texts", "write_one", "gate_one"} <= set(prefixes)  # all three ran there
     local = load_config(database=tmp_path / "local.db")
     clustered = load_config(overrides={"store.url": postgres_url})
     assert _stored(clustered) == _stored(local)

@@ -174,8 +174,8 @@ def run(
     running twice does no work the second time, and a run that was killed
     resumes. One run at a time writes a database: while another holds it,
     this run exits with status 2, or with --wait waits for it to end. With
-    --scheduler the stories are written and gated on that Dask cluster's
-    workers; the run stores every result itself, so the database and the
+    --scheduler the articles are embedded and the stories written and gated on
+    that Dask cluster's workers; the run stores every result itself, so the database and the
     site are the same.
 
     Example:

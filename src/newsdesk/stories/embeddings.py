@@ -85,6 +85,11 @@ class Embedder:
         self.encoded = 0
         """Texts that went through the encoder (cache misses), for benchmarks."""
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Sent to another process (a Dask worker) by its device and batch size: there it is
+        that process's own embedder (``shared_embedder``), its model loaded once."""
+        return (shared_embedder, (self.device, self.batch_size))
+
     def cached(self) -> tuple[list[bytes], Vectors]:
         """Every cached text key with its vector (to save a benchmark's embeddings)."""
         with self._lock:

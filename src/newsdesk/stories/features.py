@@ -117,17 +117,25 @@ def named_entities(articles: Sequence[Article]) -> list[frozenset[str]]:
     return [frozenset(e.text.casefold() for e in analysis.entities) for analysis in analyses]
 
 
+def texts_to_embed(articles: Sequence[Article]) -> list[str]:
+    """What a chunk's vectors are made of: every lead, then every title."""
+    return [lead_text(a) for a in articles] + [title_text(a) for a in articles]
+
+
 def featurize(
     articles: Sequence[Article],
     embedder: Embedder,
     counts: DocumentCounts,
     *,
     names: bool = False,
+    vectors: Vectors | None = None,
 ) -> list[Features]:
-    """Features of one chunk of the stream, in order; ``counts`` is updated with the chunk."""
+    """Features of one chunk of the stream, in order; ``counts`` is updated with the chunk.
+    ``vectors``: the chunk's ``texts_to_embed`` embedded already (on a Dask worker)."""
     if not articles:
         return []
-    vectors = embedder.embed([lead_text(a) for a in articles] + [title_text(a) for a in articles])
+    if vectors is None:
+        vectors = embedder.embed(texts_to_embed(articles))
     leads, titles = vectors[: len(articles)], vectors[len(articles) :]
     words = counts.vectors(articles)
     found: list[frozenset[str] | None] = (

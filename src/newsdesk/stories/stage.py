@@ -27,6 +27,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Protocol
 
+from newsdesk.compute import Executor, InProcess
 from newsdesk.engine import Context
 from newsdesk.errors import shown
 from newsdesk.language.detection import language_name
@@ -43,8 +44,8 @@ from newsdesk.records import (
 )
 from newsdesk.store import ArticleStore, StoryStore
 from newsdesk.stories.clusterer import Clusterer, Decision, Params, day_number, day_text
-from newsdesk.stories.embeddings import Embedder, shared_embedder
-from newsdesk.stories.features import Features, featurize, has_text
+from newsdesk.stories.embeddings import Embedder, Vectors, shared_embedder
+from newsdesk.stories.features import Features, featurize, has_text, texts_to_embed
 from newsdesk.stories.languages import Reader
 from newsdesk.stories.stream import CHUNK, EMPTY_TEXT, clustering_date
 from newsdesk.stories.terms import DocumentCounts
@@ -126,7 +127,7 @@ class StoriesStage:
         # undated articles come last, and may belong to a story settled by then
         clusterer = Clusterer(params, archive=any(day is None for day in days.values()))
         context.progress.start(self.name, len(ordered))
-        features = self._features(store, ordered, embedder, names)
+        features = self._features(store, ordered, embedder, names, context.executor)
         self._load_open_stories(store, clusterer, embedder, names, days[ordered[0].id])
         undated = [a for a in ordered if days[a.id] is None]
         self._load_matching_stories(store, clusterer, embedder, names, undated)
@@ -242,9 +243,16 @@ class StoriesStage:
 
     @staticmethod
     def _features(
-        store: StoryStore, articles: Sequence[Article], embedder: Embedder, names: bool
+        store: StoryStore,
+        articles: Sequence[Article],
+        embedder: Embedder,
+        names: bool,
+        executor: Executor | None = None,
     ) -> dict[str, Features]:
-        """Stored features where they are current; the rest computed and stored per chunk."""
+        """Stored features where they are current; the rest computed and stored per chunk.
+        The chunks' vectors are embedded on ``executor`` (a Dask cluster's workers, a window
+        of chunks ahead) while the rest of each chunk's features, whose word counts grow
+        chunk by chunk, are computed here in order."""
         stored = store.features([a.id for a in articles])
         found: dict[str, Features] = {}
         missing = []
@@ -266,9 +274,11 @@ class StoriesStage:
         counts = (
             DocumentCounts.from_bytes(saved.documents, saved.counts) if saved else DocumentCounts()
         )
-        for start in range(0, len(missing), CHUNK):
-            chunk = missing[start : start + CHUNK]
-            computed = featurize(chunk, embedder, counts, names=names)
+        chunks = [missing[start : start + CHUNK] for start in range(0, len(missing), CHUNK)]
+        tasks = ((embedder, texts_to_embed(chunk)) for chunk in chunks)
+        embedded = (executor or InProcess()).map(embed_texts, tasks)
+        for chunk, outcome in zip(chunks, embedded, strict=True):
+            computed = featurize(chunk, embedder, counts, names=names, vectors=outcome.get())
             store.save_features(
                 [
                     f.to_stored(a.hash, embedder.model_name)
@@ -394,3 +404,10 @@ class StoriesStage:
         ``stories/versions.py``)."""
         stored = store.story_versions(sorted(placement.grown))
         return replace(placement, versions=step_versions(placement, stored, run_id))
+
+
+def embed_texts(task: tuple[Embedder, list[str]]) -> Vectors:
+    """One chunk's vectors: pure work, so it may run on a Dask worker (``compute.py``),
+    where the embedder is that process's own (``Embedder.__reduce__``)."""
+    embedder, texts = task
+    return embedder.embed(texts)
