@@ -57,6 +57,22 @@ def _htmx(request: Request) -> bool:
     return request.headers.get("hx-request") == "true"
 
 
+async def _refused(
+    request: Request,
+    found: SignedIn,
+    story_id: str,
+    action: str,
+    error: InputError,
+    partial: bool = False,
+) -> Response:
+    """Audit a change the library refused and show the story again with the reason: the
+    page (409), or for htmx only its sentences (200: htmx swaps only a 2xx answer in)."""
+    desk = desk_of(request)
+    await run_in_threadpool(desk.audit, found.actor(), "refused", story_id, f"{action}: {error}")
+    status = 200 if partial else 409
+    return await run_in_threadpool(_story_page, request, story_id, status, str(error), partial)
+
+
 async def _revise(
     request: Request,
     found: SignedIn,
@@ -71,13 +87,7 @@ async def _revise(
     try:
         edited = await run_in_threadpool(revise)
     except InputError as error:
-        await run_in_threadpool(
-            desk.audit, found.actor(), "refused", story_id, f"{action}: {error}"
-        )
-        partial = _htmx(request)  # htmx swaps only a 2xx answer in
-        return await run_in_threadpool(
-            _story_page, request, story_id, 200 if partial else 409, str(error), partial
-        )
+        return await _refused(request, found, story_id, action, error, _htmx(request))
     edit = edited.edit
     detail = f"revision {edit.revision}, {saved(edit)}: {edit.label}"
     await run_in_threadpool(desk.audit, found.actor(), action, story_id, detail)
@@ -188,10 +198,7 @@ async def review(
             api.review_story, desk.config, story_id, decided, reason, found.user.name
         )
     except InputError as error:
-        await run_in_threadpool(
-            desk.audit, found.actor(), "refused", story_id, f"story.{decision}: {error}"
-        )
-        return await run_in_threadpool(_story_page, request, story_id, 409, str(error), False)
+        return await _refused(request, found, story_id, f"story.{decision}", error)
     published = "published" if reviewed.published else "publish waits for the running run"
     detail = f"{decided}{': ' + reviewed.review.reason if reviewed.review.reason else ''}"
     await run_in_threadpool(
@@ -216,10 +223,7 @@ async def correct(
             api.file_correction, desk.config, story_id, wrong, right, source, found.user.name
         )
     except InputError as error:
-        await run_in_threadpool(
-            desk.audit, found.actor(), "refused", story_id, f"story.correct: {error}"
-        )
-        return await run_in_threadpool(_story_page, request, story_id, 409, str(error), False)
+        return await _refused(request, found, story_id, "story.correct", error)
     note = corrected.correction
     published = "published" if corrected.published else "publish waits for the running run"
     detail = f"correction {note.id}: {note.right}; {published}"
@@ -244,10 +248,7 @@ async def _adding(
     try:
         added = await run_in_threadpool(add, editor=found.user.name)
     except InputError as error:
-        await run_in_threadpool(
-            desk.audit, found.actor(), "refused", story_id, f"story.add_source: {error}"
-        )
-        return await run_in_threadpool(_story_page, request, story_id, 409, str(error), False)
+        return await _refused(request, found, story_id, "story.add_source", error)
     detail = f"{added.article.id} ({added.article.outlet})"
     if added.edit is not None:
         edit = added.edit

@@ -100,9 +100,10 @@ class WriteStage:
                 todo.append(story)
         local = getattr(self.writer, "local", False) and getattr(self.fallback, "local", False)
         executor = context.executor if local else InProcess()  # see ExtractiveWriter.local
-        tasks = (self._task(store, story, language) for story in todo)
+        read: dict[str, tuple[Article, ...]] = {}  # each story's articles, read once
+        tasks = (self._task(store, story, language, read) for story in todo)
         for story, outcome in zip(todo, executor.map(write_one, tasks), strict=True):
-            save = partial(self._save, store, story, version, language, outcome)
+            save = partial(self._save, store, story, version, read.pop(story.id), outcome)
             if quarantine.attempt(story.id, story.hash, save):
                 record.items_out += 1
             context.progress.advance(self.name)
@@ -142,23 +143,33 @@ class WriteStage:
         for stale in sorted(set(stored) - wanted):
             store.remove_roundup(stale)
 
-    def _task(self, store: WriteStore, story: Story, language: str) -> WriteTask:
+    def _task(
+        self,
+        store: WriteStore,
+        story: Story,
+        language: str,
+        read: dict[str, tuple[Article, ...]],
+    ) -> WriteTask:
         """What writing ``story`` needs: its articles in the edition's ``language`` only
         (the edition never drafts from reporting in another one; those stay in the story
-        as evidence for the checker, which reads every article of it) and the writers."""
+        as evidence for the checker, which reads every article of it) and the writers.
+        The articles are kept in ``read`` for ``_save``, which names the new outlets."""
         found = store.articles(story.article_ids)
         articles = tuple(a for a in found if other_language_of(a, language) is None)
+        read[story.id] = articles
         return WriteTask(story, articles, language, self.writer, self.fallback)
 
     @staticmethod
     def _save(
-        store: WriteStore, story: Story, version: str, language: str, outcome: Outcome[Draft]
+        store: WriteStore,
+        story: Story,
+        version: str,
+        articles: Sequence[Article],
+        outcome: Outcome[Draft],
     ) -> None:
-        """Store the draft written for ``story`` as the next version of the one it replaces
-        (its change log names the outlets new in the edition's ``language``)."""
+        """Store the draft written for ``story`` from ``articles`` as the next version of
+        the one it replaces (its change log names the outlets new among them)."""
         written = outcome.get()
-        found = store.articles(story.article_ids)
-        articles = [a for a in found if other_language_of(a, language) is None]
         store.save_draft(_versioned(written, store.draft(story.id), articles), version)
 
     @staticmethod
