@@ -13,6 +13,7 @@ import pickle
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -20,16 +21,24 @@ from click.testing import CliRunner
 
 from newsdesk.cli import cli
 from newsdesk.compute import DaskExecutor, InProcess, executor_for
-from newsdesk.config import Config, load_config
+from newsdesk.config import Config, FetchSettings, IngestSettings, load_config
 from newsdesk.errors import ConfigError
+from newsdesk.ingest.extraction import ExtractionError
+from newsdesk.ingest.warc import import_warc
+from newsdesk.ingest.web import FeedPoller, Page, PageReader
 from newsdesk.language.encoder import default_encoder
 from newsdesk.language.support import default_model
-from newsdesk.store import open_store
+from newsdesk.store import Store, open_store
+from sample_web import SAMPLE
 from slices import write_slice
+from web_server import sample_feeds, serve, serve_sample, text
 
 distributed = pytest.importorskip("distributed", reason="Dask is the [cluster] extra")
 cloudpickle = pytest.importorskip("cloudpickle", reason="Dask is the [cluster] extra")
 cloudpickle.register_pickle_by_value(sys.modules[__name__])  # workers cannot import tests/
+
+
+NO_ARTICLE = b"<html><body><nav><a href='/'>Home</a></nav><p>Subscribe.</p></body></html>"
 
 
 def halve(number: int) -> float:
@@ -160,3 +169,72 @@ def test_the_pipeline_on_a_cluster_over_postgresql_gives_the_in_process_sqlite_s
     assert _stored(clustered) == _stored(local)
     assert _site(tmp_path / "cluster") == _site(tmp_path / "local")
     assert any(p.startswith("stories/") for p in _site(tmp_path / "local"))
+
+
+def test_a_page_reader_and_the_error_it_gives_travel_whole() -> None:
+    """What a worker gets (the reader) and gives back (a page's ``ExtractionError``)."""
+    reader = pickle.loads(pickle.dumps(PageReader.of(IngestSettings())))
+    page = Page("https://example.net/a", NO_ARTICLE, "text/html", "2024-01-01T00:00:00Z")
+    error = reader(page)
+    assert isinstance(error, ExtractionError)
+    back = pickle.loads(pickle.dumps(error))
+    assert (back.url, back.reason, str(back)) == (error.url, error.reason, str(error))
+
+
+def _articles(store: Store) -> list[tuple[str, str, str, str]]:
+    return sorted((a.id, a.outlet, a.title, a.text) for a in store.articles())
+
+
+@pytest.mark.slow
+def test_a_feed_poll_reads_its_pages_on_the_cluster_and_stores_what_one_here_does(
+    cluster: distributed.LocalCluster, tmp_path: Path
+) -> None:
+    config = load_config(database=tmp_path / "unused.db")
+    config = replace(
+        config,
+        fetch=FetchSettings(allow_networks=("127.0.0.1/32",), per_host_delay_s=0.0),
+        ingest=replace(config.ingest, poll_interval_s=0.0),
+    )
+    executor = DaskExecutor(cluster.scheduler_address)
+    stored = {}
+    try:
+        with serve({}) as web:
+            serve_sample(web)
+            first = sorted((SAMPLE / "pages").iterdir())[0].name
+            web.routes[f"/pages/{first}"] = text(NO_ARTICLE, "text/html")  # a page without one
+            for name, runs_on in (("here", InProcess()), ("cluster", executor)):
+                store = open_store(tmp_path / f"{name}.db")
+                summary = FeedPoller(store, config, executor=runs_on).poll(sample_feeds(web))
+                stored[name] = (_articles(store), summary.pages, summary.problems)
+                store.close()
+    finally:
+        executor.close()
+    assert stored["cluster"] == stored["here"]
+    articles, pages, problems = stored["here"]
+    assert len(articles) >= 29 and pages == len(articles) + 1
+    assert [p.url.rsplit("/", 1)[1] for p in problems] == [first]
+    assert "PageReader" in cluster.scheduler.task_prefixes
+
+
+@pytest.mark.slow
+def test_a_warc_archive_s_pages_are_read_on_the_cluster_in_the_archive_s_order(
+    cluster: distributed.LocalCluster, tmp_path: Path
+) -> None:
+    from test_warc import page_records, sample, write_warc
+
+    records = page_records(sample()[:6])
+    records.insert(3, ("response", "https://ex.com/empty", NO_ARTICLE, "200 OK", "text/html"))
+    path = write_warc(tmp_path / "crawl.warc.gz", records)
+    executor = DaskExecutor(cluster.scheduler_address)
+    results = {}
+    try:
+        for name, runs_on in (("here", InProcess()), ("cluster", executor)):
+            store = open_store(tmp_path / f"{name}.db")
+            result = import_warc(store, path, IngestSettings(), executor=runs_on)
+            results[name] = (_articles(store), result.stored, result.problems)
+            store.close()
+    finally:
+        executor.close()
+    assert results["cluster"] == results["here"]
+    assert results["here"][1] == 6
+    assert "https://ex.com/empty" in [p.url for p in results["here"][2]]

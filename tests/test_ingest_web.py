@@ -22,7 +22,6 @@ from newsdesk.config import Config, FetchSettings, load_config
 from newsdesk.engine import Engine
 from newsdesk.ingest import ImportResult
 from newsdesk.ingest.downloads import Downloader, Fetched, FetchError, FetchRequest
-from newsdesk.ingest.feeds import read_opml
 from newsdesk.ingest.stage import IngestStage
 from newsdesk.ingest.web import FeedPoller, all_feeds
 from newsdesk.records import Feed
@@ -33,8 +32,9 @@ from web_server import (
     Response,
     WebServer,
     conditional,
-    content_type_of,
+    sample_feeds,
     serve,
+    serve_sample,
 )
 
 SAMPLE_BASE = b"http://127.0.0.1:8000/"
@@ -47,30 +47,11 @@ def sample() -> list[dict[str, str]]:
     return [json.loads(line) for line in lines]
 
 
-def serve_sample(web: WebServer) -> None:
-    """The sample's feeds (item links pointing at this server) and pages, with validators."""
-    base = web.base_url.encode()
-    for path in (SAMPLE / "feeds").iterdir():
-        body = path.read_bytes().replace(SAMPLE_BASE, base)
-        web.routes[f"/feeds/{path.name}"] = conditional(body, content_type_of(path.name))
-    for path in (SAMPLE / "pages").iterdir():
-        web.routes[f"/pages/{path.name}"] = conditional(
-            path.read_bytes(), content_type_of(path.name)
-        )
-
-
 @pytest.fixture
 def web() -> Iterator[WebServer]:
     with serve({}) as server:
         serve_sample(server)
         yield server
-
-
-def sample_feeds(web: WebServer) -> list[Feed]:
-    return [
-        replace(feed, url=feed.url.replace("http://127.0.0.1:8000/", web.base_url))
-        for feed in read_opml(SAMPLE / "feeds" / "feeds.opml")
-    ]
 
 
 @pytest.fixture

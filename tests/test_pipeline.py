@@ -130,24 +130,37 @@ def test_feed_lists_the_stories(built: tuple[Path, Result]) -> None:
     assert len(entries) == len(list((folder / "site" / "stories").glob("*.html")))
 
 
+SNAPSHOT = {
+    "articles": "SELECT id, hash FROM articles ORDER BY id",
+    "stories": "SELECT story_id, {concat} FROM"
+    " (SELECT * FROM story_articles ORDER BY article_id) AS s GROUP BY story_id"
+    " ORDER BY story_id",
+    "drafts": "SELECT story_id, hash FROM drafts ORDER BY story_id",
+    "verdicts": "SELECT story_id, position, label FROM verdicts ORDER BY 1, 2",
+}
+"""Everything the stages produced, independent of run ids and timings (``snapshot``)."""
+
+
 def snapshot(database: Path) -> dict[str, object]:
-    """Everything the stages produced, independent of run ids and timings."""
+    """``SNAPSHOT`` of a SQLite store."""
     db = sqlite3.connect(database)
     try:
-        return {
-            "articles": db.execute("SELECT id, hash FROM articles ORDER BY id").fetchall(),
-            "stories": db.execute(
-                "SELECT story_id, group_concat(article_id) FROM"
-                " (SELECT * FROM story_articles ORDER BY article_id) GROUP BY story_id"
-                " ORDER BY story_id"
-            ).fetchall(),
-            "drafts": db.execute("SELECT story_id, hash FROM drafts ORDER BY story_id").fetchall(),
-            "verdicts": db.execute(
-                "SELECT story_id, position, label FROM verdicts ORDER BY 1, 2"
-            ).fetchall(),
-        }
+        concat = "group_concat(article_id)"
+        return {k: db.execute(q.format(concat=concat)).fetchall() for k, q in SNAPSHOT.items()}
     finally:
         db.close()
+
+
+def postgres_snapshot(url: str) -> dict[str, object]:
+    """``SNAPSHOT`` of a PostgreSQL store, in the rows SQLite's gives."""
+    import psycopg
+
+    with psycopg.connect(url) as db:
+        concat = "string_agg(article_id, ',')"
+        return {
+            k: [tuple(row) for row in db.execute(q.format(concat=concat)).fetchall()]
+            for k, q in SNAPSHOT.items()
+        }
 
 
 def test_second_run_adds_no_rows_and_rewrites_no_files(
@@ -305,6 +318,29 @@ def test_a_second_run_exits_at_once_or_waits_while_one_runs(
     assert waiting.returncode == 0, waited.decode()
     assert f"waiting for run 1 (pid {first.pid}, started " in waited.decode()
     assert statuses(database) == ["finished", "finished"]  # the refused run left no row
+
+
+@pytest.mark.slow
+def test_two_runs_started_at_once_on_one_postgres_store_store_each_thing_once(
+    tmp_path: Path, sample_path: Path, postgres_url: str
+) -> None:
+    """Several machines may run ``newsdesk run --wait`` on one PostgreSQL store: the lease
+    lets one run at a time, the other waits and finds nothing left to do, and the store
+    holds each article, story, draft and verdict once, as one run on SQLite does."""
+    reference = tmp_path / "reference.db"
+    args = ["--dump", str(sample_path), "--site"]
+    assert newsdesk("run", "--database", str(reference), *args, str(tmp_path / "a")).wait(600) == 0
+    shared = ["run", "--database", postgres_url, *args, str(tmp_path / "b"), "--wait"]
+    runs = [newsdesk(*shared) for _ in range(2)]
+    assert [run.wait(timeout=600) for run in runs] == [0, 0]
+    assert postgres_snapshot(postgres_url) == snapshot(reference)
+    store = open_store(postgres_url)
+    try:
+        second, first = store.runs()
+    finally:
+        store.close()
+    assert (first.status, second.status) == ("finished", "finished")
+    assert [stage.items_out for stage in second.stages] == [0] * len(second.stages)
 
 
 @pytest.mark.slow

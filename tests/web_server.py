@@ -28,7 +28,7 @@ import threading
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -36,7 +36,9 @@ from typing import Any
 
 import pytest
 
-from sample_web import SAMPLE
+from newsdesk.ingest.feeds import read_opml
+from newsdesk.records import Feed
+from sample_web import BASE_URL, SAMPLE
 
 LAST_MODIFIED = "Tue, 23 Jun 2020 12:00:00 GMT"
 """Last-Modified of every static file: the sample's own dates are in 2019-2020."""
@@ -413,6 +415,26 @@ def fault_routes() -> dict[str, Route]:
 def sample_routes() -> dict[str, Route]:
     """``/feeds/NAME`` and ``/pages/NAME`` of the sample mini-web."""
     return {"/feeds/": static(SAMPLE / "feeds"), "/pages/": static(SAMPLE / "pages")}
+
+
+def serve_sample(web: WebServer) -> None:
+    """The sample's feeds (item links pointing at this server) and pages, with validators."""
+    base = web.base_url.encode()
+    for path in (SAMPLE / "feeds").iterdir():
+        body = path.read_bytes().replace(BASE_URL.encode(), base)
+        web.routes[f"/feeds/{path.name}"] = conditional(body, content_type_of(path.name))
+    for path in (SAMPLE / "pages").iterdir():
+        web.routes[f"/pages/{path.name}"] = conditional(
+            path.read_bytes(), content_type_of(path.name)
+        )
+
+
+def sample_feeds(web: WebServer) -> list[Feed]:
+    """The sample's feeds (its OPML), at ``web``'s address."""
+    return [
+        replace(feed, url=feed.url.replace(BASE_URL, web.base_url))
+        for feed in read_opml(SAMPLE / "feeds" / "feeds.opml")
+    ]
 
 
 @pytest.fixture

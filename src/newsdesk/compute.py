@@ -1,7 +1,7 @@
 """Where a stage's heavy, independent work runs: in this process, or on a Dask cluster.
 
-A stage that does the same pure work for many items (embedding chunks of articles, writing
-stories, gating drafts) hands the work to the run's ``Executor`` as a function and its
+A stage that does the same pure work for many items (reading fetched pages, embedding
+chunks of articles, writing stories, gating drafts) hands the work to the run's ``Executor`` as a function and its
 inputs, and gets the outcomes back **in input order**, one at a time. It stores each
 outcome itself, in its own transaction, as it does in process: workers compute, only the
 run that holds the store's lease writes. So a run on a cluster stores exactly what an
@@ -24,6 +24,7 @@ every article placed before it (``docs/SCALING.md``).
 from __future__ import annotations
 
 import logging
+import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -117,7 +118,8 @@ class DaskExecutor:
                 item = next(source, _END)
                 if item is _END:
                     break
-                pending.append(self.client.submit(function, item, pure=False, retries=RETRIES))
+                key = f"{task_name(function)}-{uuid.uuid4().hex}"
+                pending.append(self.client.submit(function, item, key=key, retries=RETRIES))
             if not pending:
                 return
             future = pending.popleft()
@@ -136,6 +138,16 @@ class DaskExecutor:
 
 
 _END: Any = object()
+
+
+def task_name(function: Callable[..., Any]) -> str:
+    """What a task is called on the cluster (its dashboard, ``task_prefixes``): a function's
+    name, or a callable object's class name (Dask would print the whole object)."""
+    name = getattr(function, "__name__", None)
+    if isinstance(name, str):
+        return name
+    inner = getattr(function, "func", None)  # functools.partial
+    return task_name(inner) if callable(inner) else type(function).__name__
 
 
 def executor_for(scheduler: str) -> Executor:

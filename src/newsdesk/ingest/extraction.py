@@ -71,6 +71,10 @@ class ExtractionError(NewsdeskError):
         self.url = url
         self.reason = reason
 
+    def __reduce__(self) -> tuple[type[ExtractionError], tuple[str, str]]:
+        """Pickled by its two fields, so that it comes back from a Dask worker whole."""
+        return (type(self), (self.url, self.reason))
+
 
 @dataclass(frozen=True)
 class Extracted:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from newsdesk.compute import Executor
 from newsdesk.config import SAMPLE_DUMP, Config, IngestSettings
 from newsdesk.dumps import MAX_LINE_BYTES, ImportProblem, read_jsonl
 from newsdesk.engine import Context
@@ -128,16 +129,18 @@ def import_file(
     *,
     today: date | None = None,
     max_bytes: int = MAX_LINE_BYTES,
+    executor: Executor | None = None,
 ) -> ImportResult:
     """Import a WARC archive (named ``.warc`` or ``.warc.gz``) or else a JSONL dump.
 
     ``max_bytes`` caps a dump line and an archived page's payload (after
     decompression) alike: ``[fetch] max_bytes``, the cap on a fetched page.
     ``today`` is the run's day, which publication dates are checked against.
+    An archive's pages are read on ``executor`` (a dump's articles need no reading).
     Raises ``NewsdeskError`` when the file cannot be read at all.
     """
     if file_format(path) == "warc":
-        return import_warc(store, path, settings, run_id, max_bytes=max_bytes)
+        return import_warc(store, path, settings, run_id, max_bytes=max_bytes, executor=executor)
     return import_dump(store, path, run_id, today=today, max_bytes=max_bytes)
 
 
@@ -150,6 +153,7 @@ def _import_context(context: Context, path: Path) -> ImportResult:
         context.run.id,
         today=date.fromisoformat(context.run.started[:10]),
         max_bytes=context.config.fetch.max_bytes,
+        executor=context.executor,
     )
 
 
@@ -265,6 +269,7 @@ class IngestStage:
             run_id=context.run.id,
             progress=context.progress,
             downloader=self.downloader,
+            executor=context.executor,
         )
         self.poll = poller.poll(all_feeds(context.config, context.store), force=self.force)
         _count(record, self.poll, read=self.poll.pages)

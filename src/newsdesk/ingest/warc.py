@@ -27,6 +27,7 @@ import os
 import re
 import zlib
 from collections.abc import Generator, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -35,11 +36,12 @@ from warcio.bufferedreaders import DecompressingBufferedReader
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.utils import BUFF_SIZE
 
+from newsdesk.compute import Executor, InProcess
 from newsdesk.config import FetchSettings, IngestSettings
 from newsdesk.errors import InputError
-from newsdesk.ingest.extraction import ExtractionError, is_html
+from newsdesk.ingest.extraction import Extracted, ExtractionError, is_html
 from newsdesk.ingest.result import ImportResult, WarcProblem
-from newsdesk.ingest.web import Page, PageStore
+from newsdesk.ingest.web import Page, PageReader, PageStore
 from newsdesk.store import ArticleStore
 
 log = logging.getLogger(__name__)
@@ -423,31 +425,61 @@ def import_warc(
     run_id: int | None = None,
     *,
     max_bytes: int = MAX_PAYLOAD_BYTES,
+    executor: Executor | None = None,
 ) -> ImportResult:
     """Ingest the HTML pages of a WARC archive, each page in its own transaction.
 
     A record that cannot be read or stored is a problem, and the records
-    after it are read.
+    after it are read. Pages are read on ``executor`` (in process by default; the run's
+    executor in a pipeline run) and stored here, in the archive's order.
     """
     result = ImportResult(str(path), "warc")
     pages: PageStore | None = None
-    for item in read_warc(path, max_bytes=max_bytes):
+    items = read_warc(path, max_bytes=max_bytes)
+    for item, extracted in _read(executor or InProcess(), PageReader.of(settings), items):
         if isinstance(item, WarcProblem):
             result.problems.append(item)
             continue
         number, page = item
         pages = pages or PageStore(store, settings, run_id)
-        _import_page(pages, store, result, number, page)
+        _import_page(pages, store, result, number, page, extracted)
     return result
 
 
+@dataclass(frozen=True)
+class _ReadRecord:
+    """A record's page read by ``reader`` (an executor's task); a problem passes through."""
+
+    reader: PageReader
+
+    def __call__(self, item: Item) -> tuple[Item, Extracted | ExtractionError | None]:
+        if isinstance(item, WarcProblem):
+            return item, None
+        return item, self.reader(item[1])
+
+
+def _read(
+    executor: Executor, reader: PageReader, items: Iterator[Item]
+) -> Iterator[tuple[Item, Extracted | ExtractionError | None]]:
+    for outcome in executor.map(_ReadRecord(reader), items):
+        yield outcome.get()
+
+
 def _import_page(
-    pages: PageStore, store: ArticleStore, result: ImportResult, number: int, page: Page
+    pages: PageStore,
+    store: ArticleStore,
+    result: ImportResult,
+    number: int,
+    page: Page,
+    extracted: Extracted | ExtractionError | None,
 ) -> None:
     result.pages += 1
+    if isinstance(extracted, ExtractionError):
+        result.problems.append(WarcProblem(result.path, number, page.url, extracted.reason))
+        return
     try:
         with store.transaction():
-            stored = pages.add(page)
+            stored = pages.add(page, extracted)
     except ExtractionError as exc:
         result.problems.append(WarcProblem(result.path, number, page.url, exc.reason))
         return

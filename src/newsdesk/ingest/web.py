@@ -28,6 +28,12 @@ the next batch.
 
 ``PageStore`` is the part shared with WARC import: bytes of a page in, an
 article (or its next version, or a link to the article it copies) stored.
+
+Reading a page (``PageReader``) is pure CPU work on the page's bytes, so it runs on the
+run's executor (``compute.py``): in process by default, on Dask workers with
+``[compute] scheduler``. Everything that follows it (comparing with the stored articles,
+storing) stays in the run, in page order, so a poll on a cluster stores what a poll in
+process stores.
 """
 
 from __future__ import annotations
@@ -35,12 +41,13 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Protocol, TypeVar
 from urllib.parse import urlsplit
 
+from newsdesk.compute import Executor, InProcess
 from newsdesk.config import Config, FetchSettings, IngestSettings
 from newsdesk.engine import Progress, SilentProgress
 from newsdesk.ingest.deduplication import DuplicateIndex, Fingerprinted
@@ -136,6 +143,50 @@ def _host(url: str) -> str:
     return (urlsplit(url).hostname or url).removeprefix("www.")
 
 
+@dataclass(frozen=True)
+class PageReader:
+    """Reads the article of a page within ``[ingest]``'s limits.
+
+    A small frozen value, so that it travels to a Dask worker by pickle and the run's
+    executor can read pages there (``read_pages``).
+    """
+
+    min_words: int
+    max_elements: int
+    max_attributes: int
+
+    @classmethod
+    def of(cls, settings: IngestSettings) -> PageReader:
+        return cls(settings.min_words, settings.max_page_elements, settings.max_attributes)
+
+    def read(self, page: Page) -> Extracted:
+        """The article of ``page``; ``ExtractionError`` when it has none."""
+        return extract_page(
+            page.body,
+            page.url,
+            content_type=page.content_type,
+            min_words=self.min_words,
+            max_elements=self.max_elements,
+            max_attributes=self.max_attributes,
+        )
+
+    def __call__(self, page: Page) -> Extracted | ExtractionError:
+        """``read`` as an executor's task: a page without an article is an answer, given
+        back as its error, not a failed task that a cluster would try again."""
+        try:
+            return self.read(page)
+        except ExtractionError as error:
+            return error
+
+
+def read_pages(
+    executor: Executor, reader: PageReader, pages: Iterable[Page]
+) -> Iterator[Extracted | ExtractionError]:
+    """What ``reader`` finds in each of ``pages``, in their order, read on ``executor``."""
+    for outcome in executor.map(reader, pages):
+        yield outcome.get()
+
+
 class PageStore:
     """Pages in, articles out: extract, compare with what is stored, store with a snapshot."""
 
@@ -144,20 +195,14 @@ class PageStore:
     ) -> None:
         self.store = store
         self.settings = settings
+        self.reader = PageReader.of(settings)
         self.run_id = run_id
         self.index = DuplicateIndex.from_store(store, settings.near_duplicate)
 
     def read(self, page: Page) -> Extracted:
         """The article of ``page``, within the settings' limits; ``ExtractionError`` when
         it has none."""
-        return extract_page(
-            page.body,
-            page.url,
-            content_type=page.content_type,
-            min_words=self.settings.min_words,
-            max_elements=self.settings.max_page_elements,
-            max_attributes=self.settings.max_attributes,
-        )
+        return self.reader.read(page)
 
     def add(self, page: Page, extracted: Extracted | None = None) -> Stored:
         """Store the article of ``page`` (``extracted`` when it was read already);
@@ -250,6 +295,8 @@ class FeedPoller:
     the whole poll, so robots.txt is read once per host and the per-host
     delays hold across batches. ``now`` is the clock that decides which feeds
     are due and when failed ones come back. ``poll`` runs its own event loop.
+    ``executor`` reads the fetched pages (``read_pages``): the run's, so that a run on a
+    cluster extracts there.
     """
 
     def __init__(
@@ -261,8 +308,10 @@ class FeedPoller:
         progress: Progress | None = None,
         downloader: DownloaderFactory = Downloader,
         now: Callable[[], datetime] = utc_now,
+        executor: Executor | None = None,
     ) -> None:
         self.store = store
+        self.executor = executor or InProcess()
         self.config = config
         self.settings = config.ingest
         self.run_id = run_id
@@ -400,36 +449,30 @@ class FeedPoller:
         pages = PageStore(self.store, self.settings, self.run_id)
         for urls in batches(list(by_url), PAGE_BATCH):
             results = await downloader.fetch_many([FetchRequest(url, kind="page") for url in urls])
-            for url, result in zip(urls, results, strict=True):
-                self._page(pages, by_url[url], result, outlets)
+            fetched = [
+                _page_of(by_url[url][0], result, outlets)
+                for url, result in zip(urls, results, strict=True)
+            ]
+            read = read_pages(self.executor, pages.reader, [p for p in fetched if p])
+            for url, result, page in zip(urls, results, fetched, strict=True):
+                self.summary.pages += 1
+                if isinstance(result, FetchError):
+                    self._page_failed(by_url[url], result.reason, iso(self.now()))
+                elif page is not None:
+                    self._page(pages, by_url[url], page, next(read))
             self.progress.advance("pages", len(urls))
 
     def _page(
         self,
         pages: PageStore,
         entries: Sequence[PendingEntry],
-        result: Fetched | FetchError,
-        outlets: dict[str, str],
+        page: Page,
+        extracted: Extracted | ExtractionError,
     ) -> None:
-        """Store one page for all the entries that link to it, or record why not."""
-        self.summary.pages += 1
+        """Store one fetched page for all the entries that link to it, or record why not."""
         tried = iso(self.now())
-        first = entries[0]
-        if isinstance(result, FetchError):
-            self._page_failed(entries, result.reason, tried)
-            return
-        page = Page(
-            url=first.entry.url,
-            body=result.body,
-            content_type=result.content_type or None,
-            fetched_at=result.fetched_at,
-            outlet=outlets.get(first.feed_url),
-            entry=first.entry,
-        )
-        try:
-            extracted = pages.read(page)
-        except ExtractionError as exc:
-            self._page_failed(entries, exc.reason, tried)
+        if isinstance(extracted, ExtractionError):
+            self._page_failed(entries, extracted.reason, tried)
             return
         with self.store.transaction():
             stored = pages.add(page, extracted)
@@ -447,6 +490,23 @@ class FeedPoller:
                 self.store.fail_entry(item.feed_url, item.entry.key, reason, tried, limit)
         self.summary.pages_failed += 1
         self.summary.problems.append(FeedProblem("page", entries[0].entry.url, reason))
+
+
+def _page_of(
+    pending: PendingEntry, result: Fetched | FetchError, outlets: dict[str, str]
+) -> Page | None:
+    """The page fetched for ``pending``'s entry, with what its feed says; ``None`` when the
+    fetch failed."""
+    if isinstance(result, FetchError):
+        return None
+    return Page(
+        url=pending.entry.url,
+        body=result.body,
+        content_type=result.content_type or None,
+        fetched_at=result.fetched_at,
+        outlet=outlets.get(pending.feed_url),
+        entry=pending.entry,
+    )
 
 
 @dataclass(frozen=True)
