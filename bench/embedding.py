@@ -45,12 +45,16 @@ def article_files(path: Path) -> list[Path]:
     return sorted(p for p in path.glob("articles.jsonl*") if p.suffix in {".jsonl", ".gz"})
 
 
-def read_texts(paths: Sequence[Path], limit: int | None) -> list[str]:
-    """Title and text prefix of each article, as story clustering embeds them."""
+def read_texts(paths: Sequence[Path], limit: int | None, titles: bool = False) -> list[str]:
+    """Title and text prefix of each article, as story clustering embeds them (``titles``:
+    the title alone, its other text)."""
     texts: list[str] = []
     for path in paths:
         for row in _rows(path):
-            texts.append(f"{row.get('title') or ''}\n{str(row.get('text') or '')[:PREFIX_CHARS]}")
+            title = str(row.get("title") or "")
+            texts.append(
+                title if titles else f"{title}\n{str(row.get('text') or '')[:PREFIX_CHARS]}"
+            )
             if limit is not None and len(texts) >= limit:
                 return texts
     return texts
@@ -132,12 +136,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3, help="alternating passes; best kept")
     parser.add_argument("--threads", type=int, help="CPU threads torch and onnxruntime may use")
     parser.add_argument("--no-onnx", action="store_true", help="PyTorch only (no onnxruntime)")
+    parser.add_argument("--titles", action="store_true", help="embed headlines alone")
     args = parser.parse_args(argv)
     if args.threads:
         import torch
 
         torch.set_num_threads(args.threads)
-    texts = read_texts(article_files(args.data), args.limit)
+    texts = read_texts(article_files(args.data), args.limit, args.titles)
     encoders = {"torch": load(args.model or default_model(), args.device, args.dtype)}
     if not args.no_onnx:
         encoders["onnx"] = load_onnx(args.threads)

@@ -76,6 +76,17 @@ def test_onnx_keeps_the_order_and_truncates_long_texts() -> None:
     np.testing.assert_allclose(encoder.encode(["word " * 600])[0], together[1], atol=1e-5)
 
 
+def test_onnx_never_pads() -> None:
+    """The graph reads word pieces only; texts of other lengths never share a call, so a
+    text's vector does not depend on its neighbours' lengths."""
+    encoder = load_encoder(backend="onnx")
+    assert [i.name for i in encoder.session.get_inputs()] == ["input_ids"]
+    texts = ["Rain.", "The council voted on the budget late on Tuesday night.", "A vote."]
+    together = encoder.encode(texts, batch_size=8)
+    alone = np.stack([encoder.encode([t])[0] for t in texts])
+    np.testing.assert_array_equal(together, alone)
+
+
 def test_empty_input() -> None:
     assert load_encoder(backend="onnx").encode([]).shape == (0, DIMENSIONS)
     assert SentenceEncoder(backend="onnx").embed([]).shape == (0, DIMENSIONS)
