@@ -107,16 +107,17 @@ def test_both_backends_end_with_the_same_tables_and_columns(
 ) -> None:
     """Every migration is said for both (``NNNN_name.sql`` and ``NNNN_name.pg.sql``): after
     them both have the same tables with the same columns in the same order, but for what
-    stands in for SQLite's own machinery (its FTS5 tables; PostgreSQL's ``rowid`` and
-    ``schema_version``)."""
+    stands in for SQLite's own machinery (its FTS5 tables; PostgreSQL's ``rowid``,
+    ``schema_version`` and its own ``articles_fts``)."""
     lite, pg = open_store(tmp_path / "db.sqlite"), open_store(postgres_url)
-    assert lite.schema_version == pg.schema_version == 19  # type: ignore[attr-defined]
+    assert lite.schema_version == pg.schema_version == 20  # type: ignore[attr-defined]
     lite.close()
     pg.close()
     expected = sqlite_columns(tmp_path / "db.sqlite")
     found = postgres_columns(postgres_url)
     assert found.pop("schema_version") == ["version"]
     found["articles"].remove("rowid")
+    assert found.pop("articles_fts") == ["rowid", "document"]
     assert found == expected
 
 
@@ -125,7 +126,7 @@ def test_a_postgres_database_is_migrated_once_by_processes_opening_it_at_once(
 ) -> None:
     with SPAWN.Pool(3) as pool:
         versions = pool.map(_open_and_version, [postgres_url] * 3)
-    assert versions == [19, 19, 19]
+    assert versions == [20, 20, 20]
 
 
 def _open_and_version(url: str) -> int:
@@ -275,6 +276,7 @@ def read_everything(store: Store) -> dict[str, Any]:
         "unassigned": [a.id for a in store.unassigned_articles()],
         "stories": store.stories(),
         "story": [store.story(s) for s in [*stories, "nope"]],
+        "stories by id": store.stories_by_id([*stories, "nope"]),
         "resolve": [store.resolve_story(s) for s in stories],
         "story versions": store.story_versions(stories),
         "skipped": store.skipped_articles(),
@@ -282,9 +284,11 @@ def read_everything(store: Store) -> dict[str, Any]:
         "newest day": store.newest_story_day(),
         "threads": store.threads(),
         "thread": [store.thread("t-page"), store.thread_of("s-page")],
+        "threads of": store.threads_of([*stories, "nope"]),
         "open threads": store.open_threads("2019-05-01"),
         "stories of": store.stories_of(ids),
         "days": [store.story_days(s) for s in stories],
+        "article days": store.article_days([*ids, "nope"]),
         "features": store.features(ids),
         "word counts": store.word_counts(),
         "further": [store.further_coverage(s) for s in stories],
@@ -337,6 +341,61 @@ def test_every_part_answers_the_same_on_both_backends(pair: tuple[Store, Store])
     assert len(expected["audit"][1]) == 2
     # the desk's own deletions cascade the same way
     assert lite.end_sessions_of("Ada") == pg.end_sessions_of("Ada") == 1
+
+
+def test_reads_of_many_answer_as_reads_of_one(database: str) -> None:
+    """What the stories stage reads for many stories or articles at once (one statement
+    per table, not per item) answers what reading them one at a time does, merged ids,
+    furniture and copies included, on both backends."""
+    store = open_store(database)
+    try:
+        write_everything(store)
+        for n in (11, 12):
+            store.add_article(article(n), None)
+        store.save_furniture("a11", [Furniture(4, 9, "byline"), Furniture(0, 3, "dateline")], "m")
+        store.place(Placement(article(11), "s-new", "2024-01-04"), 8)
+        merge = Placement(article(12), "s-page", "2024-01-05", merged=(("s-new", "s-page"),))
+        store.place(merge, 8)
+        stories = [s.id for s in store.stories()]
+        ids = [a.id for a in store.articles()]
+        assert store.stories_by_id([*stories, "s-new", "nope"]) == {
+            s: store.story(s) for s in stories
+        }
+        assert store.story("s-new") == store.stories_by_id(["s-page"])["s-page"]
+        assert store.threads_of([*stories, "nope"]) == {
+            s: thread.id for s in stories if (thread := store.thread_of(s)) is not None
+        }
+        assert store.article_days([*ids, "nope"]) == {
+            a: day for s in stories for a, day in store.story_days(s).items()
+        }
+        assert store.articles(ids) == [store.article(i) for i in ids]
+        assert store.article("a11").furniture == (  # type: ignore[union-attr]
+            Furniture(0, 3, "dateline"),
+            Furniture(4, 9, "byline"),
+        )
+    finally:
+        store.close()
+
+
+def test_search_follows_a_new_version_of_an_article(database: str) -> None:
+    """The search index is kept in step with the articles (FTS5's triggers in SQLite,
+    ``articles_fts``'s in PostgreSQL): a new version's words are found, the old ones no
+    longer."""
+    store = open_store(database)
+    try:
+        page = Article("p1", "https://example.net/p", "Net", "Page", "Walrus habits.", None)
+        store.save_page_article(
+            page, ArticleVersion("p1", 1, "h1", "Page", page.text, "2024"), None, b"", None, None
+        )
+        assert [a.id for a in store.search('"walrus"')] == ["p1"]
+        newer = replace(page, text="Penguin habits.")
+        store.save_page_article(
+            newer, ArticleVersion("p1", 2, "h2", "Page", newer.text, "2024"), None, b"", None, None
+        )
+        assert store.search('"walrus"') == []
+        assert [a.text for a in store.search('"penguin"')] == ["Penguin habits."]
+    finally:
+        store.close()
 
 
 # -- writers in several processes ------------------------------------------------------------

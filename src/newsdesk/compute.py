@@ -1,13 +1,13 @@
 """Where a stage's heavy, independent work runs: in this process, or on a Dask cluster.
 
 A stage that does the same pure work for many items (reading fetched pages, embedding
-chunks of articles, writing stories, gating drafts) hands the work to the run's ``Executor`` as a function and its
-inputs, and gets the outcomes back **in input order**, one at a time. It stores each
-outcome itself, in its own transaction, as it does in process: workers compute, only the
-run that holds the store's lease writes. So a run on a cluster stores exactly what an
-in-process run stores (the same drafts in the same order, the same site), a worker that
-dies costs a retry of its tasks elsewhere and nothing else (no half-written item, no
-duplicate), and the store needs no second writer.
+chunks of articles, writing stories, gating drafts) hands the work to the run's
+``Executor`` as a function and its inputs, and gets the outcomes back **in input
+order**, one at a time. It stores each outcome itself, in its own transaction, as it does
+in process: workers compute, only the run that holds the store's lease writes. So a run
+on a cluster stores exactly what an in-process run stores (the same drafts in the same
+order, the same site), a worker that dies costs a retry of its tasks elsewhere and nothing
+else (no half-written item, no duplicate), and the store needs no second writer.
 
 ``InProcess`` (the default) runs each item when the stage asks for its outcome, exactly as
 a plain loop would. ``DaskExecutor`` submits a window of items ahead to the scheduler at

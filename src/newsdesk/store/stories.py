@@ -40,6 +40,12 @@ class StoryStore(Transactional, Protocol):
 
     def story(self, story_id: str) -> Story | None: ...
 
+    def stories_by_id(self, story_ids: Sequence[str]) -> dict[str, Story]:
+        """The stored stories of these ids, read at once (``story`` for each would take
+        several statements per story: a round trip each on PostgreSQL). An id that names
+        no stored story (one merged away, which ``story`` follows) is left out."""
+        ...
+
     def threads(self) -> list[Thread]:
         """Every thread, latest first."""
         ...
@@ -48,6 +54,11 @@ class StoryStore(Transactional, Protocol):
 
     def thread_of(self, story_id: str) -> Thread | None:
         """The thread a story belongs to, if any."""
+        ...
+
+    def threads_of(self, story_ids: Sequence[str]) -> dict[str, str]:
+        """The id of the thread each of these stories belongs to (those in none are left
+        out), read at once: ``thread_of`` for many stories."""
         ...
 
     def open_threads(self, since: str) -> list[Thread]:
@@ -72,6 +83,11 @@ class StoryStore(Transactional, Protocol):
     def settle_stories(self, before: str) -> int: ...
 
     def story_days(self, story_id: str) -> dict[str, str | None]: ...
+
+    def article_days(self, article_ids: Sequence[str]) -> dict[str, str | None]:
+        """The day each of these articles was clustered on (those in no story are left
+        out), read at once: ``story_days`` for the articles of many stories."""
+        ...
 
     def features(self, article_ids: Sequence[str]) -> dict[str, StoredFeatures]: ...
 

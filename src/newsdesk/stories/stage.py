@@ -5,8 +5,12 @@ articles' stored features: memory follows the window, not the archive),
 computes and stores the features of the new articles chunk by chunk, then
 feeds the new articles to the clusterer in (date, id) order. Each step (the
 article's story, any merge or move it caused, a detected copy, the sections
-of the stories it changed) is one transaction, so a killed run resumes with
-the next article from exactly the state an uninterrupted run had.
+of the stories it changed) is stored whole, ``STEPS_PER_TRANSACTION`` steps to a
+transaction, so a killed run resumes with the first article not committed from
+exactly the state an uninterrupted run had. What the stage reads of stored
+stories (their articles, features, days, threads) it reads for all the stories
+it loads at once, not story by story: on PostgreSQL every statement is a round
+trip to the server.
 
 An article without a date (or dated only by its text, an estimate) comes after
 the dated ones, undated, and so does one whose stored date is impossible (before
@@ -22,8 +26,8 @@ as further coverage of the nearest story (``languages.py``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Protocol
 
@@ -39,6 +43,7 @@ from newsdesk.records import (
     FurtherCoverage,
     Placement,
     StageRun,
+    StoredFeatures,
     Story,
     WordCounts,
 )
@@ -65,6 +70,9 @@ SEARCH_HITS = 20
 candidates beside the open ones."""
 SEARCH_WORDS = 12
 """Words of an undated article's title and lead that the search looks for (any of them)."""
+STEPS_PER_TRANSACTION = 50
+"""Clustering steps stored in one transaction: a transaction per step costs two more round
+trips a step on PostgreSQL, and a killed run resumes from the last committed step either way."""
 
 
 def search_query(article: Article) -> str:
@@ -134,22 +142,24 @@ class StoriesStage:
         clusterer.forget(reader.other_languages(clusterer.story_of))
         originals = store.originals([a.id for a in ordered])
         created = 0
-        for article in ordered:
-            day = days[article.id]
-            if article.id in other:
-                step = (article, other[article.id], day)
-                record.skipped += self._other_language(
-                    store, clusterer, reader, step, features, context.run.id
-                )
-                context.progress.advance(self.name)
-                continue
-            decision = clusterer.assign(
-                features[article.id], day_number(day), originals.get(article.id)
-            )
-            placement = self._placement(article, day, decision, clusterer)
-            store.place(self._versioned(store, placement, context.run.id), context.run.id)
-            created += decision.created
-            context.progress.advance(self.name)
+        for start in range(0, len(ordered), STEPS_PER_TRANSACTION):
+            with store.transaction():
+                for article in ordered[start : start + STEPS_PER_TRANSACTION]:
+                    day = days[article.id]
+                    if article.id in other:
+                        step = (article, other[article.id], day)
+                        record.skipped += self._other_language(
+                            store, clusterer, reader, step, features, context.run.id
+                        )
+                        context.progress.advance(self.name)
+                        continue
+                    decision = clusterer.assign(
+                        features[article.id], day_number(day), originals.get(article.id)
+                    )
+                    placement = self._placement(article, day, decision, clusterer)
+                    store.place(self._versioned(store, placement, context.run.id), context.run.id)
+                    created += decision.created
+                    context.progress.advance(self.name)
         if clusterer.clock is not None:
             store.settle_stories(str(day_text(clusterer.clock - settings.window_days)))
         placed = set(store.stories_of([a.id for a in ordered]).values())
@@ -168,11 +178,12 @@ class StoriesStage:
         """Put each dated story of ``story_ids`` that has no thread yet into one
         (``threads.py``): the thread of the most similar story of the days before it, or a
         thread of its own. A story keeps its thread as it grows."""
-        new = [
-            story
-            for story in (store.story(i) for i in story_ids)
-            if story is not None and story.first_seen and store.thread_of(story.id) is None
-        ]
+        # the stories, their threads, articles and stored features are each read for all
+        # of them at once (a round trip per story and statement would add up on
+        # PostgreSQL); what is computed from them is computed in the same order as ever
+        placed = _stories(store, story_ids)
+        threaded = store.threads_of([s.id for s in placed])
+        new = [story for story in placed if story.first_seen and story.id not in threaded]
         if not new:
             return
         new.sort(key=lambda s: (s.first_seen or "", s.id))
@@ -180,37 +191,60 @@ class StoriesStage:
         first = day_number(new[0].first_seen)
         assert first is not None
         held = store.open_threads(str(day_text(first - params.window_days)))
+        held_members = {s.id: s for s in _stories(store, [i for t in held for i in t.story_ids])}
+        recent = {
+            t.id: [
+                held_members[i]
+                for i in t.story_ids
+                if i in held_members
+                and (day := day_number(held_members[i].first_seen)) is not None
+                and day >= first - params.window_days
+            ]
+            for t in held
+        }
+        read = _Read.of(store, [s for ss in recent.values() for s in ss] + new)
         profiles: dict[str, tuple[Vector, frozenset[str], str]] = {}
         states = []
         for thread in held:
             state = ThreadState(thread.id)
-            for member in filter(None, (store.story(i) for i in thread.story_ids)):
+            for member in recent[thread.id]:
                 day = day_number(member.first_seen)
-                if day is not None and day >= first - params.window_days:
-                    profiles[member.id] = self._profile(store, member, embedder, names, reader)
-                    state.add(member.id, day, *profiles[member.id][:2])
+                assert day is not None
+                profiles[member.id] = self._profile(store, member, embedder, names, reader, read)
+                state.add(member.id, day, *profiles[member.id][:2])
             states.append(state)
         threader = Threader(params, states)
-        for story in new:
-            day = day_number(story.first_seen)
-            assert day is not None
-            profiles[story.id] = self._profile(store, story, embedder, names, reader)
-            chosen = threader.assign(story.id, day, *profiles[story.id][:2])
-            members = threader.threads[chosen].stories
-            name = thread_name([profiles[m][1] for m in members], [profiles[m][2] for m in members])
-            store.add_to_thread(chosen, name, story.id, str(story.first_seen))
+        with store.transaction():  # one transaction, not one per story
+            for story in new:
+                day = day_number(story.first_seen)
+                assert day is not None
+                profiles[story.id] = self._profile(store, story, embedder, names, reader, read)
+                chosen = threader.assign(story.id, day, *profiles[story.id][:2])
+                members = threader.threads[chosen].stories
+                name = thread_name(
+                    [profiles[m][1] for m in members], [profiles[m][2] for m in members]
+                )
+                store.add_to_thread(chosen, name, story.id, str(story.first_seen))
 
     def _profile(
-        self, store: ClusterStore, story: Story, embedder: Embedder, names: bool, reader: Reader
+        self,
+        store: ClusterStore,
+        story: Story,
+        embedder: Embedder,
+        names: bool,
+        reader: Reader,
+        read: _Read | None = None,
     ) -> tuple[Vector, frozenset[str], str]:
         """A story as threads see it: its vector, its headlines' names, its first headline.
 
         The vector is the mean over the story's articles in the edition's language only:
         MiniLM reads English, so the vector of an article in another language (which
-        joined on its names and figures) would pull the story off its topic."""
-        members = store.articles(story.article_ids)
+        joined on its names and figures) would pull the story off its topic. ``read``: the
+        story's articles and stored features, read already (else read here)."""
+        read = read or _Read.of(store, [story])
+        members = read.articles_of(story)
         own = [a for a in members if reader.language(a) is None]
-        features = self._features(store, own, embedder, names)
+        features = self._features(store, own, embedder, names, stored=read.features)
         vector = story_vector([features[a.id].lead for a in own])
         return vector, headline_names(a.title for a in members), story.title
 
@@ -248,12 +282,15 @@ class StoriesStage:
         embedder: Embedder,
         names: bool,
         executor: Executor | None = None,
+        stored: Mapping[str, StoredFeatures] | None = None,
     ) -> dict[str, Features]:
         """Stored features where they are current; the rest computed and stored per chunk.
         The chunks' vectors are embedded on ``executor`` (a Dask cluster's workers, a window
         of chunks ahead) while the rest of each chunk's features, whose word counts grow
-        chunk by chunk, are computed here in order."""
-        stored = store.features([a.id for a in articles])
+        chunk by chunk, are computed here in order. ``stored``: the articles' stored
+        features, read already (with those of other articles), else read here."""
+        if stored is None:
+            stored = store.features([a.id for a in articles])
         found: dict[str, Features] = {}
         missing = []
         for article in articles:
@@ -301,8 +338,10 @@ class StoriesStage:
         (with no dated article among the new, those open to the newest stored story)."""
         since = day_number(first or store.newest_story_day())
         start = None if since is None else day_text(since - clusterer.params.window_days)
-        for story in store.open_stories(start):
-            self._load(store, clusterer, embedder, names, story)
+        stories = store.open_stories(start)
+        read = _Read.of(store, stories, days=True)
+        for story in stories:
+            self._load(store, clusterer, embedder, names, story, read)
 
     def _load_matching_stories(
         self,
@@ -320,10 +359,13 @@ class StoriesStage:
             query = search_query(article)
             if query:
                 found.update(hit.id for hit in store.search(query, SEARCH_HITS))
-        for story_id in sorted(set(store.stories_of(sorted(found)).values())):
-            story = store.story(story_id)
-            if story is not None and not clusterer.holds(story.id):
-                self._load(store, clusterer, embedder, names, story)
+        stories: list[Story] = []
+        for story in _stories(store, sorted(set(store.stories_of(sorted(found)).values()))):
+            if not clusterer.holds(story.id) and story.id not in {s.id for s in stories}:
+                stories.append(story)
+        read = _Read.of(store, stories, days=True)
+        for story in stories:
+            self._load(store, clusterer, embedder, names, story, read)
 
     def _load(
         self,
@@ -332,12 +374,14 @@ class StoriesStage:
         embedder: Embedder,
         names: bool,
         story: Story,
+        read: _Read,
     ) -> None:
-        members = store.articles(story.article_ids)
-        member_days = store.story_days(story.id)
-        features = self._features(store, members, embedder, names)
+        """Put back a stored story; ``read``: its articles, their days and stored
+        features, read already with those of the other stories loaded."""
+        members = read.articles_of(story)
+        features = self._features(store, members, embedder, names, stored=read.features)
         clusterer.load(
-            story.id, [(features[a.id], day_number(member_days.get(a.id))) for a in members]
+            story.id, [(features[a.id], day_number(read.days.get(a.id))) for a in members]
         )
 
     def _other_language(
@@ -404,6 +448,41 @@ class StoriesStage:
         ``stories/versions.py``)."""
         stored = store.story_versions(sorted(placement.grown))
         return replace(placement, versions=step_versions(placement, stored, run_id))
+
+
+def _stories(store: StoryStore, story_ids: Sequence[str]) -> list[Story]:
+    """The stories of ``story_ids`` in order, read at once (``stories_by_id``); an id that
+    names no stored story is followed to the story it was merged into (``story``), and one
+    that leads nowhere is left out."""
+    found = store.stories_by_id(story_ids)
+    stories = [found.get(i) or store.story(i) for i in story_ids]
+    return [story for story in stories if story is not None]
+
+
+@dataclass
+class _Read:
+    """What the stage needs of some stored stories, read for all of them at once: their
+    articles, the stored features of those articles and (``days``) the day each was
+    clustered on. Reading story by story would cost round trips per story on PostgreSQL."""
+
+    articles: dict[str, Article] = field(default_factory=dict)
+    features: dict[str, StoredFeatures] = field(default_factory=dict)
+    days: dict[str, str | None] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, store: ClusterStore, stories: Sequence[Story], days: bool = False) -> _Read:
+        ids = list(dict.fromkeys(i for story in stories for i in story.article_ids))
+        if not ids:
+            return cls()
+        return cls(
+            articles={a.id: a for a in store.articles(ids)},
+            features=store.features(ids),
+            days=store.article_days(ids) if days else {},
+        )
+
+    def articles_of(self, story: Story) -> list[Article]:
+        """The story's stored articles, in the story's order (as ``store.articles``)."""
+        return [self.articles[i] for i in story.article_ids if i in self.articles]
 
 
 def embed_texts(task: tuple[Embedder, list[str]]) -> Vectors:

@@ -54,11 +54,9 @@ class SQLArticleStore(SQLDatabase):
     def articles(self, ids: Sequence[str] | None = None) -> list[Article]:
         if ids is None:
             rows = self._all("SELECT * FROM articles ORDER BY published, id")
-            return [self._article(r) for r in rows]
-        by_id = {
-            row["id"]: self._article(row)
-            for row in self._rows_for("SELECT * FROM articles WHERE id IN ({ids})", ids)
-        }
+            return self._articles(rows)
+        rows = list(self._rows_for("SELECT * FROM articles WHERE id IN ({ids})", ids))
+        by_id = {article.id: article for article in self._articles(rows)}
         return [by_id[i] for i in ids if i in by_id]
 
     def originals(self, article_ids: Sequence[str]) -> dict[str, str]:
@@ -158,7 +156,7 @@ class SQLArticleStore(SQLDatabase):
             " WHERE m.marker IS NULL OR m.marker != ? ORDER BY a.rowid LIMIT ?",
             (marker, limit),
         )
-        return [self._article(r) for r in rows]
+        return self._articles(rows)
 
     def save_furniture(self, article_id: str, marks: Sequence[Furniture], marker: str) -> None:
         """Replace the article's furniture marks with ``marks``, made by ``marker``."""
@@ -209,7 +207,7 @@ class SQLArticleStore(SQLDatabase):
             "SELECT a.* FROM articles a LEFT JOIN article_fingerprints f ON f.article_id = a.id"
             " WHERE f.article_id IS NULL ORDER BY a.rowid"
         )
-        return [self._article(r) for r in rows]
+        return self._articles(rows)
 
     def save_fingerprint(self, article_id: str, text_hash: str, signature: bytes) -> None:
         self.db.execute(

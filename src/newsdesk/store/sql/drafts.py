@@ -34,7 +34,7 @@ class SQLDraftStore(SQLDatabase):
             " ORDER BY s.id",
             (writer_version, writer_version),
         )
-        return [self._story(r) for r in rows]
+        return self._stories(rows)
 
     def save_draft(self, draft: Draft, writer_version: str | None = None) -> None:
         """Replace the story's draft (and its verdicts) in one transaction; record the

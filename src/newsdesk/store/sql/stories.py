@@ -36,7 +36,7 @@ class SQLStoryStore(SQLDatabase):
             " WHERE s.article_id IS NULL AND k.article_id IS NULL AND f.article_id IS NULL"
             " ORDER BY coalesce(a.published, ''), a.id"
         )
-        return [self._article(r) for r in rows]
+        return self._articles(rows)
 
     def assign(self, article: Article, story_id: str, run_id: int | None) -> None:
         """Put ``article`` in ``story_id``, creating the story when it is new.
@@ -135,27 +135,27 @@ class SQLStoryStore(SQLDatabase):
     ) -> None:
         """Recompute a changed story's dates and hash; store its section and version
         when given, and ``run_id`` as the run that grew it when it ``grew``."""
-        row = self._one("SELECT * FROM stories WHERE id = ?", (story_id,))
-        if row is None:
-            return
         members = self._all(
             "SELECT article_id, day FROM story_articles WHERE story_id = ?",
             (story_id,),
         )
-        if not members:
+        if not members:  # nothing is deleted where no such story is stored
             self.db.execute("DELETE FROM drafts WHERE story_id = ?", (story_id,))
             self.db.execute("DELETE FROM stories WHERE id = ?", (story_id,))
             return
         days = [m["day"] for m in members if m["day"]]
-        owner = row["run_id"]
+        # the stored version and owning run stay unless given: said in the statement, so
+        # that the story's row need not be read first (a round trip on PostgreSQL)
         self.db.execute(
-            "UPDATE stories SET first_seen = ?, last_seen = ?, version = ?, run_id = ?, hash = ?,"
+            "UPDATE stories SET first_seen = ?, last_seen = ?, version = coalesce(?, version),"
+            " run_id = CASE WHEN ? != 0 THEN ? ELSE run_id END, hash = ?,"
             " category = coalesce(?, category), status = 'developing' WHERE id = ?",
             (
                 min(days, default=None),
                 max(days, default=None),
-                row["version"] if version is None else version,
-                run_id if grew else owner,
+                version,
+                grew,
+                run_id,
                 content_hash(story_id, sorted(m["article_id"] for m in members)),
                 category,
                 story_id,
@@ -185,7 +185,7 @@ class SQLStoryStore(SQLDatabase):
 
     def stories(self) -> list[Story]:
         rows = self._all("SELECT * FROM stories ORDER BY coalesce(last_seen, '') DESC, id")
-        return [self._story(r) for r in rows]
+        return self._stories(rows)
 
     def story(self, story_id: str) -> Story | None:
         """The story ``story_id`` names, following the redirect of a merged id."""
@@ -194,6 +194,13 @@ class SQLStoryStore(SQLDatabase):
             return None
         row = self._one("SELECT * FROM stories WHERE id = ?", (resolved,))
         return None if row is None else self._story(row)
+
+    def stories_by_id(self, story_ids: Sequence[str]) -> dict[str, Story]:
+        """The stored stories of these ids, read at once (a few statements per 500
+        stories, where ``story`` for each would take several per story). An id that names
+        no stored story (one merged away: ``story`` follows its redirect) is left out."""
+        rows = list(self._rows_for("SELECT * FROM stories WHERE id IN ({ids})", story_ids))
+        return {story.id: story for story in self._stories(rows)}
 
     def resolve_story(self, story_id: str) -> str | None:
         """The id ``story_id`` is stored under now (itself, or where it was merged), if any."""
@@ -215,7 +222,7 @@ class SQLStoryStore(SQLDatabase):
             " ORDER BY coalesce(first_seen, ''), id",
             (since, since),
         )
-        return [self._story(r) for r in rows]
+        return self._stories(rows)
 
     def newest_story_day(self) -> str | None:
         row = self._one("SELECT max(last_seen) AS day FROM stories")
@@ -231,7 +238,7 @@ class SQLStoryStore(SQLDatabase):
 
     def threads(self) -> list[Thread]:
         rows = self._all("SELECT * FROM threads ORDER BY coalesce(last_seen, '') DESC, id")
-        return [self._thread_row(r) for r in rows]
+        return self._thread_rows(rows)
 
     def thread(self, thread_id: str) -> Thread | None:
         row = self._one("SELECT * FROM threads WHERE id = ?", (thread_id,))
@@ -247,7 +254,7 @@ class SQLStoryStore(SQLDatabase):
 
     def open_threads(self, since: str) -> list[Thread]:
         rows = self._all("SELECT * FROM threads WHERE last_seen >= ? ORDER BY id", (since,))
-        return [self._thread_row(r) for r in rows]
+        return self._thread_rows(rows)
 
     def add_to_thread(self, thread_id: str, name: str, story_id: str, day: str) -> None:
         with self.transaction():
@@ -264,18 +271,38 @@ class SQLStoryStore(SQLDatabase):
             )
 
     def _thread_row(self, row: Row) -> Thread:
-        members = self._all(
-            "SELECT s.story_id FROM thread_stories s JOIN stories ON stories.id = s.story_id"
-            " WHERE s.thread_id = ? ORDER BY s.day, s.story_id",
-            (row["id"],),
+        return self._thread_rows([row])[0]
+
+    def _thread_rows(self, rows: Sequence[Row]) -> list[Thread]:
+        """The threads of ``rows`` (of ``threads``), in order, with their stories read for
+        all of them at once."""
+        members: dict[str, list[str]] = {row["id"]: [] for row in rows}
+        for m in self._rows_for(
+            "SELECT s.thread_id, s.story_id FROM thread_stories s"
+            " JOIN stories ON stories.id = s.story_id"
+            " WHERE s.thread_id IN ({ids}) ORDER BY s.thread_id, s.day, s.story_id",
+            list(members),
+        ):
+            members[m["thread_id"]].append(m["story_id"])
+        return [
+            Thread(
+                id=row["id"],
+                name=row["name"],
+                first_seen=row["first_seen"],
+                last_seen=row["last_seen"],
+                story_ids=tuple(members[row["id"]]),
+            )
+            for row in rows
+        ]
+
+    def threads_of(self, story_ids: Sequence[str]) -> dict[str, str]:
+        """The id of the thread each of these stories belongs to (those in none are left
+        out), read at once: ``thread_of`` for many stories."""
+        sql = (
+            "SELECT s.story_id, s.thread_id FROM thread_stories s"
+            " JOIN threads t ON t.id = s.thread_id WHERE s.story_id IN ({ids})"
         )
-        return Thread(
-            id=row["id"],
-            name=row["name"],
-            first_seen=row["first_seen"],
-            last_seen=row["last_seen"],
-            story_ids=tuple(m["story_id"] for m in members),
-        )
+        return {r["story_id"]: r["thread_id"] for r in self._rows_for(sql, story_ids)}
 
     def stories_of(self, article_ids: Sequence[str]) -> dict[str, str]:
         sql = "SELECT article_id, story_id FROM story_articles WHERE article_id IN ({ids})"
@@ -287,6 +314,12 @@ class SQLStoryStore(SQLDatabase):
             "SELECT article_id, day FROM story_articles WHERE story_id = ?", (story_id,)
         )
         return {r["article_id"]: r["day"] for r in rows}
+
+    def article_days(self, article_ids: Sequence[str]) -> dict[str, str | None]:
+        """The day each of these articles was clustered on (those in no story are left
+        out), read at once: ``story_days`` for the articles of many stories."""
+        sql = "SELECT article_id, day FROM story_articles WHERE article_id IN ({ids})"
+        return {r["article_id"]: r["day"] for r in self._rows_for(sql, article_ids)}
 
     def features(self, article_ids: Sequence[str]) -> dict[str, StoredFeatures]:
         sql = "SELECT * FROM article_features WHERE article_id IN ({ids})"

@@ -27,4 +27,4 @@ class SQLiteArticleStore(SQLArticleStore, SQLiteDatabase):
             )
         except sqlite3.OperationalError as exc:
             raise StoreError(f"bad search query {query!r}: {exc}") from exc
-        return [self._article(r) for r in rows]
+        return self._articles(rows)
