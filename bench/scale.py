@@ -21,7 +21,7 @@ fresh store in a fresh process (its peak RSS is that process's ``ru_maxrss``):
 - ``postgres``: PostgreSQL (``--postgres URL``, or a throwaway cluster started as the
   tests start one), in process;
 - ``sqlite-dask-1``, ``sqlite-dask-2``, ``postgres-dask-1``, ``postgres-dask-2``: the same
-  with writing and gating on a ``distributed.LocalCluster`` of 1 or 2 single-threaded
+  with embedding, writing and gating on a ``distributed.LocalCluster`` of 1 or 2 single-threaded
   worker processes, started fresh for the config (their peak RSS is reported apart).
 
 The encoder is measured in the same run on the same texts (``bench/embedding.py``): PyTorch
