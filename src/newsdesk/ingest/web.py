@@ -552,15 +552,8 @@ def read_page(url: str, config: Config, fetch: Fetcher = fetch_all) -> Article:
     desk's ``api.add_source_from_url`` stores it). ``FetchError`` or ``ExtractionError``
     (one line each) when there is no article to read."""
     fetched = _fetch_one(url, config.fetch, "page", fetch)
-    settings = config.ingest
-    extracted = extract_page(
-        fetched.body,
-        fetched.final_url,
-        content_type=fetched.content_type,
-        min_words=settings.min_words,
-        max_elements=settings.max_page_elements,
-        max_attributes=settings.max_attributes,
-    )
+    page = Page(fetched.final_url, fetched.body, fetched.content_type, fetched.fetched_at)
+    extracted = PageReader.of(config.ingest).read(page)
     published, source = date_of(
         extracted.url, extracted.text, datetime.now(UTC).date(), page=extracted.published
     )
