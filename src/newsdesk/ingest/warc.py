@@ -436,7 +436,9 @@ def import_warc(
     result = ImportResult(str(path), "warc")
     pages: PageStore | None = None
     items = read_warc(path, max_bytes=max_bytes)
-    for item, extracted in _read(executor or InProcess(), PageReader.of(settings), items):
+    read = _ReadRecord(PageReader.of(settings))
+    for outcome in (executor or InProcess()).map(read, items):
+        item, extracted = outcome.get()
         if isinstance(item, WarcProblem):
             result.problems.append(item)
             continue
@@ -456,13 +458,6 @@ class _ReadRecord:
         if isinstance(item, WarcProblem):
             return item, None
         return item, self.reader(item[1])
-
-
-def _read(
-    executor: Executor, reader: PageReader, items: Iterator[Item]
-) -> Iterator[tuple[Item, Extracted | ExtractionError | None]]:
-    for outcome in executor.map(_ReadRecord(reader), items):
-        yield outcome.get()
 
 
 def _import_page(

@@ -453,12 +453,14 @@ class FeedPoller:
                 _page_of(by_url[url][0], result, outlets)
                 for url, result in zip(urls, results, strict=True)
             ]
-            read = read_pages(self.executor, pages.reader, [p for p in fetched if p])
-            for url, result, page in zip(urls, results, fetched, strict=True):
+            read = read_pages(
+                self.executor, pages.reader, [p for p in fetched if isinstance(p, Page)]
+            )
+            for url, page in zip(urls, fetched, strict=True):
                 self.summary.pages += 1
-                if isinstance(result, FetchError):
-                    self._page_failed(by_url[url], result.reason, iso(self.now()))
-                elif page is not None:
+                if isinstance(page, FetchError):
+                    self._page_failed(by_url[url], page.reason, iso(self.now()))
+                else:
                     self._page(pages, by_url[url], page, next(read))
             self.progress.advance("pages", len(urls))
 
@@ -494,11 +496,11 @@ class FeedPoller:
 
 def _page_of(
     pending: PendingEntry, result: Fetched | FetchError, outlets: dict[str, str]
-) -> Page | None:
-    """The page fetched for ``pending``'s entry, with what its feed says; ``None`` when the
-    fetch failed."""
+) -> Page | FetchError:
+    """The page fetched for ``pending``'s entry, with what its feed says, or why the fetch
+    failed."""
     if isinstance(result, FetchError):
-        return None
+        return result
     return Page(
         url=pending.entry.url,
         body=result.body,

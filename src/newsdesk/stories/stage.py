@@ -359,12 +359,12 @@ class StoriesStage:
             query = search_query(article)
             if query:
                 found.update(hit.id for hit in store.search(query, SEARCH_HITS))
-        stories: list[Story] = []
+        stories: dict[str, Story] = {}  # two ids merged into one story give it twice
         for story in _stories(store, sorted(set(store.stories_of(sorted(found)).values()))):
-            if not clusterer.holds(story.id) and story.id not in {s.id for s in stories}:
-                stories.append(story)
-        read = _Read.of(store, stories, days=True)
-        for story in stories:
+            if not clusterer.holds(story.id):
+                stories.setdefault(story.id, story)
+        read = _Read.of(store, list(stories.values()), days=True)
+        for story in stories.values():
             self._load(store, clusterer, embedder, names, story, read)
 
     def _load(
