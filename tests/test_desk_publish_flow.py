@@ -199,8 +199,11 @@ def shoot(page: Page, path: Path) -> None:
 
 
 def swapped(page: Page, revision: int) -> None:
-    """Wait for htmx to swap in the sentences that the ``revision``-th save checked."""
+    """Wait for htmx to swap in the sentences that the ``revision``-th save checked, and to
+    settle them: htmx gives a swapped element its new ``class`` only after its settle delay
+    (20 ms), so a class read before that is the element's old one."""
     page.locator("#sentences p.notice", has_text=f"Saved as revision {revision}:").wait_for()
+    page.wait_for_function("() => !document.querySelector('.htmx-settling, .htmx-swapping')")
 
 
 def sources_of(page_html: str, dump: Path, path: Path) -> tuple[Path, set[str]]:
