@@ -17,6 +17,12 @@ sentence the best MiniLM cosine with any source sentence, minimum over the
 claim's sentences; threshold tuned on the pooled validation cuts of the
 default sets) and the published SummaC figures where the test cut is the same.
 
+SummaC's published figures tune a threshold per set on that set's val cut.
+The same protocol is reported beside the stored threshold (``bacc_val_tuned``,
+for newsdesk's probability and the baseline's cosine alike, on sets with a val
+cut; the roundup suite's val cut is built from the val-split stories), and so
+is ROC AUC, which needs no threshold at all.
+
 A folder in the cluster schema (``articles.jsonl[.gz]`` + ``stories.jsonl``) is
 read as a paraphrase suite (``roundups.py``): human roundup sentences of its
 test-split stories that align with the stories' articles (positives) and one
@@ -30,7 +36,8 @@ cold (embedding the sources inside the timing) and warm (sources indexed,
 new claims: a newsdesk run indexes a story's sources once and checks every
 sentence against them); ``sentences_per_s`` is the warm figure, the table
 shows both. The last line of output is one JSON object:
-``{"datasets": {NAME: {"bacc", "baseline_bacc", "n"}}, "sentences_per_s": float,
+``{"datasets": {NAME: {"bacc", "baseline_bacc", "n", "bacc_val_tuned",
+"baseline_bacc_val_tuned", "auc", "baseline_auc"}}, "sentences_per_s": float,
 "speed_vs_trees": float, "cold_start_s": float, "cold_start_vs_trees": float}``;
 a roundup set adds ``"kinds": {KIND: {"caught", "n"}}``.
 """
@@ -52,7 +59,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from benchdata import text_lines
 from roundups import Example, build_suite, folder_files
+from sklearn.metrics import roc_auc_score
 
 from newsdesk.config import SAMPLE_DUMP
 from newsdesk.dumps import parse_article
@@ -68,12 +77,21 @@ ROUNDUPS = SHARED / "clusters" / "allsides_fulltext"
 """The default roundup suite: AllSides stories with full article text (test split)."""
 
 PUBLISHED = {
-    "xsumfaith": "SummaC-ZS 58.4 / Conv 66.4",
-    "polytope": "SummaC-ZS 62.0 / Conv 62.7",
+    "xsumfaith": "SummaC-ZS 58.4 / Conv 66.4 (AUC 58.0 / 70.2)",
+    "polytope": "SummaC-ZS 62.0 / Conv 62.7 (AUC 60.3 / 62.4)",
 }
-"""SummaC (Laban et al. 2022, Table 2) test-cut balanced accuracy, where our cut is theirs."""
+"""SummaC (Laban et al. 2022, Table 2) test-cut balanced accuracy, thresholds tuned on each
+set's val cut, and ROC AUC from the same notebook, where our cut is theirs."""
 TRAINED_ON = {"cogensumm-sentence-pairs": "all rows are training data"}
 """Sets that ``training/train_support.py`` learns from in full: their scores are not test scores."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """newsdesk's decision on one row and the probability behind it."""
+
+    passed: int
+    score: float
 
 
 def rounded(value: float) -> float | None:
@@ -109,18 +127,19 @@ def source_sentences(row: dict[str, Any]) -> list[str]:
     return found + [clean(s.text) for a in articles for s in sentences(a.text)]
 
 
-def newsdesk_decisions(model: SupportModel, rows: Sequence[dict[str, Any]]) -> list[int]:
-    """The checker's own verdict per row: 1 when the whole summary is supported."""
+def newsdesk_scores(model: SupportModel, rows: Sequence[dict[str, Any]]) -> list[Verdict]:
+    """The checker's own verdict per row (1 when the whole summary is supported, at the
+    stored threshold) and its probability that the summary is supported."""
     by_source: dict[str, list[int]] = defaultdict(list)
     for number, row in enumerate(rows):
         by_source[source_key(row)].append(number)
-    decisions = [0] * len(rows)
+    verdicts = [Verdict(0, 0.0)] * len(rows)
     for numbers in by_source.values():
         sources = sources_of(rows[numbers[0]])
         checks = model.check_sources([rows[n]["claim"] for n in numbers], sources)
         for n, (check, _) in zip(numbers, checks, strict=True):
-            decisions[n] = int(check.verdict == "pass")
-    return decisions
+            verdicts[n] = Verdict(int(check.verdict == "pass"), check.score or 0.0)
+    return verdicts
 
 
 def baseline_scores(model: SupportModel, rows: Sequence[dict[str, Any]]) -> list[float]:
@@ -145,17 +164,48 @@ def tune(labels: Sequence[int], scores: Sequence[float]) -> float:
     return float(best)
 
 
+def auc(labels: Sequence[int], scores: Sequence[float]) -> float:
+    """ROC AUC: how well the scores rank supported above unsupported, at any threshold
+    (NaN when a class is absent)."""
+    if len(set(labels)) < 2:
+        return float("nan")
+    return float(roc_auc_score(labels, scores))
+
+
+def val_tuned(
+    labels: Sequence[int],
+    scores: Sequence[float],
+    val_labels: Sequence[int],
+    val_scores: Sequence[float],
+) -> float | None:
+    """Balanced accuracy on the test cut at the threshold that is best on the set's own
+    validation cut: SummaC's protocol, so comparable with its published figures. None
+    when the set has no validation cut with both classes."""
+    if len(set(val_labels)) < 2:
+        return None
+    threshold = tune(val_labels, val_scores)
+    return rounded(balanced_accuracy(labels, [int(s >= threshold) for s in scores]))
+
+
+def has_val(folder: Path) -> bool:
+    """Whether a folder in the cluster schema marks some stories as the ``val`` split."""
+    _, stories = folder_files(folder)
+    return any(json.loads(line).get("split") == "val" for line in text_lines(stories))
+
+
 def roundup_name(folder: Path) -> str:
     """``allsides_roundups`` for the default folder, ``FOLDER_roundups`` for any other."""
     return "allsides_roundups" if folder.name == ROUNDUPS.name else f"{folder.name}_roundups"
 
 
-def roundup_rows(folder: Path, limit: int | None) -> tuple[list[dict[str, Any]], float]:
-    """The folder's paraphrase suite as rows (test split; every row when there is no
-    split), and the seconds it took to build."""
+def roundup_rows(
+    folder: Path, limit: int | None, split: str = "test"
+) -> tuple[list[dict[str, Any]], float]:
+    """The folder's paraphrase suite as rows (the ``split`` stories; every row when there
+    is no split), and the seconds it took to build."""
     articles, stories = folder_files(folder)
     started = time.perf_counter()
-    suite: list[Example] = build_suite(articles, stories, {"test"}, limit)
+    suite: list[Example] = build_suite(articles, stories, {split}, limit)
     seconds = time.perf_counter() - started
     name = roundup_name(folder)
     rows = [
@@ -165,6 +215,7 @@ def roundup_rows(folder: Path, limit: int | None) -> tuple[list[dict[str, Any]],
             "label": e.label,
             "kind": e.kind,
             "articles": e.articles,
+            "cut": split,
         }
         for e in suite
     ]
@@ -322,8 +373,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             if wanted is not None and roundup_name(path) not in wanted:
                 continue
             rows, built[roundup_name(path)] = roundup_rows(path, args.limit)
+            val_rows = roundup_rows(path, args.limit, "val")[0] if has_val(path) else []
         else:
             rows = list(read_jsonl(path))
+            val_rows = sample([r for r in rows if cut_of(r) == "val"], args.limit)
             if any(cut_of(r) is not None for r in rows):
                 rows = [r for r in rows if cut_of(r) == "test"]
             rows = sample(rows, args.limit)
@@ -332,17 +385,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         name = str(rows[0].get("dataset", path.name.split(".")[0]))
         if wanted is not None and name not in wanted:
             continue
-        decisions = newsdesk_decisions(model, rows)
-        base = [int(s >= baseline_threshold) for s in baseline_scores(model, rows)]
-        labelings = {name: [int(r["label"]) for r in rows]}
+        verdicts = newsdesk_scores(model, rows)
+        decisions = [v.passed for v in verdicts]
+        scores = [v.score for v in verdicts]
+        base_scores = baseline_scores(model, rows)
+        base = [int(s >= baseline_threshold) for s in base_scores]
+        val_scores = [v.score for v in newsdesk_scores(model, val_rows)]
+        val_base = baseline_scores(model, val_rows)
+        labelings = {name: "label"}
         if all("label_faithful" in r for r in rows):
-            labelings[f"{name}-faithful"] = [int(r["label_faithful"]) for r in rows]
-        for label_name, labels in labelings.items():
+            labelings[f"{name}-faithful"] = "label_faithful"
+        for label_name, field in labelings.items():
+            labels = [int(r[field]) for r in rows]
+            val_labels = [int(r[field]) for r in val_rows]
             results[label_name] = {
                 "bacc": rounded(balanced_accuracy(labels, decisions)),
                 "baseline_bacc": rounded(balanced_accuracy(labels, base)),
                 "n": len(rows),
                 "positives": sum(labels),
+                "auc": rounded(auc(labels, scores)),
+                "baseline_auc": rounded(auc(labels, base_scores)),
+                "bacc_val_tuned": val_tuned(labels, scores, val_labels, val_scores),
+                "baseline_bacc_val_tuned": val_tuned(labels, base_scores, val_labels, val_base),
+                "n_val": len(val_rows),
             }
         if path.is_dir():
             kinds[name] = kind_recall(rows, decisions)
@@ -357,17 +422,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"support model threshold {model.threshold:.2f}; baseline cosine threshold "
         f"{baseline_threshold:.3f} ({threshold_note})"
     )
-    header = f"{'dataset':<30} {'n':>5} {'pos':>4} {'newsdesk':>9} {'baseline':>9}  published"
+    header = (
+        f"{'dataset':<30} {'n':>5} {'pos':>4} {'newsdesk':>9} {'baseline':>9} "
+        f"{'val-tuned':>10} {'baseline':>9} {'AUC':>6} {'baseline':>9}  published"
+    )
     print(header)
     print("-" * len(header))
     for name, r in results.items():
         note = PUBLISHED.get(name, TRAINED_ON.get(name, ""))
         print(
             f"{name:<30} {r['n']:>5} {r['positives']:>4} {percent(r['bacc']):>9} "
-            f"{percent(r['baseline_bacc']):>9}  {note}"
+            f"{percent(r['baseline_bacc']):>9} {percent(r['bacc_val_tuned']):>10} "
+            f"{percent(r['baseline_bacc_val_tuned']):>9} {percent(r['auc']):>6} "
+            f"{percent(r['baseline_auc']):>9}  {note}"
         )
     print(
-        "(balanced accuracy, %, summary level; test cut where the set has one; "
+        "(balanced accuracy, %, summary level; test cut where the set has one; newsdesk at "
+        "its stored threshold, baseline at the pooled one; 'val-tuned': each at the threshold "
+        "best on the set's own val cut, SummaC's protocol; AUC: threshold-free ranking; "
         "'-faithful': Polytope scored on label_faithful, omissions not counted as errors)"
     )
     for name, found in kinds.items():
@@ -392,6 +464,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "bacc": r["bacc"],
                 "baseline_bacc": r["baseline_bacc"],
                 "n": r["n"],
+                "bacc_val_tuned": r["bacc_val_tuned"],
+                "baseline_bacc_val_tuned": r["baseline_bacc_val_tuned"],
+                "auc": r["auc"],
+                "baseline_auc": r["baseline_auc"],
                 **(
                     {"kinds": {k: {"caught": c, "n": n} for k, (c, n) in kinds[name].items()}}
                     if name in kinds

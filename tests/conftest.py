@@ -19,7 +19,7 @@ from newsdesk.cli import cli
 from newsdesk.config import SAMPLE_DUMP, Config, load_config
 from newsdesk.ingest import parse_article
 from newsdesk.records import Article
-from postgres import postgres_server, postgres_url  # noqa: F401 (fixtures of the store tests)
+from postgres import database, postgres_server, postgres_url  # noqa: F401 (store test fixtures)
 
 # Hypothesis profiles, chosen by HYPOTHESIS_PROFILE: "default" (``make test``) runs a few
 # examples per property; "ci" (``make test-fuzz``, and CI) runs many. Both are derandomized,
@@ -60,8 +60,8 @@ def config(tmp_path: Path) -> Config:
 def invoke(tmp_path: Path) -> Callable[..., Result]:
     """Run ``newsdesk ARGS`` in-process against a database in ``tmp_path``."""
 
-    def run(*args: str, database: bool = True) -> Result:
-        extra = ["--database", str(tmp_path / "newsdesk.db")] if database else []
+    def run(*args: str) -> Result:
+        extra = ["--database", str(tmp_path / "newsdesk.db")]
         return CliRunner().invoke(cli, [*args, *extra], catch_exceptions=False)
 
     return run

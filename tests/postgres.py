@@ -133,3 +133,13 @@ def postgres_url(postgres_server: str) -> Iterator[str]:
     finally:
         with psycopg.connect(postgres_server, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a store is, once per backend: a SQLite file, or an empty PostgreSQL database of
+    its own (the store tests run on both)."""
+    if request.param == "sqlite":
+        return str(tmp_path / "db.sqlite")
+    url: str = request.getfixturevalue("postgres_url")
+    return url

@@ -60,7 +60,7 @@ STORIES = [
     },
     {
         "cluster_id": "allsides-train-1655",
-        "split": "train",
+        "split": "val",
         "summary": "Earlier this week, Senate Majority Leader Mitch McConnell (R-KY) claimed the "
         "Obama administration did not leave a pandemic plan behind for the Trump "
         "administration. McConnell retracted that statement Thursday, saying he was wrong.",
@@ -68,7 +68,8 @@ STORIES = [
     },
 ]
 """AllSides roundups of four sample stories (``../shared/data/sample/stories.jsonl``,
-trimmed), with a split each so that split filtering is exercised."""
+trimmed), with a split each so that split filtering is exercised (the val story is the
+suite's validation cut in ``verify_benchmarks``)."""
 
 
 @pytest.fixture(scope="module")
@@ -263,13 +264,35 @@ def test_verify_benchmarks_reports_the_suite_under_the_json_contract(
     assert summary["cold_start_vs_trees"] == 2.0
     assert set(summary["datasets"]) == {"allsides_roundups"}
     row = summary["datasets"]["allsides_roundups"]
-    assert set(row) == {"bacc", "baseline_bacc", "n", "kinds"} and row["n"] == 6
+    assert set(row) == {
+        "bacc",
+        "baseline_bacc",
+        "n",
+        "kinds",
+        "bacc_val_tuned",
+        "baseline_bacc_val_tuned",
+        "auc",
+        "baseline_auc",
+    }
+    assert row["n"] == 6
     assert row["kinds"] and all(0 <= k["caught"] <= k["n"] for k in row["kinds"].values())
     assert set(row["kinds"]) <= {"entity-swap", "number-swap", "date-swap", "negation"}
-    for key in ("bacc", "baseline_bacc"):
+    for key in set(row) - {"n", "kinds"}:
         assert row[key] is None or 0.0 <= row[key] <= 1.0
     assert any(line.startswith("allsides_roundups ") for line in out)
     assert any("negatives caught by kind" in line for line in out)
 
     assert vb.main(["--data", str(folder), "--sets", "xsumfaith", "--claims", "10"]) == 0
     assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["datasets"] == {}
+
+
+def test_val_tuned_uses_the_threshold_best_on_the_val_cut() -> None:
+    vb = load_bench("verify_benchmarks")
+    # On the val cut 0.6 separates the classes; applied to the test cut it gets one of
+    # each class wrong, where a threshold tuned on the test cut itself would get none.
+    val_labels, val_scores = [0, 0, 1, 1], [0.2, 0.5, 0.6, 0.9]
+    labels, scores = [0, 0, 1, 1], [0.1, 0.65, 0.55, 0.8]
+    assert vb.val_tuned(labels, scores, val_labels, val_scores) == 0.5
+    assert vb.val_tuned(labels, scores, [1, 1], [0.2, 0.3]) is None
+    assert vb.auc(labels, scores) == 0.75
+    assert vb.auc([1, 1], [0.2, 0.3]) != vb.auc([1, 1], [0.2, 0.3])  # NaN: one class

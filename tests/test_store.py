@@ -24,15 +24,6 @@ from newsdesk.store.runs import lease_held, this_host
 SCHEMA4 = Path(__file__).parent / "fixtures" / "schema4"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Where a store is: a SQLite file, or an empty PostgreSQL database of its own."""
-    if request.param == "sqlite":
-        return str(tmp_path / "db.sqlite")
-    url: str = request.getfixturevalue("postgres_url")
-    return url
-
-
 @pytest.fixture
 def store(database: str) -> Iterator[Store]:
     opened = open_store(database)

@@ -48,16 +48,7 @@ from newsdesk.records import (
 )
 from newsdesk.store import Store, open_store, postgres_url
 
-BACKENDS = ["sqlite", "postgresql"]
 SPAWN = multiprocessing.get_context("spawn")
-
-
-@pytest.fixture(params=BACKENDS)
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return str(tmp_path / "db.sqlite")
-    url: str = request.getfixturevalue("postgres_url")
-    return url
 
 
 @pytest.fixture

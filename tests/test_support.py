@@ -12,6 +12,7 @@ from dataclasses import replace
 import pytest
 
 from newsdesk.language.support import (
+    FEATURES,
     SupportModel,
     check_support,
     claim_sentences,
@@ -220,3 +221,33 @@ def test_a_sentence_joining_two_sources_passes_when_each_part_does(
     )
     ((check, _),) = model.check_sources([changed], usmca)
     assert check.verdict == "fail", check.detail
+
+
+def test_document_features_look_past_the_chosen_spans(model: SupportModel) -> None:
+    """A word another paragraph of the source holds is not new; a name no source has is."""
+    source = Article(
+        id="doc-features",
+        url="https://example.org/harbour",
+        outlet="Example",
+        title="Harbour bridge reopens",
+        text=(
+            "The harbour bridge reopened on Monday after repairs that lasted eight months.\n\n"
+            "Engineers replaced the cables and the deck.\n\n"
+            "The work was paid for by the regional council of Westmark."
+        ),
+    )
+    span = source.text.index("The harbour bridge reopened")
+    evidence = [Evidence(source, span, source.text.index("\n\n"))]
+    inside, outside = model.features_many(
+        [
+            ("The Westmark bridge reopened on Monday.", evidence),
+            ("The Eastvale bridge reopened on Monday.", evidence),
+        ]
+    )
+    names = FEATURES.index("doc_missing_names")
+    recall = FEATURES.index("doc_recall")
+    assert inside[0].values[names] == 0.0 and inside[0].values[recall] == 1.0
+    assert outside[0].values[names] > 0.0 and outside[0].values[recall] < 1.0
+    # Both lack the name in the chosen span itself: only the document tells them apart.
+    missing = FEATURES.index("missing_names")
+    assert inside[0].values[missing] > 0.0 and outside[0].values[missing] > 0.0

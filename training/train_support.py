@@ -37,6 +37,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import pickle
 import random
 import re
 import sys
@@ -67,6 +68,9 @@ from newsdesk.records import Article
 from newsdesk.verify.consistency import balanced_accuracy, cut_of, read_jsonl
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))  # the roundup suite is the benchmark's own builder
+from roundups import build_suite, folder_files  # noqa: E402
+
 USE_SYNONYMS = True
 """Whether synthetic positives include near-synonym rewrites (``--no-synonyms`` turns off)."""
 SEED = 13
@@ -89,6 +93,13 @@ class Example:
     kind: str = "human"
     extra: dict[str, Any] = field(default_factory=dict)
     features: list[SentenceFeatures] = field(default_factory=list)
+    sources: tuple[Article, ...] = ()
+    """All the articles the claim is checked against, when there are several (a roundup
+    sentence against its story); else ``source`` alone."""
+
+    @property
+    def documents(self) -> tuple[Article, ...]:
+        return self.sources or (self.source,)
 
 
 def document(doc_id: str, text: str, title: str = "") -> Article:
@@ -450,6 +461,37 @@ def synthetic_examples(
     return examples
 
 
+# -- roundup pairs -----------------------------------------------------------------------------
+
+
+ROUNDUP_LIMITS = {"train": 800, "val": None}
+"""Roundup pairs per split (``bench/roundups.py``): 800 from train-split stories, drawn with
+the suite's seed (the whole split takes some 20 minutes of spaCy), and every val-split story
+for the threshold."""
+
+
+def roundup_examples(shared: Path, split: str, exclude: set[str]) -> list[Example]:
+    """Human roundup sentences that align with their story's articles (positives) and one
+    entity, number, date or negation change of each (negatives), checked against all the
+    story's articles: abstractive, multi-source paraphrase, as newsdesk's own articles are."""
+    articles, stories = folder_files(shared / "data" / "clusters" / "allsides_fulltext")
+    suite = build_suite(articles, stories, {split}, ROUNDUP_LIMITS[split])
+    return [
+        Example(
+            e.claim,
+            e.articles[0],
+            e.label,
+            "roundups",
+            f"{e.story_id}:{number}",
+            f"story:{e.story_id}",
+            e.kind,
+            sources=e.articles,
+        )
+        for number, e in enumerate(suite)
+        if e.story_id not in exclude
+    ]
+
+
 # -- features, fitting, thresholds ------------------------------------------------------------
 
 
@@ -472,12 +514,12 @@ def idf_table(shared: Path, exclude: set[str]) -> IdfTable:
 
 def featurize(examples: Sequence[Example], model: SupportModel, label: str) -> None:
     """Retrieve each claim's evidence from its own source and compute sentence features."""
-    by_source: dict[str, list[Example]] = defaultdict(list)
+    by_source: dict[tuple[str, ...], list[Example]] = defaultdict(list)
     for example in examples:
-        by_source[example.source.id].append(example)
+        by_source[tuple(a.id for a in example.documents)].append(example)
     start = time.time()
     for done, group in enumerate(by_source.values(), start=1):
-        evidence = model.retrieve_many([e.claim for e in group], [group[0].source], k=3)
+        evidence = model.retrieve_many([e.claim for e in group], group[0].documents, k=3)
         features = model.features_many(
             [(e.claim, ev) for e, ev in zip(group, evidence, strict=True)]
         )
@@ -608,6 +650,25 @@ def save_embeddings(encoder: SentenceEncoder, path: Path) -> None:
     )
 
 
+def make_examples(
+    shared: Path, model: SupportModel, nlp: Any, sample: set[str], args: argparse.Namespace
+) -> tuple[Any, ...]:
+    """Every example set of a run, in a fixed order (``--examples-cache`` stores this)."""
+    human, dropped = human_examples(shared / "data" / "consistency")
+    synthetic = synthetic_examples(shared, "train", args.stories, model, nlp, SEED, sample)
+    synthetic_val = synthetic_examples(
+        shared, "val", args.val_stories, model, nlp, SEED + 1, sample
+    )
+    synthetic_test = synthetic_examples(
+        shared, "test", args.val_stories, model, nlp, SEED + 2, sample
+    )
+    roundups, roundups_val = [], []
+    if not args.no_roundups:
+        roundups = roundup_examples(shared, "train", sample)
+        roundups_val = roundup_examples(shared, "val", sample)
+    return human, dropped, roundups, roundups_val, synthetic, synthetic_val, synthetic_test
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
@@ -628,6 +689,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="weight of the synthetic pairs against the human-labelled sets (training, threshold)",
     )
     parser.add_argument("--no-synonyms", action="store_true", help="skip synonym paraphrases")
+    parser.add_argument(
+        "--no-roundups", action="store_true", help="leave the AllSides roundup pairs out"
+    )
+    parser.add_argument(
+        "--examples-cache",
+        type=Path,
+        help="pickle of the generated examples to reuse between runs (created when missing): "
+        "a run that changes only features or fitting skips the half hour of spaCy",
+    )
     args = parser.parse_args(argv)
     random.seed(SEED)
     np.random.seed(SEED)
@@ -648,22 +718,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     model.set_idf(idf)
     print(f"idf: {idf.n_docs} articles, {len(idf.df)} stems", file=sys.stderr)
 
-    human, dropped = human_examples(args.shared / "data" / "consistency")
-    synthetic = synthetic_examples(args.shared, "train", args.stories, model, nlp, SEED, sample)
-    synthetic_val = synthetic_examples(
-        args.shared, "val", args.val_stories, model, nlp, SEED + 1, sample
-    )
-    synthetic_test = synthetic_examples(
-        args.shared, "test", args.val_stories, model, nlp, SEED + 2, sample
-    )
+    if args.examples_cache is not None and args.examples_cache.exists():
+        with args.examples_cache.open("rb") as handle:
+            made = pickle.load(handle)
+    else:
+        made = make_examples(args.shared, model, nlp, sample, args)
+        if args.examples_cache is not None:
+            with args.examples_cache.open("wb") as handle:
+                pickle.dump(made, handle)
+    human, dropped, roundups, roundups_val, synthetic, synthetic_val, synthetic_test = made
     print(
-        f"examples: human {len(human)}, synthetic {len(synthetic)} "
+        f"examples: human {len(human)}, roundups {len(roundups)} (val {len(roundups_val)}), "
+        f"synthetic {len(synthetic)} "
         f"(val {len(synthetic_val)}, test {len(synthetic_test)}); "
         f"{time.time() - started:.0f}s",
         file=sys.stderr,
     )
     for batch, name in (
         (human, "human"),
+        (roundups, "roundups"),
+        (roundups_val, "roundups val"),
         (synthetic, "synthetic"),
         (synthetic_val, "synthetic val"),
         (synthetic_test, "synthetic test"),
@@ -673,7 +747,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.embedding_cache is not None:
         save_embeddings(model.encoder, args.embedding_cache)
 
-    train = [*human, *synthetic]
+    train = [*human, *roundups, *synthetic]
     table = sentence_table(train)
     w = weights(table, args.synthetic_share)
 
@@ -713,7 +787,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     for example in synthetic_val:
         val_sets["synthetic-val"][0].append(example.label)
         val_sets["synthetic-val"][1].append(predict(example))
-    tuning = {k: v for k, v in val_sets.items() if k != "polytope"}
+    for example in roundups_val:
+        val_sets["roundups-val"][0].append(example.label)
+        val_sets["roundups-val"][1].append(predict(example))
+    # The train-split roundups' out-of-fold scores are reported; their val split tunes.
+    tuning = {k: v for k, v in val_sets.items() if k not in ("polytope", "roundups")}
     threshold, objective = tune_threshold(tuning, args.synthetic_share)
     report = {
         name: round(balanced_accuracy(labels, [int(s >= threshold) for s in scores]), 4)

@@ -18,6 +18,7 @@ finds is what the checker passes.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -25,17 +26,44 @@ from newsdesk.language.attribution import credited_outlets, quoted_headline
 from newsdesk.language.independence import source_groups
 from newsdesk.language.retrieval import candidates_of
 from newsdesk.language.support import SupportModel, lexical_support
-from newsdesk.language.text import content_stems
+from newsdesk.language.text import content_stems, normalize, normalized, quotations, words
 from newsdesk.records import Article, Check, Evidence
 
 CORROBORATING = 2
 """Independent sources a sentence in the newsroom's own voice must rest on."""
+SECOND_SPANS = 2
+"""Spans read in another source when looking for a second one: its best span alone, then
+its best ``SECOND_SPANS`` together."""
 
 
 def own_voice(text: str, outlets: Sequence[str] = ()) -> bool:
     """Whether ``text`` speaks in the newsroom's voice: it credits no outlet (``outlets``
     are the story's, named like outlets or not) and is no outlet's quoted headline."""
     return not credited_outlets(text, outlets) and quoted_headline(text) is None
+
+
+_CUT = re.compile(r"\s*(?:\.\s?\.\s?\.|…|\[[^\]]*\])\s*")
+"""Ellipses and [editorial insertions]: where a quotation was cut."""
+
+
+def prints_quotations(text: str, sources: Sequence[Article]) -> bool:
+    """Whether every phrase ``text`` quotes stands, word for word, in one of ``sources``.
+
+    A source that never prints the quoted words does not report them, however close
+    its paraphrase: "wants a full admission of guilt" does not second "a 'step in the
+    right direction'". Pieces between cuts are looked up one by one; a piece of one
+    word is no evidence either way.
+    """
+    pieces = [
+        normalize(piece).strip(" ,.;:!?'\"")
+        for quoted in quotations(text)
+        for piece in _CUT.split(quoted)
+    ]
+    pieces = [p for p in pieces if len(words(p)) >= 2]
+    if not pieces:
+        return True
+    bodies = [normalized(f"{s.title}\n{s.text}") for s in sources]
+    return all(any(piece in body for body in bodies) for piece in pieces)
 
 
 @dataclass(frozen=True)
@@ -51,7 +79,7 @@ class Corroborator:
 
     model: SupportModel | None = None
     min_coverage: float = 0.9
-    spans: int = 2
+    spans: int = SECOND_SPANS
 
     def judge_many(self, items: Sequence[tuple[str, Sequence[Evidence]]]) -> list[Check]:
         """The support check of each (claim, evidence), as ``support.combined_support``
@@ -68,7 +96,8 @@ class Corroborator:
         self, claims: Sequence[tuple[str, Sequence[Evidence]]], sources: Sequence[Article]
     ) -> list[tuple[Evidence, ...]]:
         """For each (claim, the spans it cites): spans of one independent source it does
-        not cite that support the claim on their own, or ``()`` when none does, or when
+        not cite that support the claim on their own (and print what it quotes:
+        ``prints_quotations``), or ``()`` when none does, or when
         its own spans do not support it alone (a headline cut too far from its sentence):
         the gate asks both of a sentence in the newsroom's voice.
 
@@ -84,7 +113,11 @@ class Corroborator:
         best: list[tuple[int, list[Evidence]]] = []
         for number in range(len(groups)):
             members = [a for a in sources if groups.of(a.id) == number]
-            wanted = [i for i, (claim, _) in enumerate(claims) if number not in cited[i] and claim]
+            wanted = [
+                i
+                for i, (claim, _) in enumerate(claims)
+                if number not in cited[i] and claim and prints_quotations(claim, members)
+            ]
             if wanted:
                 retrieved = self._retrieve([claims[i][0] for i in wanted], members)
                 best.extend(zip(wanted, retrieved, strict=True))

@@ -90,7 +90,7 @@ prefer a word-salad over a paraphrase."""
 SPANS_PER_SENTENCE = 3
 """Evidence spans each claim sentence is compared with (a window counts as one)."""
 INDEX_CACHE_SIZE = 2_000
-"""Source articles whose candidate spans stay indexed."""
+"""Source articles whose candidate spans (and whole-document words) stay indexed."""
 RARE = 0.01
 """Share of news articles below which a missing word counts as rare (names, places)."""
 UNCOMMON = 0.05
@@ -123,8 +123,18 @@ FEATURES: tuple[str, ...] = (
     "claim_length",
     "length_ratio",
     "lowercase",
+    "doc_recall",
+    "doc_recall_idf",
+    "doc_missing_rare",
+    "doc_missing_numbers",
+    "doc_missing_names",
 )
-"""Feature names, in the order of the vector the model was trained on."""
+"""Feature names, in the order of the vector the model was trained on.
+
+The ``doc_`` features look for the claim's words in the whole of every source its
+evidence comes from, not only in the chosen spans: a word the spans lack but the
+document has is a paraphrase drawing on another paragraph; a name or number no
+source has anywhere was added."""
 
 _NUMBER_WORDS = {
     w: str(i)
@@ -338,6 +348,34 @@ class Judgement:
 
 
 @dataclass(frozen=True)
+class _Document:
+    """Everything a source says, as sets: the ``doc_`` features look claim words up here."""
+
+    stems: frozenset[str]
+    """Content stems of the title and text."""
+    words: frozenset[str]
+    """Stems of every word, stopwords included (a name may be one: "May", "Will")."""
+    numbers: frozenset[str]
+
+    @classmethod
+    def of(cls, source: Article) -> _Document:
+        text = clean(f"{source.title}\n{source.text}")
+        return cls(
+            frozenset(content_stems(text)),
+            frozenset(stem(w) for w in words(text)),
+            frozenset(number_values(text)),
+        )
+
+    @classmethod
+    def union(cls, documents: Sequence[_Document]) -> _Document:
+        return cls(
+            frozenset().union(*(d.stems for d in documents)),
+            frozenset().union(*(d.words for d in documents)),
+            frozenset().union(*(d.numbers for d in documents)),
+        )
+
+
+@dataclass(frozen=True)
 class _Index:
     """Candidate spans of some sources, with embeddings and stems for ranking."""
 
@@ -409,6 +447,7 @@ class SupportModel:
         self._classifier: _TreeEnsemble | None = None
         self._idf: IdfTable | None = None
         self._indexes: OrderedDict[tuple[str, str, str], _Index] = OrderedDict()
+        self._documents: OrderedDict[tuple[str, str, str], _Document] = OrderedDict()
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Sent to another process (a Dask worker) by what it is made of, never its loaded
@@ -493,6 +532,24 @@ class SupportModel:
                 self._indexes.popitem(last=False)
         return index
 
+    def _document(self, sources: Sequence[Article]) -> _Document:
+        """The words of every one of ``sources`` (each read once, then cached)."""
+        found = []
+        keyed = {(s.id, s.title, s.text): s for s in sources}  # Articles are not hashable
+        for key, source in keyed.items():
+            with self._lock:
+                document = self._documents.get(key)
+                if document is not None:
+                    self._documents.move_to_end(key)
+            if document is None:
+                document = _Document.of(source)
+                with self._lock:
+                    self._documents[key] = document
+                    while len(self._documents) > INDEX_CACHE_SIZE:
+                        self._documents.popitem(last=False)
+            found.append(document)
+        return found[0] if len(found) == 1 else _Document.union(found)  # none: empty sets
+
     def _index(self, sources: Sequence[Article]) -> _Index:
         with self._lock:
             new = [s for s in sources if (s.id, s.title, s.text) not in self._indexes]
@@ -569,9 +626,12 @@ class SupportModel:
                 vectors = np.zeros((0, DIMENSIONS), dtype=np.float32)
             claim_vectors = self.embed(group)
             stems = [content_stems(t) for t in texts]
+            document = self._document([e.source for e in evidence])
             results.append(
                 [
-                    _features(sentence, vector, list(evidence), texts, stems, vectors, idf)
+                    _features(
+                        sentence, vector, list(evidence), texts, stems, vectors, idf, document
+                    )
                     for sentence, vector in zip(group, claim_vectors, strict=True)
                 ]
             )
@@ -799,8 +859,10 @@ def _features(
     stems: list[list[str]],
     vectors: Matrix,
     idf: IdfTable,
+    document: _Document,
 ) -> SentenceFeatures:
-    """Compare one claim sentence with its best ``SPANS_PER_SENTENCE`` evidence spans."""
+    """Compare one claim sentence with its best ``SPANS_PER_SENTENCE`` evidence spans, and
+    with the whole of the sources they come from (``document``)."""
     claim_stems = content_stems(sentence)
     claim_set = set(claim_stems)
     if evidence:
@@ -826,7 +888,8 @@ def _features(
     rare = [s for s in missing if share[s] < RARE]
     uncommon = [s for s in missing if RARE <= share[s] < UNCOMMON]
 
-    claim_tokens = [stem(w) for w in words(sentence)]
+    claim_tokens_raw = words(sentence)
+    claim_tokens = [stem(w) for w in claim_tokens_raw]
     evidence_tokens = [stem(w) for w in words(union_text)]
     ngram_recall = []
     for n in (2, 3):
@@ -838,6 +901,14 @@ def _features(
     lowercase = sentence == sentence.lower()
     names = name_stems(sentence)
     missing_names = sorted(names - union - {stem(w) for w in words(union_text)})
+    # The same questions asked of the whole documents: extrinsic words (in no source at all)
+    # against words another paragraph of a source holds.
+    off_page = [s for s in claim_set if s not in document.stems]
+    doc_recall = 1 - len(off_page) / len(claim_set) if claim_set else 1.0
+    doc_recall_idf = 1 - sum(weights[s] for s in off_page) / total if total > 0 else 1.0
+    off_page_rare = [s for s in off_page if s in share and share[s] < RARE]
+    off_page_numbers = claim_numbers - document.numbers
+    off_page_names = names - document.stems - document.words
     best_by_cos = int(np.argmax(cosine)) if evidence else -1
     best_text = texts[best_by_cos] if best_by_cos >= 0 else ""
     union_vector = _mean_unit(vectors[chosen]) if chosen else np.zeros_like(vector)
@@ -859,10 +930,15 @@ def _features(
         math.log1p(len(claim_numbers)),
         math.log1p(len(missing_names)),
         math.log1p(len(names)),
-        float(negated(sentence) != negated(best_text)),
+        float(_polarity_differs(claim_tokens_raw, claim_set, best_text)) if best_text else 0.0,
         math.log1p(len(claim_stems)),
         len(words(sentence)) / max(len(words(best_text)), 1),
         float(lowercase),
+        doc_recall,
+        doc_recall_idf,
+        math.log1p(len(off_page_rare)),
+        math.log1p(len(off_page_numbers)),
+        math.log1p(len(off_page_names)),
     )
     shown = missing_numbers + missing_names + sorted(rare + uncommon, key=lambda s: -weights[s])
     surface = _surface(sentence, shown)
@@ -891,15 +967,19 @@ def _reverses(sentence: str, claim_set: set[str], copied: Sequence[str]) -> bool
     if len(claim_set) < 3 or not copied:
         return False
     claim_tokens = words(sentence)
-    polarities = []
-    for text in copied:
-        shared, tokens = max(
-            ((claim_set & set(content_stems(part)), words(part)) for part in claim_sentences(text)),
-            key=lambda pair: len(pair[0]),
-            default=(set(), []),
-        )
-        polarities.append(_negated_near(claim_tokens, shared) != _negated_near(tokens, shared))
-    return all(polarities)
+    return all(_polarity_differs(claim_tokens, claim_set, text) for text in copied)
+
+
+def _polarity_differs(claim_tokens: Sequence[str], claim_set: set[str], text: str) -> bool:
+    """Whether the claim and ``text`` differ in negation where they say the same thing: in
+    the sentence of ``text`` that shares the most content words with the claim, next to
+    those words (``_negated_near``). A "not" elsewhere in the span is not a difference."""
+    shared, tokens = max(
+        ((claim_set & set(content_stems(part)), words(part)) for part in claim_sentences(text)),
+        key=lambda pair: len(pair[0]),
+        default=(set(), []),
+    )
+    return _negated_near(claim_tokens, shared) != _negated_near(tokens, shared)
 
 
 def _negated_near(tokens: Sequence[str], anchor: set[str], before: int = 3) -> bool:

@@ -28,7 +28,12 @@ from newsdesk.language.attribution import (
     quoted_headline,
     same_outlet,
 )
-from newsdesk.language.corroboration import CORROBORATING, own_voice
+from newsdesk.language.corroboration import (
+    CORROBORATING,
+    SECOND_SPANS,
+    best_spans,
+    own_voice,
+)
 from newsdesk.language.independence import source_groups
 from newsdesk.language.text import content_words, normalize
 from newsdesk.records import Article, Evidence
@@ -117,8 +122,8 @@ def corroboration_check(claim: Claim) -> Check:
     spans are grouped by independent source (an outlet once, copies of one story once:
     ``independence``) and two groups must each support the sentence on their own (all
     their spans together, or one of them alone), judged by the claim's ``support`` as
-    the support check judges. A sentence that its spans do
-    not support at all is the support check's to fail: here it is not judged.
+    the support check judges. A sentence that its spans do not support at all is the
+    support check's to fail: here it is not judged.
     """
     if not claim.voiced or not claim.cited:
         return Check("attribution", "n/a")
@@ -169,11 +174,21 @@ def uncorroborated(name: str, credit: str, copies: bool = False) -> Check:
 def _supports(claim: Claim, spans: Sequence[Evidence]) -> bool:
     """Whether one source's spans support the claim on their own: together, or one alone
     (``newsdesk check`` retrieves several spans of each source, and more spans than the
-    one that tells the fact can blur it)."""
+    one that tells the fact can blur it); else the spans the writer reads in that source
+    for a second source (``corroboration.best_spans``: the best alone, then the best
+    ``SECOND_SPANS`` together), so that what the writer's search found, the check finds."""
     if claim.support(claim.body, spans).verdict == "pass":
         return True
-    return len(spans) > 1 and any(
+    if len(spans) > 1 and any(
         claim.support(claim.body, [span]).verdict == "pass" for span in spans
+    ):
+        return True
+    sources = list({span.source.id: span.source for span in spans}.values())
+    found = best_spans(claim.body, sources, SECOND_SPANS)
+    return any(
+        claim.support(claim.body, found[:size]).verdict == "pass"
+        for size in range(1, len(found) + 1)
+        if found[:size] != list(spans)
     )
 
 
