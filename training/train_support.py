@@ -1,8 +1,10 @@
 """Train the pairwise support model of ``newsdesk.language.support``.
 
-Usage (from the repository root, about 10 minutes on 2 CPU cores)::
+Usage (from the repository root, about 35 minutes on 2 CPU cores; a minute with both
+caches filled)::
 
     .venv/bin/python training/train_support.py [--shared ../shared] [--out PATH] [--stories N]
+        [--embedding-cache FILE.npz] [--examples-cache FILE.pkl] [--no-roundups]
 
 Data (see training/README.md for the full recipe):
 
@@ -12,6 +14,10 @@ Data (see training/README.md for the full recipe):
   sentence pair. A row whose (source, claim) also occurs in a test cut of any
   benchmark (FRANK's test split reuses XSumFaith's val summaries) is dropped,
   and QAGS and HaluEval are not used at all, so that they stay test sets.
+* AllSides roundups (``bench/roundups.py``): human roundup sentences of train-split
+  stories that align with the story's articles, and one entity, number, date or
+  negation change of each, checked against all the story's articles; the val-split
+  stories' roundups join the threshold's validation sets.
 * Synthetic pairs built from real sentences of AllSides train-split stories
   (minus the 30 stories of the bundled sample, which the tests use): copies,
   light paraphrases (attribution moved, a clause dropped, near-synonyms
