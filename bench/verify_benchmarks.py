@@ -407,7 +407,6 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "baseline_auc": rounded(auc(labels, base_scores)),
                 "bacc_val_tuned": val_tuned(labels, scores, val_labels, val_scores),
                 "baseline_bacc_val_tuned": val_tuned(labels, base_scores, val_labels, val_base),
-                "n_val": len(val_rows),
             }
         if path.is_dir():
             kinds[name] = kind_recall(rows, decisions)

@@ -790,12 +790,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if name == "polytope":
             val_sets["polytope-faithful"][0].append(example.label)
             val_sets["polytope-faithful"][1].append(val_sets[name][1][-1])
-    for example in synthetic_val:
-        val_sets["synthetic-val"][0].append(example.label)
-        val_sets["synthetic-val"][1].append(predict(example))
-    for example in roundups_val:
-        val_sets["roundups-val"][0].append(example.label)
-        val_sets["roundups-val"][1].append(predict(example))
+    for name, held_out in (("synthetic-val", synthetic_val), ("roundups-val", roundups_val)):
+        for example in held_out:
+            val_sets[name][0].append(example.label)
+            val_sets[name][1].append(predict(example))
     # The train-split roundups' out-of-fold scores are reported; their val split tunes.
     tuning = {k: v for k, v in val_sets.items() if k not in ("polytope", "roundups")}
     threshold, objective = tune_threshold(tuning, args.synthetic_share)

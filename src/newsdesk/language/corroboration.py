@@ -18,15 +18,15 @@ finds is what the checker passes.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from newsdesk.language.attribution import credited_outlets, quoted_headline
 from newsdesk.language.independence import source_groups
+from newsdesk.language.quoting import quotation_pieces
 from newsdesk.language.retrieval import candidates_of
 from newsdesk.language.support import SupportModel, lexical_support
-from newsdesk.language.text import content_stems, normalize, normalized, quotations, words
+from newsdesk.language.text import content_stems, normalized, quotations
 from newsdesk.records import Article, Check, Evidence
 
 CORROBORATING = 2
@@ -42,24 +42,15 @@ def own_voice(text: str, outlets: Sequence[str] = ()) -> bool:
     return not credited_outlets(text, outlets) and quoted_headline(text) is None
 
 
-_CUT = re.compile(r"\s*(?:\.\s?\.\s?\.|…|\[[^\]]*\])\s*")
-"""Ellipses and [editorial insertions]: where a quotation was cut."""
-
-
 def prints_quotations(text: str, sources: Sequence[Article]) -> bool:
     """Whether every phrase ``text`` quotes stands, word for word, in one of ``sources``.
 
     A source that never prints the quoted words does not report them, however close
     its paraphrase: "wants a full admission of guilt" does not second "a 'step in the
-    right direction'". Pieces between cuts are looked up one by one; a piece of one
-    word is no evidence either way.
+    right direction'". Pieces between cuts are looked up one by one
+    (``quoting.quotation_pieces``).
     """
-    pieces = [
-        normalize(piece).strip(" ,.;:!?'\"")
-        for quoted in quotations(text)
-        for piece in _CUT.split(quoted)
-    ]
-    pieces = [p for p in pieces if len(words(p)) >= 2]
+    pieces = [piece for quoted in quotations(text) for piece in quotation_pieces(quoted)]
     if not pieces:
         return True
     bodies = [normalized(f"{s.title}\n{s.text}") for s in sources]

@@ -29,10 +29,25 @@ from newsdesk.language.text import (
     STOPWORDS,
     Quotation,
     Span,
+    normalize,
     quotation_spans,
     sentence_spans,
     word_spans,
+    words,
 )
+
+MIN_PIECE_WORDS = 2
+"""Words a piece of a cut quotation needs to be looked for: one word is no evidence."""
+_ELLIPSIS = re.compile(r"\s*(?:\.\s?\.\s?\.|…)\s*")
+_BRACKETED = re.compile(r"\[[^\]]*\]")
+
+
+def quotation_pieces(quote: str) -> list[str]:
+    """The parts of a quotation between ellipses, with editorial [insertions] as gaps,
+    folded (``normalize``) and stripped of end punctuation, as a source is searched."""
+    parts = _ELLIPSIS.split(_BRACKETED.sub("…", quote))
+    return [normalize(p).strip(" ,.;:!?'\"") for p in parts if len(words(p)) >= MIN_PIECE_WORDS]
+
 
 MIN_RUN_WORDS = 7
 """Words in a row a claim must share with a quotation to reprint it. Six-word runs are

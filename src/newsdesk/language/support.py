@@ -56,7 +56,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -79,6 +79,9 @@ from newsdesk.language.text import numbers as digit_numbers
 from newsdesk.records import Article, Check, Evidence
 
 Matrix = npt.NDArray[np.float32]
+_Key = tuple[str, str, str]
+"""A source as the caches know it: id, title and text."""
+_T = TypeVar("_T")
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "support.json"
 """The trained pairwise model (boosted trees as plain JSON: no pickle)."""
@@ -446,8 +449,8 @@ class SupportModel:
         self._lock = threading.RLock()
         self._classifier: _TreeEnsemble | None = None
         self._idf: IdfTable | None = None
-        self._indexes: OrderedDict[tuple[str, str, str], _Index] = OrderedDict()
-        self._documents: OrderedDict[tuple[str, str, str], _Document] = OrderedDict()
+        self._indexes: OrderedDict[_Key, _Index] = OrderedDict()
+        self._documents: OrderedDict[_Key, _Document] = OrderedDict()
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Sent to another process (a Dask worker) by what it is made of, never its loaded
@@ -503,13 +506,26 @@ class SupportModel:
 
     # -- indexing ----------------------------------------------------------------------------
 
-    def _source_index(self, source: Article) -> _Index:
+    def _cached(self, cache: OrderedDict[_Key, _T], source: Article, make: Callable[[], _T]) -> _T:
+        """``cache``'s entry for ``source``, made once (outside the lock: an index embeds)
+        and kept among the ``INDEX_CACHE_SIZE`` most recently used."""
         key = (source.id, source.title, source.text)
         with self._lock:
-            cached = self._indexes.get(key)
+            cached = cache.get(key)
             if cached is not None:
-                self._indexes.move_to_end(key)
+                cache.move_to_end(key)
                 return cached
+        made = make()
+        with self._lock:
+            cache[key] = made
+            while len(cache) > INDEX_CACHE_SIZE:
+                cache.popitem(last=False)
+        return made
+
+    def _source_index(self, source: Article) -> _Index:
+        return self._cached(self._indexes, source, lambda: self._build_index(source))
+
+    def _build_index(self, source: Article) -> _Index:
         spans, sents = _single_spans(source)
         texts = [clean(e.quote) for e in spans]
         single = self.embed(texts)
@@ -520,34 +536,18 @@ class SupportModel:
         mixed = mixed / np.maximum(norms, 1e-9)
         texts.extend(f"{texts[offset + i]} {texts[offset + i + 1]}" for i in range(len(windows)))
         spans.extend(windows)
-        index = _Index(
+        return _Index(
             tuple(spans),
             tuple(texts),
             tuple(tuple(content_stems(t)) for t in texts),
             np.vstack([single, mixed]).astype(np.float32),
         )
-        with self._lock:
-            self._indexes[key] = index
-            while len(self._indexes) > INDEX_CACHE_SIZE:
-                self._indexes.popitem(last=False)
-        return index
 
     def _document(self, sources: Sequence[Article]) -> _Document:
         """The words of every one of ``sources`` (each read once, then cached)."""
-        found = []
-        keyed = {(s.id, s.title, s.text): s for s in sources}  # Articles are not hashable
-        for key, source in keyed.items():
-            with self._lock:
-                document = self._documents.get(key)
-                if document is not None:
-                    self._documents.move_to_end(key)
-            if document is None:
-                document = _Document.of(source)
-                with self._lock:
-                    self._documents[key] = document
-                    while len(self._documents) > INDEX_CACHE_SIZE:
-                        self._documents.popitem(last=False)
-            found.append(document)
+        unique = {(s.id, s.title, s.text): s for s in sources}.values()  # Articles: unhashable
+        read = functools.partial(self._cached, self._documents)
+        found = [read(s, functools.partial(_Document.of, s)) for s in unique]
         return found[0] if len(found) == 1 else _Document.union(found)  # none: empty sets
 
     def _index(self, sources: Sequence[Article]) -> _Index:
@@ -932,7 +932,7 @@ def _features(
         math.log1p(len(names)),
         float(_polarity_differs(claim_tokens_raw, claim_set, best_text)) if best_text else 0.0,
         math.log1p(len(claim_stems)),
-        len(words(sentence)) / max(len(words(best_text)), 1),
+        len(claim_tokens_raw) / max(len(words(best_text)), 1),
         float(lowercase),
         doc_recall,
         doc_recall_idf,

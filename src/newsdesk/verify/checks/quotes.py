@@ -14,11 +14,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from newsdesk.language.quoting import quotation_speaker, unmarked_quote
+from newsdesk.language.quoting import (
+    MIN_PIECE_WORDS,
+    quotation_pieces,
+    quotation_speaker,
+    unmarked_quote,
+)
 from newsdesk.language.speakers import speaker_of
 from newsdesk.language.text import (
     QUOTED_SPAN,
-    normalize,
     normalized,
     quotation_at,
     quotations,
@@ -28,9 +32,6 @@ from newsdesk.language.text import (
 from newsdesk.records import Article, Evidence
 from newsdesk.verify.checks.base import Check, Claim
 
-_ELLIPSIS = re.compile(r"\s*(?:\.\s?\.\s?\.|…)\s*")
-_BRACKETED = re.compile(r"\[[^\]]*\]")
-_MIN_PIECE = 2
 MIN_SPOKEN_WORDS = 5
 """A quotation this long is someone's statement, not a quoted phrase: it needs a speaker."""
 _SPEECH = re.compile(
@@ -65,12 +66,6 @@ class Found:
         text = self.evidence.source.text
         quotation = quotation_at(text, self.at)
         return quotation_speaker(text, quotation) if quotation is not None else None
-
-
-def _pieces(quote: str) -> list[str]:
-    """The parts of a quotation between ellipses, with editorial [insertions] as gaps."""
-    parts = _ELLIPSIS.split(_BRACKETED.sub("…", quote))
-    return [normalize(p).strip(" ,.;:!?'\"") for p in parts if len(words(p)) >= _MIN_PIECE]
 
 
 def _sentence_at(source: Article, offset: int) -> tuple[Evidence, str | None]:
@@ -115,7 +110,7 @@ def index_source(source: Article) -> None:
 
 def find_quote(quote: str, sources: Sequence[Article]) -> list[Found]:
     """Every source sentence that holds ``quote`` (all its pieces, in order)."""
-    pieces = _pieces(quote)
+    pieces = quotation_pieces(quote)
     found: list[Found] = []
     if not pieces:
         return found
@@ -158,7 +153,7 @@ def check_quotes(
     claim: str, sources: Sequence[Article], speaker: str | None = None
 ) -> tuple[Check, Check, list[Evidence]]:
     """The quote and speaker checks of ``claim``, and the source sentences that hold its quotes."""
-    quoted = [q for q in quotations(claim) if len(words(q)) >= _MIN_PIECE]
+    quoted = [q for q in quotations(claim) if len(words(q)) >= MIN_PIECE_WORDS]
     if not quoted:
         return Check("quote", "n/a"), Check("speaker", "n/a"), []
     speaker = speaker or speaker_of(claim)
