@@ -251,3 +251,28 @@ def test_document_features_look_past_the_chosen_spans(model: SupportModel) -> No
     # Both lack the name in the chosen span itself: only the document tells them apart.
     missing = FEATURES.index("missing_names")
     assert inside[0].values[missing] > 0.0 and outside[0].values[missing] > 0.0
+
+
+def test_a_swapped_name_or_number_is_named_beside_what_the_source_has(
+    model: SupportModel,
+) -> None:
+    """A name or number standing where the source has another, in the same frame of
+    words, is a swap: the features count it and the detail says what the source has."""
+    text = "Schumer told reporters on Tuesday that the bill, worth 80 billion dollars, would pass."
+    source = Article("swap", "https://example.org/swap", "Example", "", text)
+    evidence = [Evidence(source, 0, len(text))]
+    name, number, reworded = model.features_many(
+        [
+            ("Pelosi told reporters on Tuesday that the bill would pass.", evidence),
+            ("The bill is worth 90 billion dollars, Schumer told reporters.", evidence),
+            ("On Tuesday Schumer said the measure would pass.", evidence),
+        ]
+    )
+    swapped = FEATURES.index("swapped")
+    assert name[0].swaps == (("pelosi", "Schumer"),)
+    assert number[0].swaps == (("90", "80"),)
+    assert reworded[0].swaps == () and reworded[0].values[swapped] == 0.0
+    assert name[0].values[swapped] > 0.0 and number[0].values[swapped] > 0.0
+    check = check_support("Pelosi told reporters on Tuesday that the bill would pass.", evidence)
+    assert check.verdict == "fail"
+    assert "pelosi where the source has Schumer" in check.detail, check.detail

@@ -73,6 +73,7 @@ from newsdesk.language.text import (
     content_words,
     sentences,
     stem,
+    tokens,
     words,
 )
 from newsdesk.language.text import numbers as digit_numbers
@@ -131,13 +132,16 @@ FEATURES: tuple[str, ...] = (
     "doc_missing_rare",
     "doc_missing_numbers",
     "doc_missing_names",
+    "swapped",
 )
 """Feature names, in the order of the vector the model was trained on.
 
 The ``doc_`` features look for the claim's words in the whole of every source its
 evidence comes from, not only in the chosen spans: a word the spans lack but the
 document has is a paraphrase drawing on another paragraph; a name or number no
-source has anywhere was added."""
+source has anywhere was added. ``swapped`` counts claim names and numbers that stand
+where a span has another in the same frame of words (``_swapped``): a name or figure
+swapped for another of the same story, which whole-document recall alone lets pass."""
 
 _NUMBER_WORDS = {
     w: str(i)
@@ -336,6 +340,9 @@ class SentenceFeatures:
     evidence: tuple[Evidence, ...]
     reverses: bool = False
     """The sentence copies spans and negates what each of them says (``_reverses``)."""
+    swaps: tuple[tuple[str, str], ...] = ()
+    """(claim word, span word) for each name or number that stands where the evidence has
+    another (``_swapped``): what changed, for the check's detail."""
 
 
 @dataclass(frozen=True)
@@ -782,6 +789,10 @@ def _as_check(judgement: Judgement, threshold: float) -> Check:
     if judgement.missing:
         detail += f"; not in the evidence: {', '.join(judgement.missing)}"
     weakest = judgement.weakest
+    if weakest.swaps:
+        detail += "; " + ", ".join(
+            f"{ours} where the source has {theirs}" for ours, theirs in weakest.swaps
+        )
     if weakest.reverses or weakest.values[_NEGATION_MISMATCH]:
         detail += f"; {turned_negation(weakest.sentence)}"
     return Check("support", "fail", detail, score=score)
@@ -909,6 +920,7 @@ def _features(
     off_page_rare = [s for s in off_page if s in share and share[s] < RARE]
     off_page_numbers = claim_numbers - document.numbers
     off_page_names = names - document.stems - document.words
+    swaps = _swapped(sentence, set(missing), [texts[i] for i in chosen])
     best_by_cos = int(np.argmax(cosine)) if evidence else -1
     best_text = texts[best_by_cos] if best_by_cos >= 0 else ""
     union_vector = _mean_unit(vectors[chosen]) if chosen else np.zeros_like(vector)
@@ -939,6 +951,7 @@ def _features(
         math.log1p(len(off_page_rare)),
         math.log1p(len(off_page_numbers)),
         math.log1p(len(off_page_names)),
+        math.log1p(len(swaps)),
     )
     shown = missing_numbers + missing_names + sorted(rare + uncommon, key=lambda s: -weights[s])
     surface = _surface(sentence, shown)
@@ -950,6 +963,7 @@ def _features(
         tuple(dict.fromkeys(surface))[:4],
         evidence_used,
         reverses=_reverses(sentence, claim_set, copied),
+        swaps=tuple(zip(_surface(sentence, list(swaps)), swaps.values(), strict=True)),
     )
 
 
@@ -997,6 +1011,84 @@ def _negated_near(tokens: Sequence[str], anchor: set[str], before: int = 3) -> b
         if token in NEGATIONS or token.endswith(("n't", "n’t")):
             return True
     return False
+
+
+def _swapped(claim: str, missing: set[str], spans: Sequence[str]) -> dict[str, str]:
+    """Missing claim stems that stand where a span has another name or number, each with
+    that span word.
+
+    A claim name (capitalised) or number the spans lack is swapped when a span holds a
+    name or number the claim lacks in the same frame: between the same two words, or
+    next to the same lower-case content word ("Pelosi told reporters" against "Schumer told
+    reporters", "worth 90 billion" against "worth 80 billion"). A paraphrase rewords
+    around a fact; a swap keeps the frame and changes the fact. Lower-cased text has no
+    names, so there only numbers can be swapped.
+    """
+    if not missing:
+        return {}
+    claim_tokens = _kinded(claim)
+    claim_stems = {t.stem for t in claim_tokens}
+    frames: dict[tuple[str, str, str], str] = {}
+    """(kind, left, right) of each span name or number the claim lacks, to that word;
+    "" for a side left open, so that a one-sided frame needs a content neighbour."""
+    for span in spans:
+        framed = [_EDGE, *_kinded(span), _EDGE]
+        for j in range(1, len(framed) - 1):
+            token, before, after = framed[j], framed[j - 1], framed[j + 1]
+            if token.kind == "word" or token.stem in claim_stems:
+                continue
+            frames.setdefault((token.kind, before.stem, after.stem), token.text)
+            if before.content:
+                frames.setdefault((token.kind, before.stem, ""), token.text)
+            if after.content:
+                frames.setdefault((token.kind, "", after.stem), token.text)
+    padded = [_EDGE, *claim_tokens, _EDGE]
+    found: dict[str, str] = {}
+    for i in range(1, len(padded) - 1):
+        token, before, after = padded[i], padded[i - 1], padded[i + 1]
+        if token.kind == "word" or token.stem not in missing or token.stem in found:
+            continue
+        for frame in (
+            (token.kind, before.stem, after.stem),
+            (token.kind, before.stem, ""),
+            (token.kind, "", after.stem),
+        ):
+            if frame in frames:
+                found[token.stem] = frames[frame]
+                break
+    return found
+
+
+@dataclass(frozen=True)
+class _Token:
+    text: str
+    stem: str
+    kind: str
+    """``number`` when it holds a digit, ``name`` when capitalised, ``word`` otherwise."""
+
+    @property
+    def content(self) -> bool:
+        """A lower-case word that carries meaning: what a one-sided frame hangs on. A name
+        beside the slot is no anchor ("Friday, Trump" against "Donald Trump")."""
+        return self.kind == "word" and self.text.lower() not in STOPWORDS
+
+
+_EDGE = _Token("", "", "edge")
+
+
+def _kinded(text: str) -> list[_Token]:
+    """Each word of ``text`` with its stem and kind."""
+    found = []
+    for word in tokens(text):
+        lowered = word.lower().replace("’", "'")
+        if any(c.isdigit() for c in word):
+            kind = "number"
+        elif word[0].isupper():
+            kind = "name"
+        else:
+            kind = "word"
+        found.append(_Token(word, stem(lowered), kind))
+    return found
 
 
 def _pair_recall(claim: Sequence[str], spans: Sequence[Sequence[str]], reach: int = 6) -> float:

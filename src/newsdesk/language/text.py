@@ -123,9 +123,14 @@ def normalized(text: str) -> str:
     return normalize(text)
 
 
+def tokens(text: str) -> list[str]:
+    """Word tokens as written: the tokens of ``words``, case kept (a capital marks a name)."""
+    return _WORD.findall(text)
+
+
 def words(text: str) -> list[str]:
     """Lower-cased word tokens."""
-    return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
+    return [w.lower().replace("’", "'") for w in tokens(text)]
 
 
 def content_words(text: str) -> list[str]:
