@@ -320,6 +320,10 @@ def compress(sentence: str) -> str | None:
     return shorter if len(words(shorter)) >= 6 else None
 
 
+COMPRESSIBLE = {"copy", "paraphrase", "synonyms", "cross-outlet"}
+"""Kinds of supported synthetic pair that ``with_compressions`` shortens."""
+
+
 def with_compressions(examples: Sequence[Example]) -> list[Example]:
     """``examples`` plus a compressed copy of each supported sentence that has an inserted
     clause to drop (kind ``compression``).
@@ -347,9 +351,6 @@ def with_compressions(examples: Sequence[Example]) -> list[Example]:
                 )
             )
     return [*examples, *added]
-
-
-COMPRESSIBLE = {"copy", "paraphrase", "synonyms", "cross-outlet"}
 
 
 def swap_number(sentence: str, article_numbers: Sequence[str], rng: random.Random) -> str | None:
